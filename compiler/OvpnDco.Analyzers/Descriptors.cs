@@ -8,11 +8,10 @@ public static class Descriptors
     /// <summary>Category shared by every kernel-subset rule.</summary>
     public const string Category = "KernelSubset";
 
-    private const string HelpBase = "https://github.com/ovpn-dco/ovpn-dco-csharp/blob/main/docs/diagnostics.md#";
-
+    // No help link: the repository has no published URL yet. The description points at the documentation.
     private static DiagnosticDescriptor Rule(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
-            description: description, helpLinkUri: HelpBase + id.ToLowerInvariant());
+            description: description + " See docs/diagnostics.md, section " + id + ".");
 
     /// <summary>OVD0001.</summary>
     public static readonly DiagnosticDescriptor FloatingPoint = Rule(DiagnosticIds.FloatingPoint,

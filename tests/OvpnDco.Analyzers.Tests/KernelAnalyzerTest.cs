@@ -28,7 +28,7 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
         }
         """;
 
-    public KernelAnalyzerTest(string source)
+    public KernelAnalyzerTest(string source, bool withOutside = true)
     {
         TestCode = source;
         // Several analyzers share one descriptor (e.g. OVD0001 from declarations and from expressions).
@@ -36,7 +36,8 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
         ReferenceAssemblies = TestReferences.None;
         TestState.AdditionalReferences.AddRange(TestReferences.Framework);
         TestState.Sources.Add(("KernelCodeAttribute.cs", AttributeSource));
-        TestState.Sources.Add(("Outside.cs", OutsideSource));
+        if (withOutside)
+            TestState.Sources.Add(("Outside.cs", OutsideSource));
     }
 
     /// <summary>Ordinary (non-kernel) library code the kernel samples call into; never reported.</summary>
@@ -101,6 +102,14 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
     public static Task VerifyAsync(string source, params DiagnosticResult[] expected)
     {
         var test = new KernelAnalyzerTest(source);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    /// <summary>Like <see cref="VerifyAsync"/> without the Outside library (for [assembly: KernelCode] samples).</summary>
+    public static Task VerifyAloneAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new KernelAnalyzerTest(source, withOutside: false);
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
