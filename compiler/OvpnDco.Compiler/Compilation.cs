@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Mono.Cecil;
+using OvpnDco.Compiler.Diagnostics;
+using OvpnDco.Compiler.Emit;
+using OvpnDco.Compiler.Lowering;
+using OvpnDco.Compiler.Metadata;
+using OvpnDco.Compiler.Plugs;
+
+namespace OvpnDco.Compiler;
+
+/// <summary>
+/// One compilation: reachability from the roots ([Export] methods) as a worklist of method instances, each
+/// lowered once; the types, statics and helpers they need are collected on the way. Output order never
+/// depends on discovery order (everything is sorted by C name), so the same IL gives the same C.
+/// </summary>
+public sealed class Compilation
+{
+    private readonly Queue<MethodInstance> _worklist = new();
+    private readonly Dictionary<string, string> _names = new();
+    private readonly Dictionary<string, string> _nameOwners = new();
+    private readonly SortedDictionary<string, FunctionText> _functions = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, string> _imports = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _importHeaders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _userAssemblies;
+
+    public Compilation(ModuleDefinition module, CompilerOptions options)
+    {
+        Module = module;
+        Options = options;
+        Types = new TypeMapper();
+        Statics = new StaticFields(Types);
+        Plugs = new PlugRegistry();
+        _userAssemblies = new HashSet<string>(StringComparer.Ordinal) { module.Assembly.Name.Name };
+    }
+
+    public ModuleDefinition Module { get; }
+    public CompilerOptions Options { get; }
+    public TypeMapper Types { get; }
+    public StaticFields Statics { get; }
+    public PlugRegistry Plugs { get; }
+
+    /// <summary>A lowered function: its C name, prototype, body and where it came from.</summary>
+    public sealed record FunctionText(string Name, string Prototype, string Body, string Origin, bool Exported);
+
+    public IEnumerable<FunctionText> Functions => _functions.Values;
+    public IEnumerable<string> ImportPrototypes => _imports.Values;
+    public IEnumerable<string> ImportHeaders => _importHeaders;
+
+    /// <summary>Code the compiler translates (not the BCL): the input assembly and non-framework references.</summary>
+    public bool IsUserCode(MethodDefinition m)
+    {
+        var asm = m.Module.Assembly.Name.Name;
+        if (_userAssemblies.Contains(asm))
+            return true;
+        return !(asm.StartsWith("System", StringComparison.Ordinal) || asm.StartsWith("Microsoft", StringComparison.Ordinal) ||
+                 asm is "mscorlib" or "netstandard");
+    }
+
+    public void AddRoot(MethodDefinition method)
+    {
+        if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
+            throw new CompileError(ErrorCodes.BadExport, $"exported method '{method.FullName}' must not be generic");
+        if (!method.IsStatic)
+            throw new CompileError(ErrorCodes.BadExport, $"exported method '{method.FullName}' must be static");
+        RequireMethod(new MethodInstance(method, GenericContext.Empty, method.DeclaringType));
+    }
+
+    /// <summary>The C name of a method instance; queues it for lowering the first time it is seen.</summary>
+    public string RequireMethod(MethodInstance m)
+    {
+        if (_names.TryGetValue(m.Key, out var known))
+            return known;
+        var import = Imports.Of(m.Definition);
+        if (import != null)
+        {
+            _names[m.Key] = import;
+            RegisterImport(m, import);
+            return import;
+        }
+        if (!m.Definition.HasBody)
+            throw new CompileError(ErrorCodes.UnsupportedCall,
+                $"'{m.Definition.FullName}' has no body (extern without [Import], or a runtime-implemented method)");
+        var name = Imports.ExportOf(m.Definition) ?? MangledName(m);
+        if (_nameOwners.TryGetValue(name, out var owner) && owner != m.Key)
+        {
+            var n = 2;
+            while (_nameOwners.ContainsKey($"{name}_{n}"))
+                n++;
+            name = $"{name}_{n}";
+        }
+        _nameOwners[name] = m.Key;
+        _names[m.Key] = name;
+        _worklist.Enqueue(m);
+        return name;
+    }
+
+    private void RegisterImport(MethodInstance m, string cName)
+    {
+        var header = Imports.HeaderOf(m.Definition);
+        if (header != null)
+        {
+            _importHeaders.Add(header);
+            return;
+        }
+        if (cName.StartsWith("ovpn_rt_", StringComparison.Ordinal))
+            return; // declared by ovpn_rt.h
+        var lowering = new MethodLowering(this, m);
+        _imports[cName] = $"extern {lowering.Signature(cName)};";
+    }
+
+    private static string MangledName(MethodInstance m)
+    {
+        var def = m.Definition;
+        var type = Names.Type(m.DeclaringType);
+        var method = def.IsConstructor ? "ctor" : Names.Identifier(def.Name.Replace('.', '_'));
+        var name = $"{type}_{method}";
+        if (m.Context.MethodArgs.Length > 0)
+            name += "_" + string.Join("_", m.Context.MethodArgs.Select(Names.Short));
+        var overloads = def.DeclaringType.Methods.Count(x => x.Name == def.Name);
+        if (overloads > 1)
+            name += "_" + (def.Parameters.Count == 0 ? "void" : string.Join("_", def.Parameters.Select(p => Names.Short(p.ParameterType))));
+        return name;
+    }
+
+    /// <summary>Lowers everything reachable from the roots.</summary>
+    public void Run()
+    {
+        while (_worklist.Count > 0)
+        {
+            var m = _worklist.Dequeue();
+            var name = _names[m.Key];
+            var lowering = new MethodLowering(this, m);
+            string body;
+            try
+            {
+                body = lowering.LowerBody();
+            }
+            catch (CompileError e) when (e.Location == null && m.Definition.Body.Instructions.Count > 0)
+            {
+                throw e.At(lowering.LocationOf(m.Definition.Body.Instructions[0]));
+            }
+            var exported = Imports.ExportOf(m.Definition) != null;
+            var origin = $"{m.Definition.DeclaringType.FullName}.{m.Definition.Name}" +
+                         (m.Context.MethodArgs.Length + m.Context.TypeArgs.Length > 0
+                             ? "<" + string.Join(", ", m.Context.TypeArgs.Concat(m.Context.MethodArgs).Select(t => t.Name)) + ">"
+                             : "") +
+                         (lowering.SourceLine() is { } line ? " (" + line + ")" : "");
+            _functions[name] = new FunctionText(name, lowering.Signature(name), body, origin, exported);
+        }
+    }
+}

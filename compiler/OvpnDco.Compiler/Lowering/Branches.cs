@@ -1,0 +1,151 @@
+using System.Linq;
+using Mono.Cecil.Cil;
+using OvpnDco.Compiler.Diagnostics;
+using OvpnDco.Compiler.Metadata;
+
+namespace OvpnDco.Compiler.Lowering;
+
+/// <summary>Comparisons, conditional and unconditional branches, switch and return.</summary>
+public sealed partial class MethodLowering
+{
+    private static string Negated(string op) => op switch
+    {
+        "==" => "!=",
+        "!=" => "==",
+        "<" => ">=",
+        ">=" => "<",
+        ">" => "<=",
+        "<=" => ">",
+        _ => throw new System.ArgumentException(op),
+    };
+
+    /// <summary>Both operands as one comparable C type (signedness from the opcode, not from the C types).</summary>
+    private (Expr A, Expr B) Comparable(Expr a, Expr b, bool unsigned, bool equality)
+    {
+        a = CExprs.Normalize(a);
+        b = CExprs.Normalize(b);
+        if (a.Type.IsPointer || b.Type.IsPointer)
+        {
+            if (a.Type.IsPointer && b.Type.IsPointer)
+                return a.Type.Name == b.Type.Name || b.Constant == 0 || a.Constant == 0
+                    ? (a with { AddressOf = null }, b with { AddressOf = null })
+                    : (CExprs.Cast(a, CType.NUInt), CExprs.Cast(b, CType.NUInt));
+            var ptr = a.Type.IsPointer ? a : b;
+            var other = a.Type.IsPointer ? b : a;
+            if (other.Constant == 0)
+                return a.Type.IsPointer ? (a, CExprs.Coerce(b, a.Type)) : (CExprs.Coerce(a, b.Type), b);
+            var pa = a.Type.IsPointer ? CExprs.Cast(a, CType.NUInt) : CExprs.AsWidth(a, StackKind.Native, true);
+            var pb = b.Type.IsPointer ? CExprs.Cast(b, CType.NUInt) : CExprs.AsWidth(b, StackKind.Native, true);
+            _ = ptr;
+            return (pa, pb);
+        }
+        var kind = ResultKind(a, b);
+        if (equality)
+        {
+            // Equality only needs equal widths; keep the operands' own types when they already agree.
+            if (a.Type.Name == b.Type.Name && a.Type.IsInteger)
+                return (a, b);
+            if (a.Constant != null && b.Type.IsInteger && CExprs.KindOf(b) == kind)
+                return (CExprs.Coerce(a, b.Type), b);
+            if (b.Constant != null && a.Type.IsInteger && CExprs.KindOf(a) == kind)
+                return (a, CExprs.Coerce(b, a.Type));
+            return (CExprs.AsWidth(a, kind, true), CExprs.AsWidth(b, kind, true));
+        }
+        return (CExprs.AsWidth(a, kind, unsigned), CExprs.AsWidth(b, kind, unsigned));
+    }
+
+    private Expr Comparison(string op, Expr a, Expr b, bool unsigned)
+    {
+        var (x, y) = Comparable(a, b, unsigned, op is "==" or "!=");
+        var prec = op is "==" or "!=" ? Prec.Equality : Prec.Relational;
+        return new Expr($"{x.Operand(prec, false)} {op} {y.Operand(prec, true)}", CType.I32, prec)
+        {
+            Impure = Expr.AnyImpure(a, b),
+            Reads = Expr.Union(a, b),
+            IsBoolean = true,
+            NegatedText = $"{x.Operand(prec, false)} {Negated(op)} {y.Operand(prec, true)}",
+        };
+    }
+
+    private void Compare(string op, bool unsigned)
+    {
+        var b = Pop();
+        var a = Pop();
+        // 'x != null' comes out as cgt.un against null.
+        if (op == ">" && unsigned && (b.Constant == 0 || b.Text == "NULL"))
+            op = "!=";
+        // ceq with 0 on a comparison is the compiler's way to write '!'
+        if (op == "==" && b.Constant == 0 && a.IsBoolean && a.NegatedText != null)
+        {
+            Push(a with { Text = a.NegatedText, NegatedText = a.Text });
+            return;
+        }
+        Push(Comparison(op, a, b, unsigned));
+    }
+
+    private string Condition(Expr value, bool whenTrue)
+    {
+        if (value.IsBoolean)
+            return whenTrue ? value.Text : value.NegatedText ?? $"!({value.Text})";
+        value = CExprs.Normalize(value);
+        if (value.Type.IsPointer)
+            return $"{value.Operand(Prec.Equality, false)} {(whenTrue ? "!=" : "==")} NULL";
+        if (value.Type.IsBool)
+            return whenTrue ? value.Text : $"!{value.At(Prec.Unary)}";
+        return $"{value.Operand(Prec.Equality, false)} {(whenTrue ? "!=" : "==")} 0";
+    }
+
+    private void BranchOnValue(bool whenTrue, Instruction target)
+    {
+        var value = Pop();
+        if (value.PendingCall)
+            value = Materialize(value) with { PendingCall = false };
+        if (value.Constant is long c)
+        {
+            if ((c != 0) == whenTrue)
+                Goto(target);
+            return;
+        }
+        BranchIf(Condition(value, whenTrue), target);
+    }
+
+    private void BranchCompare(string op, bool unsigned, Instruction target)
+    {
+        var b = Pop();
+        var a = Pop();
+        // bne.un/bge.un/... : '.un' means unsigned (or unordered for floats, which we do not have).
+        var compareUnsigned = unsigned && op != "!=";
+        BranchIf(Comparison(op, a, b, compareUnsigned).Text, target);
+    }
+
+    private void Switch(Instruction[] targets)
+    {
+        var value = CExprs.As32(Pop(), unsigned: true);
+        foreach (var t in targets.Distinct())
+            FlushStackTo(t.Offset);
+        Line($"switch ({value.Text}) {{");
+        for (var i = 0; i < targets.Length; i++)
+            _out.Append($"    case {i}u: goto {Label(targets[i].Offset)};\n");
+        Line("default: break;");
+        Line("}");
+    }
+
+    private void Return()
+    {
+        var type = _c.Types.Map(_m.ReturnType);
+        if (type == CType.Void)
+        {
+            Line("return;");
+        }
+        else
+        {
+            var value = Pop();
+            if (value.StringLiteral != null || value.ArrayLength != null)
+                throw new CompileError(ErrorCodes.Strings, "returning a string or an array is not supported in kernel code");
+            Line($"return {CExprs.Coerce(value, type, assignment: true).Text};");
+        }
+        if (_stack.Count != 0)
+            throw new CompileError(ErrorCodes.UnsupportedStack, "stack not empty at return");
+        _reachable = false;
+    }
+}

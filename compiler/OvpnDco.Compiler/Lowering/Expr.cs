@@ -1,0 +1,111 @@
+using System.Collections.Generic;
+using OvpnDco.Compiler.Metadata;
+
+namespace OvpnDco.Compiler.Lowering;
+
+/// <summary>C operator precedence levels (higher binds tighter).</summary>
+public static class Prec
+{
+    public const int Comma = 1;
+    public const int Assign = 2;
+    public const int Conditional = 3;
+    public const int LogicalOr = 4;
+    public const int LogicalAnd = 5;
+    public const int BitOr = 6;
+    public const int BitXor = 7;
+    public const int BitAnd = 8;
+    public const int Equality = 9;
+    public const int Relational = 10;
+    public const int Shift = 11;
+    public const int Additive = 12;
+    public const int Multiplicative = 13;
+    public const int Unary = 15;
+    public const int Primary = 16;
+}
+
+/// <summary>
+/// One value on the simulated IL stack: C text plus what lowering needs to keep C# semantics when it
+/// folds stack values into expressions instead of temporaries.
+/// </summary>
+public sealed record Expr(string Text, CType Type, int Precedence)
+{
+    /// <summary>Reads memory, may trap (bounds, division, overflow) or is otherwise order-sensitive.</summary>
+    public bool Impure { get; init; }
+
+    /// <summary>Locals and arguments this expression reads (a store to one of them must spill it first).</summary>
+    public IReadOnlySet<string> Reads { get; init; } = Empty;
+
+    /// <summary>Integer constant value, when this is a literal.</summary>
+    public long? Constant { get; init; }
+
+    /// <summary>When this expression is <c>&amp;X</c>: the lvalue X (so <c>*e</c> prints as X, <c>e->f</c> as X.f).</summary>
+    public string? AddressOf { get; init; }
+
+    /// <summary><c>index * scale</c>, remembered so <c>p + index * sizeof(*p)</c> prints as <c>p + index</c>.</summary>
+    public (Expr Index, string Scale)? Scaled { get; init; }
+
+    /// <summary>This is <c>sizeof(T)</c> (as an int32 on the stack).</summary>
+    public string? SizeOf { get; init; }
+
+    /// <summary>0/1 result of a comparison: can be stored into a bool as it is.</summary>
+    public bool IsBoolean { get; init; }
+
+    /// <summary>For comparisons: the same test inverted (<c>a &gt;= b</c> for <c>a &lt; b</c>).</summary>
+    public string? NegatedText { get; init; }
+
+    /// <summary>A string literal (ldstr), only consumed by calls that accept literals.</summary>
+    public string? StringLiteral { get; init; }
+
+    /// <summary>A static array table: its length (ldlen) and element type.</summary>
+    public int? ArrayLength { get; init; }
+
+    /// <summary>ldtoken of a field with RVA data (for InitializeArray/CreateSpan).</summary>
+    public Mono.Cecil.FieldReference? Token { get; init; }
+
+    /// <summary>A call whose result has not been stored yet; must be consumed at once or spilled.</summary>
+    public bool PendingCall { get; init; }
+
+    public static readonly IReadOnlySet<string> Empty = new HashSet<string>();
+
+    public bool IsSimple => !Impure && !PendingCall;
+
+    public override string ToString() => Text;
+
+    /// <summary>The text, parenthesised when it binds looser than <paramref name="context"/> needs.</summary>
+    public string At(int context) => Precedence < context ? "(" + Text + ")" : Text;
+
+    /// <summary>
+    /// The text as an operand of a binary operator of precedence <paramref name="prec"/>. Besides what C needs,
+    /// operands of bitwise, shift and comparison operators that are themselves binary get parentheses, as
+    /// gcc's -Wparentheses and a reader want.
+    /// </summary>
+    public string Operand(int prec, bool right)
+    {
+        if (Precedence >= Prec.Unary)
+            return Text;
+        if (prec is Prec.Additive or Prec.Multiplicative)
+            return At(right ? prec + 1 : prec);
+        return Precedence == prec && !right && prec is Prec.BitAnd or Prec.BitOr or Prec.BitXor ? Text : "(" + Text + ")";
+    }
+
+    public static IReadOnlySet<string> Union(params Expr[] parts)
+    {
+        HashSet<string>? set = null;
+        foreach (var p in parts)
+        {
+            if (p.Reads.Count == 0)
+                continue;
+            set ??= new HashSet<string>();
+            set.UnionWith(p.Reads);
+        }
+        return set ?? Empty;
+    }
+
+    public static bool AnyImpure(params Expr[] parts)
+    {
+        foreach (var p in parts)
+            if (p.Impure || p.PendingCall)
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Generic;
+using Mono.Cecil;
+using OvpnDco.Compiler.Diagnostics;
+using OvpnDco.Compiler.Metadata;
+
+namespace OvpnDco.Compiler.Lowering;
+
+/// <summary>Loads and stores through pointers and refs, struct copies, block operations and stackalloc.</summary>
+public sealed partial class MethodLowering
+{
+    /// <summary><c>*p</c>, printed as the variable itself when p is <c>&amp;variable</c>.</summary>
+    internal static Expr Deref(Expr pointer, CType type)
+    {
+        if (pointer.AddressOf != null)
+            return new Expr(pointer.AddressOf, type, Prec.Primary) { Impure = pointer.Impure, Reads = pointer.Reads };
+        return new Expr($"*{pointer.At(Prec.Unary)}", type, Prec.Unary) { Impure = true, Reads = pointer.Reads };
+    }
+
+    /// <summary>The pointer retyped to point at <paramref name="type"/> (no cast when it already does).</summary>
+    internal static Expr Retarget(Expr pointer, CType type)
+    {
+        var wanted = CType.PointerTo(type);
+        if (pointer.Type.Name == wanted.Name)
+            return pointer;
+        return CExprs.Cast(pointer with { AddressOf = null }, wanted);
+    }
+
+    private static bool SameWidthInteger(CType? a, CType b) =>
+        a != null && a.IsInteger && b.IsInteger && a.Size == b.Size && a.Size > 0;
+
+    private void LoadIndirect(CType? type)
+    {
+        var p = Pop();
+        if (type == null)
+            throw new CompileError(ErrorCodes.UnsupportedType, "object references are not supported in kernel code");
+        Push(ReadThrough(p, type));
+    }
+
+    internal Expr ReadThrough(Expr p, CType type)
+    {
+        var pointee = p.Type.Pointee;
+        if (pointee != null && (pointee.Name == type.Name || (SameWidthInteger(pointee, type) && (type.Size >= 4 || pointee.Unsigned == type.Unsigned))))
+            return Deref(p, pointee);
+        if (SameWidthInteger(pointee, type))
+            return CExprs.Cast(Deref(p, pointee!), type);
+        if (type.IsInteger && type.Size is 2 or 4 or 8)
+        {
+            // Reinterpreting memory: read it as bytes (no alignment or aliasing assumptions).
+            var fn = $"ovpn_rt_read_u{type.Size * 8}({p.Text})";
+            var e = new Expr(fn, type.WithSign(true), Prec.Primary) { Impure = true, Reads = p.Reads };
+            return type.Unsigned ? e : CExprs.Cast(e, type);
+        }
+        return Deref(Retarget(p, type), type);
+    }
+
+    private void StoreIndirect(CType? type)
+    {
+        var value = Pop();
+        var p = Pop();
+        if (type == null)
+            throw new CompileError(ErrorCodes.UnsupportedType, "object references are not supported in kernel code");
+        WriteThrough(p, type, value);
+    }
+
+    internal void WriteThrough(Expr p, CType type, Expr value)
+    {
+        var pointee = p.Type.Pointee;
+        var target = pointee != null && (pointee.Name == type.Name || SameWidthInteger(pointee, type)) ? pointee : null;
+        string text;
+        if (target != null)
+            text = $"{Deref(p, target).Text} = {CExprs.Coerce(value, target, assignment: true).Text};";
+        else if (type.IsInteger && type.Size is 2 or 4 or 8)
+            text = $"ovpn_rt_write_u{type.Size * 8}({p.Text}, {CExprs.Coerce(CExprs.Normalize(value), type.WithSign(true)).Text});";
+        else
+            text = $"{Deref(Retarget(p, type), type).Text} = {CExprs.Coerce(value, type, assignment: true).Text};";
+        Statement(text, storesVariable: p.AddressOf != null && p.Reads.Count == 1 ? p.AddressOf : null);
+    }
+
+    private CType Map(TypeReference t) => _c.Types.Map(_m.Context.Resolve(t));
+
+    private void LoadObject(TypeReference t) => Push(ReadThrough(Pop(), Map(t)));
+
+    private void StoreObject(TypeReference t)
+    {
+        var value = Pop();
+        var p = Pop();
+        WriteThrough(p, Map(t), value);
+    }
+
+    private void CopyObject(TypeReference t)
+    {
+        var src = Pop();
+        var dst = Pop();
+        var type = Map(t);
+        WriteThrough(dst, type, ReadThrough(src, type));
+    }
+
+    private void InitObject(TypeReference t)
+    {
+        var p = Pop();
+        var type = Map(t);
+        if (type.Kind == StackKind.Struct)
+        {
+            var target = p.AddressOf != null ? $"&{p.AddressOf}" : p.Text;
+            var size = p.AddressOf != null ? $"sizeof({p.AddressOf})" : $"sizeof({type.Name})";
+            Statement($"ovpn_rt_memset({target}, 0, {size});", storesVariable: p.AddressOf);
+        }
+        else
+        {
+            WriteThrough(p, type, CExprs.Constant(0, type.IsInteger ? type : CType.I32) with { Text = type.IsPointer ? "NULL" : CExprs.Constant(0, type.IsInteger ? type : CType.I32).Text });
+        }
+    }
+
+    private void CopyBlock()
+    {
+        var size = Pop();
+        var src = Pop();
+        var dst = Pop();
+        Statement($"ovpn_rt_memmove({dst.Text}, {src.Text}, {CExprs.Coerce(CExprs.Normalize(size), CType.U32).Text});");
+    }
+
+    private void InitBlock()
+    {
+        var size = Pop();
+        var value = Pop();
+        var dst = Pop();
+        Statement($"ovpn_rt_memset({dst.Text}, {CExprs.Coerce(CExprs.Normalize(value), CType.I32).Text}, {CExprs.Coerce(CExprs.Normalize(size), CType.U32).Text});");
+    }
+
+    private void StackAlloc()
+    {
+        var size = Pop();
+        if (size.Constant is not long bytes || bytes < 0 || bytes > 64 * 1024)
+            throw new CompileError(ErrorCodes.UnsupportedOpcode,
+                "stackalloc needs a constant size of at most 64 KiB in kernel code (kernel stacks are small and fixed)");
+        var name = $"stackalloc{_temps++}";
+        var declared = bytes == 0 ? 1 : bytes;
+        _locals.Add((name, CType.Struct($"_Alignas(8) uint8_t", -1)));
+        _stackallocs[name] = (declared, _body.InitLocals);
+        Push(new Expr(name, CType.PointerTo(CType.U8), Prec.Primary));
+    }
+
+    private readonly Dictionary<string, (long Bytes, bool Zero)> _stackallocs = new();
+
+    private void SizeOf(TypeReference t)
+    {
+        var type = Map(t);
+        if (type.IsInteger && type.Size > 0)
+        {
+            Push(CExprs.Constant(type.Size, CType.I32));
+            return;
+        }
+        var text = $"sizeof({type.Name})";
+        // A layout-independent size is also a constant (stackalloc T[n] needs it); the text stays sizeof(T).
+        Push(new Expr($"(int32_t){text}", CType.I32, Prec.Unary) { SizeOf = text, Constant = type.Size > 0 ? type.Size : null });
+    }
+}

@@ -1,0 +1,406 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+using OvpnDco.Compiler.Diagnostics;
+using OvpnDco.Compiler.Metadata;
+
+namespace OvpnDco.Compiler.Lowering;
+
+/// <summary>
+/// Lowers one method instance from IL to a C function body. The IL evaluation stack is simulated with
+/// <see cref="Expr"/> values that fold into C expressions; values are spilled into temporaries only where
+/// C's evaluation order would otherwise differ from IL's (stores, calls, branches with a non-empty stack).
+/// Opcode families live in the partial files beside this one.
+/// </summary>
+public sealed partial class MethodLowering
+{
+    private readonly Compilation _c;
+    private readonly MethodInstance _m;
+    private readonly MethodBody _body;
+    private readonly List<Expr> _stack = new();
+    private readonly StringBuilder _out = new();
+    private readonly List<(string Name, CType Type)> _locals = new();
+    private readonly string[] _localNames;
+    private readonly CType[] _localTypes;
+    private readonly string[] _argNames;
+    private readonly CType[] _argTypes;
+    private readonly HashSet<string> _addressTaken = new();
+    private readonly HashSet<string> _readVariables = new();
+    private readonly HashSet<int> _labels = new();
+    private readonly Dictionary<int, List<CType>> _entryStacks = new();
+    private readonly Dictionary<string, CType> _stackVars = new();
+    private int _temps;
+    private bool _reachable = true;
+    private Instruction _current = null!;
+    private TypeReference? _constrained;
+
+    public MethodLowering(Compilation compilation, MethodInstance method)
+    {
+        _c = compilation;
+        _m = method;
+        _body = method.Definition.Body;
+        var def = method.Definition;
+
+        var args = new List<(string, CType)>();
+        if (def.HasThis)
+        {
+            var self = method.DeclaringType;
+            if (!TypeMapper.Resolve(self).IsValueType)
+                throw new CompileError(ErrorCodes.UnsupportedType,
+                    $"instance method of class '{self.FullName}' is not supported in kernel code (make it static or use a struct)");
+            args.Add(("self", CType.PointerTo(_c.Types.Map(self))));
+        }
+        foreach (var p in def.Parameters)
+            args.Add((Names.Variable(string.IsNullOrEmpty(p.Name) ? $"arg{p.Index}" : p.Name), MapParameter(p.ParameterType)));
+        _argNames = args.Select(a => a.Item1).ToArray();
+        _argTypes = args.Select(a => a.Item2).ToArray();
+
+        var variables = _body.Variables;
+        _localNames = new string[variables.Count];
+        _localTypes = new CType[variables.Count];
+        var used = new HashSet<string>(_argNames);
+        foreach (var v in variables)
+        {
+            string? name = null;
+            if (def.DebugInformation.TryGetName(v, out var debugName) && !string.IsNullOrEmpty(debugName) &&
+                !debugName.StartsWith("CS$", StringComparison.Ordinal))
+                name = Names.Variable(debugName);
+            name ??= $"loc{v.Index}";
+            var unique = name;
+            for (var n = 2; !used.Add(unique); n++)
+                unique = $"{name}_{n}";
+            _localNames[v.Index] = unique;
+            _localTypes[v.Index] = MapLocal(v.VariableType);
+        }
+    }
+
+    private CType MapParameter(TypeReference t)
+    {
+        var resolved = _m.Context.Resolve(t);
+        return resolved.MetadataType == MetadataType.String ? CType.ConstCharPtr : _c.Types.Map(resolved);
+    }
+
+    private CType MapLocal(TypeReference t)
+    {
+        var resolved = _m.Context.Resolve(t);
+        if (resolved is PinnedType pinned)
+            resolved = pinned.ElementType;
+        // A pinned array or string local only ever holds a pointer we already have.
+        if (resolved is ArrayType array)
+            return CType.PointerTo(_c.Types.Map(array.ElementType));
+        return resolved.MetadataType == MetadataType.String ? CType.ConstCharPtr : _c.Types.Map(resolved);
+    }
+
+    public string Signature(string name)
+    {
+        var ret = _c.Types.Map(_m.ReturnType);
+        var args = _argNames.Length == 0
+            ? "void"
+            : string.Join(", ", _argNames.Select((n, i) => _argTypes[i].Declare(n)));
+        return $"{ret.Declare(name)}({args})";
+    }
+
+    /// <summary>Lowers the body; returns the C statements (declarations first).</summary>
+    public string LowerBody()
+    {
+        if (_body.HasExceptionHandlers)
+            throw Error(ErrorCodes.Exceptions, "try/catch/finally is not supported in kernel code (use status returns)",
+                _body.ExceptionHandlers[0].TryStart);
+
+        foreach (var ins in _body.Instructions)
+        {
+            switch (ins.Operand)
+            {
+                case Instruction target:
+                    _labels.Add(target.Offset);
+                    break;
+                case Instruction[] targets:
+                    foreach (var t in targets)
+                        _labels.Add(t.Offset);
+                    break;
+            }
+            if (ins.OpCode.Code is Code.Ldloca or Code.Ldloca_S)
+                _addressTaken.Add(_localNames[((VariableDefinition)ins.Operand).Index]);
+            if (ins.OpCode.Code is Code.Ldarga or Code.Ldarga_S)
+                _addressTaken.Add(_argNames[ArgIndex(ins)]);
+        }
+
+        foreach (var ins in _body.Instructions)
+        {
+            _current = ins;
+            try
+            {
+                if (_labels.Contains(ins.Offset))
+                    EnterLabel(ins);
+                if (!_reachable)
+                    continue;
+                SpillPendingCallUnlessConsumed(ins);
+                Translate(ins);
+                if (ins.OpCode.Code != Code.Constrained)
+                    _constrained = null;
+            }
+            catch (CompileError e)
+            {
+                throw e.At(LocationOf(ins));
+            }
+        }
+
+        var decl = new StringBuilder();
+        for (var i = 0; i < _localNames.Length; i++)
+        {
+            if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
+                continue;
+            decl.Append("    ").Append(_localTypes[i].Declare(_localNames[i])).Append(" = ").Append(ZeroOf(_localTypes[i])).Append(";\n");
+        }
+        foreach (var (name, type) in _stackVars.OrderBy(v => v.Key, StringComparer.Ordinal))
+            decl.Append("    ").Append(type.Declare(name)).Append(";\n");
+        foreach (var (name, type) in _locals)
+        {
+            if (_stackallocs.TryGetValue(name, out var alloc))
+                decl.Append($"    _Alignas(8) uint8_t {name}[{alloc.Bytes}]{(alloc.Zero ? " = {0}" : "")};\n");
+            else
+                decl.Append("    ").Append(type.Declare(name)).Append(";\n");
+        }
+        if (decl.Length > 0)
+            decl.Append('\n');
+        return decl.ToString() + _out;
+    }
+
+    private readonly HashSet<string> _writtenLocals = new();
+
+    private static string ZeroOf(CType t) => t.Kind switch
+    {
+        StackKind.Struct => "{0}",
+        StackKind.Pointer => "NULL",
+        _ => t.IsBool ? "false" : "0",
+    };
+
+    // ---- stack ------------------------------------------------------------------------------------
+
+    private void Push(Expr e) => _stack.Add(e);
+
+    private Expr Pop()
+    {
+        if (_stack.Count == 0)
+            throw new CompileError(ErrorCodes.UnsupportedStack, "IL evaluation stack underflow");
+        var e = _stack[^1];
+        _stack.RemoveAt(_stack.Count - 1);
+        return e;
+    }
+
+    private Expr Peek() => _stack[^1];
+
+    /// <summary>A fresh temporary, declared at the top of the function.</summary>
+    private string NewTemp(CType type)
+    {
+        var name = $"tmp{_temps++}";
+        _locals.Add((name, type));
+        return name;
+    }
+
+    private Expr Variable(string name, CType type) =>
+        new(name, type, Prec.Primary)
+        {
+            Reads = new HashSet<string> { name },
+            Impure = _addressTaken.Contains(name),
+        };
+
+    /// <summary>Evaluates <paramref name="e"/> into a temporary now (keeps IL's order of side effects).</summary>
+    private Expr Materialize(Expr e)
+    {
+        if (e.Constant != null || e.StringLiteral != null || e.Token != null || e.ArrayLength != null)
+            return e;
+        var type = e.Type;
+        if (type == CType.Void)
+            throw new CompileError(ErrorCodes.UnsupportedStack, "void value on the stack");
+        var name = NewTemp(type);
+        Line($"{name} = {e.Text};");
+        return Variable(name, type) with
+        {
+            IsBoolean = e.IsBoolean, AddressOf = null, SizeOf = e.SizeOf, Scaled = e.Scaled,
+        };
+    }
+
+    private void SpillPendingCallUnlessConsumed(Instruction ins)
+    {
+        if (_stack.Count == 0 || !_stack[^1].PendingCall)
+            return;
+        var consumesNow = ins.OpCode.Code switch
+        {
+            Code.Stloc or Code.Stloc_S or Code.Stloc_0 or Code.Stloc_1 or Code.Stloc_2 or Code.Stloc_3 => true,
+            Code.Starg or Code.Starg_S or Code.Ret or Code.Pop => true,
+            Code.Stsfld => true,
+            Code.Stfld or Code.Stobj or >= Code.Stind_Ref and <= Code.Stind_R8 or Code.Stind_I =>
+                _stack.Count >= 2 && _stack[^2].IsSimple,
+            _ => false,
+        };
+        if (!consumesNow)
+            _stack[^1] = Materialize(_stack[^1]) with { PendingCall = false };
+    }
+
+    /// <summary>
+    /// Before a statement runs: stack values it could change (a store to a variable they read, or any write
+    /// to memory for values that read memory or may trap) are evaluated into temporaries first.
+    /// </summary>
+    private void SpillFor(string? storesVariable, bool writesMemory)
+    {
+        for (var i = 0; i < _stack.Count; i++)
+        {
+            var e = _stack[i];
+            var reads = storesVariable != null && e.Reads.Contains(storesVariable);
+            var memory = writesMemory && (e.Impure || e.PendingCall || e.Reads.Any(_addressTaken.Contains));
+            if (reads || memory || e.PendingCall)
+                _stack[i] = Materialize(e) with { PendingCall = false };
+        }
+    }
+
+    private void Line(string text) => _out.Append("    ").Append(text).Append('\n');
+
+    /// <summary>Emits a statement with side effects (store, call) after spilling what it could disturb.</summary>
+    private void Statement(string text, string? storesVariable = null, bool writesMemory = true)
+    {
+        SpillFor(storesVariable, writesMemory || (storesVariable != null && _addressTaken.Contains(storesVariable)));
+        Line(text);
+    }
+
+    // ---- control flow ------------------------------------------------------------------------------
+
+    private static string Label(int offset) => $"IL_{offset:x4}";
+
+    private string StackVar(int depth, CType type)
+    {
+        var suffix = type.Kind switch
+        {
+            StackKind.I4 => "i32",
+            StackKind.I8 => "i64",
+            StackKind.Native => "nint",
+            _ => Names.Identifier(type.Name.Replace("*", "ptr")),
+        };
+        var name = $"stk{depth}_{suffix}";
+        _stackVars.TryAdd(name, type);
+        return name;
+    }
+
+    private static CType CanonicalStackType(CType t) => t.Kind switch
+    {
+        StackKind.I4 => CType.I32,
+        StackKind.I8 => CType.I64,
+        StackKind.Native => CType.NInt,
+        _ => t,
+    };
+
+    /// <summary>Moves the stack into the canonical variables a join point at <paramref name="target"/> expects.</summary>
+    private void FlushStackTo(int target)
+    {
+        if (_stack.Count == 0)
+        {
+            if (_entryStacks.TryGetValue(target, out var expected) && expected.Count > 0)
+                throw new CompileError(ErrorCodes.UnsupportedStack, $"inconsistent stack depth at {Label(target)}");
+            return;
+        }
+        if (!_entryStacks.TryGetValue(target, out var types))
+        {
+            types = _stack.Select(e => CanonicalStackType(e.Type)).ToList();
+            _entryStacks[target] = types;
+        }
+        if (types.Count != _stack.Count)
+            throw new CompileError(ErrorCodes.UnsupportedStack, $"inconsistent stack depth at {Label(target)}");
+        var names = types.Select((t, i) => StackVar(i, t)).ToList();
+        for (var i = 0; i < _stack.Count; i++)
+        {
+            if (_stack[i].Text != names[i])
+            {
+                // Parallel assignment: values still to be moved that read this variable are evaluated first.
+                for (var k = i + 1; k < _stack.Count; k++)
+                    if (_stack[k].Reads.Contains(names[i]) && _stack[k].Text != names[k])
+                        _stack[k] = Materialize(_stack[k]) with { PendingCall = false };
+                var value = CExprs.Coerce(_stack[i], types[i], assignment: true);
+                Line($"{names[i]} = {value.Text};");
+            }
+            _stack[i] = Variable(names[i], types[i]);
+        }
+    }
+
+    private void EnterLabel(Instruction ins)
+    {
+        if (_reachable)
+            FlushStackTo(ins.Offset);
+        _stack.Clear();
+        if (_entryStacks.TryGetValue(ins.Offset, out var types))
+            for (var i = 0; i < types.Count; i++)
+                _stack.Add(Variable(StackVar(i, types[i]), types[i]));
+        _out.Append(Label(ins.Offset)).Append(":\n");
+        _reachable = true;
+    }
+
+    private void Goto(Instruction target)
+    {
+        FlushStackTo(target.Offset);
+        Line($"goto {Label(target.Offset)};");
+        _reachable = false;
+    }
+
+    private void BranchIf(string condition, Instruction target)
+    {
+        FlushStackTo(target.Offset);
+        Line($"if ({condition}) goto {Label(target.Offset)};");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private int ArgIndex(Instruction ins) => ins.OpCode.Code switch
+    {
+        Code.Ldarg_0 => 0,
+        Code.Ldarg_1 => 1,
+        Code.Ldarg_2 => 2,
+        Code.Ldarg_3 => 3,
+        _ => ((ParameterDefinition)ins.Operand).Index + (_m.Definition.HasThis ? 1 : 0),
+    };
+
+    private CompileError Error(string code, string message, Instruction? at = null) =>
+        new CompileError(code, message).At(LocationOf(at ?? _current));
+
+    public SourceLocation LocationOf(Instruction ins)
+    {
+        var def = _m.Definition;
+        string? file = null;
+        var line = 0;
+        var debug = def.DebugInformation;
+        if (debug.HasSequencePoints)
+        {
+            SequencePoint? best = null;
+            foreach (var sp in debug.SequencePoints)
+                if (sp.Offset <= ins.Offset && !sp.IsHidden)
+                    best = sp;
+            best ??= debug.SequencePoints.FirstOrDefault(sp => !sp.IsHidden);
+            if (best != null)
+            {
+                file = SourcePaths.Display(best.Document.Url);
+                line = best.StartLine;
+            }
+        }
+        return new SourceLocation($"{def.DeclaringType.FullName}::{def.Name}", ins.Offset, file, line);
+    }
+
+    /// <summary>The first source line of the method, for the comment above the C function.</summary>
+    public string? SourceLine()
+    {
+        var sp = _m.Definition.DebugInformation.SequencePoints.FirstOrDefault(s => !s.IsHidden);
+        return sp == null ? null : $"{SourcePaths.Display(sp.Document.Url)}:{sp.StartLine}";
+    }
+}
+
+/// <summary>PDB document paths as they should appear in messages and comments (no machine-specific prefix).</summary>
+public static class SourcePaths
+{
+    public static string Display(string url)
+    {
+        var path = url.Replace('\\', '/');
+        if (path.StartsWith("/_/", StringComparison.Ordinal))
+            return path.Substring(3);
+        return path;
+    }
+}

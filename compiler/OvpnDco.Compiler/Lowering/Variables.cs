@@ -1,0 +1,77 @@
+using OvpnDco.Compiler.Metadata;
+
+namespace OvpnDco.Compiler.Lowering;
+
+/// <summary>ldloc/stloc/ldarg/starg and their address forms, dup and pop.</summary>
+public sealed partial class MethodLowering
+{
+    private void LoadLocal(int index)
+    {
+        var name = _localNames[index];
+        if (_arrayLocals.TryGetValue(name, out var table))
+        {
+            Push(table);
+            return;
+        }
+        _readVariables.Add(name);
+        Push(Variable(name, _localTypes[index]));
+    }
+
+    private void StoreLocal(int index) => StoreVariable(_localNames[index], _localTypes[index]);
+
+    private void LoadArg(int index)
+    {
+        _readVariables.Add(_argNames[index]);
+        Push(Variable(_argNames[index], _argTypes[index]));
+    }
+
+    private void StoreArg(int index) => StoreVariable(_argNames[index], _argTypes[index]);
+
+    private void StoreVariable(string name, CType type)
+    {
+        var value = Pop();
+        if (value.ArrayLength != null)
+        {
+            // A local that names a static table: later loads use the table itself (and keep its length).
+            _arrayLocals[name] = value;
+            return;
+        }
+        _writtenLocals.Add(name);
+        var coerced = value.ArrayLength != null || value.StringLiteral != null ? value with { Type = type } : CExprs.Coerce(value, type, assignment: true);
+        Statement($"{name} = {coerced.Text};", storesVariable: name, writesMemory: value.PendingCall);
+    }
+
+    private void AddressOfLocal(int index)
+    {
+        var name = _localNames[index];
+        _readVariables.Add(name);
+        Push(new Expr("&" + name, CType.PointerTo(_localTypes[index]), Prec.Unary) { AddressOf = name });
+    }
+
+    private void AddressOfArg(int index)
+    {
+        var name = _argNames[index];
+        _readVariables.Add(name);
+        Push(new Expr("&" + name, CType.PointerTo(_argTypes[index]), Prec.Unary) { AddressOf = name });
+    }
+
+    private void Duplicate()
+    {
+        var top = Pop();
+        // Constants, addresses of variables and plain variables can be repeated; anything else is evaluated once.
+        if (!(top.Constant != null || top.AddressOf != null || (top.IsSimple && top.Precedence == Prec.Primary) ||
+              top.StringLiteral != null || top.ArrayLength != null || top.Token != null))
+            top = Materialize(top) with { PendingCall = false };
+        Push(top);
+        Push(top);
+    }
+
+    private void PopStatement()
+    {
+        var value = Pop();
+        if (value.PendingCall)
+            Statement($"{value.Text};");
+        else if (value.Impure)
+            Statement($"(void){value.At(Prec.Unary)};", writesMemory: false); // keep the trap (bounds check, division)
+    }
+}

@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Mono.Cecil;
+
+namespace OvpnDco.Compiler.Metadata;
+
+/// <summary>
+/// Stable C names derived from namespace, type and method names (never from metadata tokens or order),
+/// so the same IL always gives the same C.
+/// </summary>
+public static class Names
+{
+    private static readonly HashSet<string> CReserved = new()
+    {
+        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+        "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
+        "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while",
+        "bool", "true", "false", "NULL", "main", "errno", "assert", "offsetof", "alignof", "abort",
+    };
+
+    /// <summary>Short names of primitives in mangled names (generic arguments, overload suffixes).</summary>
+    public static string Short(TypeReference t) => t.MetadataType switch
+    {
+        MetadataType.Boolean => "bool",
+        MetadataType.Char => "char",
+        MetadataType.SByte => "i8",
+        MetadataType.Byte => "u8",
+        MetadataType.Int16 => "i16",
+        MetadataType.UInt16 => "u16",
+        MetadataType.Int32 => "i32",
+        MetadataType.UInt32 => "u32",
+        MetadataType.Int64 => "i64",
+        MetadataType.UInt64 => "u64",
+        MetadataType.IntPtr => "nint",
+        MetadataType.UIntPtr => "nuint",
+        MetadataType.Void => "void",
+        MetadataType.String => "str",
+        _ => t switch
+        {
+            PointerType p => Short(p.ElementType) + "ptr",
+            ByReferenceType r => Short(r.ElementType) + "ref",
+            RequiredModifierType m => Short(m.ElementType),
+            GenericInstanceType g => Identifier(StripArity(g.ElementType.Name)) + "_" +
+                                     string.Join("_", g.GenericArguments.Select(Short)),
+            FunctionPointerType => "fnptr",
+            _ => Identifier(StripArity(t.Name)),
+        },
+    };
+
+    /// <summary><c>OvpnDco.Driver.Peer</c> → <c>OvpnDco_Driver_Peer</c>; nested types join with '_'.</summary>
+    public static string Type(TypeReference t)
+    {
+        if (t is GenericInstanceType git)
+            return Type(git.ElementType) + "_" + string.Join("_", git.GenericArguments.Select(Short));
+        var own = Identifier(StripArity(t.Name));
+        if (t.DeclaringType != null)
+            return Type(t.DeclaringType) + "_" + own;
+        return string.IsNullOrEmpty(t.Namespace) ? own : Identifier(t.Namespace.Replace('.', '_')) + "_" + own;
+    }
+
+    public static string StripArity(string name)
+    {
+        var tick = name.IndexOf('`');
+        return tick < 0 ? name : name.Substring(0, tick);
+    }
+
+    /// <summary>Makes any metadata name a valid, readable C identifier.</summary>
+    public static string Identifier(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (var c in name)
+            sb.Append(char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_');
+        var s = sb.ToString().Trim('_');
+        while (s.Contains("__"))
+            s = s.Replace("__", "_");
+        if (s.Length == 0)
+            s = "x";
+        if (char.IsAsciiDigit(s[0]))
+            s = "_" + s;
+        return s;
+    }
+
+    /// <summary>A local or parameter name that cannot clash with C keywords or our generated names.</summary>
+    public static string Variable(string name)
+    {
+        var id = Identifier(name);
+        return CReserved.Contains(id) || id.StartsWith("ovpn_") || id.StartsWith("tmp") || id.StartsWith("stk")
+            ? id + "_" : id;
+    }
+
+    public static bool IsReserved(string id) => CReserved.Contains(id);
+}

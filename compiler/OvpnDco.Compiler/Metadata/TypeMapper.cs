@@ -1,0 +1,262 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Mono.Cecil;
+using OvpnDco.Compiler.Diagnostics;
+
+namespace OvpnDco.Compiler.Metadata;
+
+/// <summary>
+/// Maps closed CLR types to C types and collects the C definitions (struct layouts, span structs, enum and
+/// function-pointer typedefs) that the emitted code needs, in an order C accepts.
+/// </summary>
+public sealed class TypeMapper
+{
+    private readonly Dictionary<string, CType> _cache = new();
+    private readonly Dictionary<string, TypeDefinitionText> _definitions = new();
+
+    /// <summary>A C definition and the names of the types it needs complete before it.</summary>
+    public sealed record TypeDefinitionText(string Name, string Text, IReadOnlyList<string> ValueDependencies, bool IsStruct);
+
+    public IEnumerable<TypeDefinitionText> Definitions => _definitions.Values;
+
+    public CType Map(TypeReference type)
+    {
+        var key = TypeKeys.Of(type);
+        if (_cache.TryGetValue(key, out var cached))
+            return cached;
+        var mapped = MapUncached(type);
+        _cache[key] = mapped;
+        return mapped;
+    }
+
+    private CType MapUncached(TypeReference type)
+    {
+        switch (type.MetadataType)
+        {
+            case MetadataType.Void: return CType.Void;
+            case MetadataType.Boolean: return CType.Bool;
+            case MetadataType.Char: return CType.U16;
+            case MetadataType.SByte: return CType.I8;
+            case MetadataType.Byte: return CType.U8;
+            case MetadataType.Int16: return CType.I16;
+            case MetadataType.UInt16: return CType.U16;
+            case MetadataType.Int32: return CType.I32;
+            case MetadataType.UInt32: return CType.U32;
+            case MetadataType.Int64: return CType.I64;
+            case MetadataType.UInt64: return CType.U64;
+            case MetadataType.IntPtr: return CType.NInt;
+            case MetadataType.UIntPtr: return CType.NUInt;
+            case MetadataType.Single:
+            case MetadataType.Double:
+                throw new CompileError(ErrorCodes.FloatingPoint, $"floating point type '{type.Name}' is not supported in kernel code");
+            case MetadataType.String:
+                throw new CompileError(ErrorCodes.Strings, "strings are not supported in kernel code (only literals passed to tracing)");
+            case MetadataType.Object:
+                throw new CompileError(ErrorCodes.UnsupportedType, "'object' is not supported in kernel code");
+        }
+
+        switch (type)
+        {
+            case RequiredModifierType rm: return Map(rm.ElementType);
+            case OptionalModifierType om: return Map(om.ElementType);
+            case PinnedType pinned: return Map(pinned.ElementType);
+            case PointerType ptr: return CType.PointerTo(Map(ptr.ElementType));
+            case ByReferenceType byRef: return CType.PointerTo(Map(byRef.ElementType));
+            case FunctionPointerType fp: return MapFunctionPointer(fp);
+            case GenericParameter gp:
+                throw new CompileError(ErrorCodes.UnsupportedType, $"open generic parameter '{gp.Name}' reached code generation");
+            case ArrayType:
+                throw new CompileError(ErrorCodes.ReferenceTypeAllocation,
+                    $"array type '{type.FullName}' is not supported in kernel code (use Span<T>, stackalloc or a static readonly table)");
+        }
+
+        if (IsSpan(type, out var element, out var readOnly))
+            return MapSpan(element!, readOnly);
+
+        var def = Resolve(type);
+        if (def.IsEnum)
+        {
+            var underlying = Map(def.Fields.First(f => !f.IsStatic).FieldType);
+            var name = Names.Type(type);
+            _definitions[name] = new TypeDefinitionText(name, $"typedef {underlying.Name} {name};", Array.Empty<string>(), false);
+            return CType.Alias(name, underlying);
+        }
+        if (!def.IsValueType)
+            throw new CompileError(ErrorCodes.UnsupportedType,
+                $"reference type '{type.FullName}' cannot be used as a value in kernel code (use a struct)");
+        return MapStruct(type, def);
+    }
+
+    public static TypeDefinition Resolve(TypeReference type)
+    {
+        TypeDefinition? def;
+        try
+        {
+            def = type.Resolve();
+        }
+        catch (AssemblyResolutionException e)
+        {
+            throw new CompileError(ErrorCodes.UnresolvedMember, $"cannot resolve '{type.FullName}': {e.Message}");
+        }
+        return def ?? throw new CompileError(ErrorCodes.UnresolvedMember, $"cannot resolve type '{type.FullName}'");
+    }
+
+    public static bool IsSpan(TypeReference type, out TypeReference? element, out bool readOnly)
+    {
+        element = null;
+        readOnly = false;
+        if (type is GenericInstanceType git && git.ElementType.Namespace == "System" &&
+            (git.ElementType.Name == "Span`1" || git.ElementType.Name == "ReadOnlySpan`1"))
+        {
+            element = git.GenericArguments[0];
+            readOnly = git.ElementType.Name == "ReadOnlySpan`1";
+            return true;
+        }
+        return false;
+    }
+
+    private CType MapSpan(TypeReference element, bool readOnly)
+    {
+        var elem = Map(element);
+        var name = (readOnly ? "ReadOnlySpan_" : "Span_") + Names.Short(element);
+        var text = $"struct {name} {{\n    {CType.PointerTo(elem).Declare("ptr")};\n    int32_t len;\n}};";
+        _definitions[name] = new TypeDefinitionText(name, text, Array.Empty<string>(), true);
+        return CType.Struct(name, -1, spanElement: elem);
+    }
+
+    private CType MapFunctionPointer(FunctionPointerType fp)
+    {
+        var ret = Map(fp.ReturnType);
+        var parameters = fp.Parameters.Select(p => Map(p.ParameterType)).ToList();
+        var name = "fn_" + Names.Short(fp.ReturnType) + (fp.Parameters.Count == 0 ? "" : "_" +
+                   string.Join("_", fp.Parameters.Select(p => Names.Short(p.ParameterType))));
+        var args = parameters.Count == 0 ? "void" : string.Join(", ", parameters.Select(p => p.Name));
+        var text = $"typedef {ret.Name}{(ret.Name.EndsWith('*') ? "" : " ")}(*{name})({args});";
+        _definitions[name] = new TypeDefinitionText(name, text,
+            parameters.Append(ret).Where(p => p.Kind == StackKind.Struct).Select(p => p.Name).ToList(), false);
+        return CType.FunctionPointer(name);
+    }
+
+    /// <summary>A compiler-generated <c>fixed T name[n]</c> buffer type.</summary>
+    public static bool IsFixedBuffer(TypeDefinition def) =>
+        def.IsValueType && def.Name.EndsWith("e__FixedBuffer", StringComparison.Ordinal) && def.Fields.Count(f => !f.IsStatic) == 1;
+
+    private CType MapStruct(TypeReference type, TypeDefinition def)
+    {
+        var name = Names.Type(type);
+        var ctx = GenericContext.OfType(type);
+        var fields = def.Fields.Where(f => !f.IsStatic).ToList();
+        var sb = new StringBuilder();
+        var deps = new List<string>();
+
+        if (IsFixedBuffer(def))
+        {
+            var elem = Map(ctx.Resolve(fields[0].FieldType));
+            var count = elem.Size > 0 ? Math.Max(1, def.ClassSize / elem.Size) : 1;
+            sb.Append($"struct {name} {{\n    {elem.Declare("FixedElementField")}[{count}];\n}};");
+            _definitions[name] = new TypeDefinitionText(name, sb.ToString(), deps, true);
+            return CType.Struct(name, elem.Size > 0 ? elem.Size * count : -1, fixedBuffer: true) with { Align = elem.Size };
+        }
+
+        var mapped = fields.Select(f => (Field: f, Type: Map(ctx.Resolve(f.FieldType)))).ToList();
+        deps.AddRange(mapped.Where(m => m.Type.Kind == StackKind.Struct).Select(m => m.Type.Name));
+        var pack = def.PackingSize > 0 ? def.PackingSize : 0;
+        if (pack > 0)
+            sb.Append($"#pragma pack(push, {pack})\n");
+        sb.Append($"struct {name} {{\n");
+        if (def.IsExplicitLayout)
+        {
+            sb.Append("    union {\n");
+            foreach (var (field, ftype) in mapped)
+            {
+                var decl = ftype.Declare(FieldName(field));
+                sb.Append(field.Offset > 0
+                    ? $"        struct {{ uint8_t at_{field.Offset}[{field.Offset}]; {decl}; }};\n"
+                    : $"        {decl};\n");
+            }
+            if (def.ClassSize > 0)
+                sb.Append($"        uint8_t size_{def.ClassSize}[{def.ClassSize}];\n");
+            sb.Append("    };\n");
+        }
+        else
+        {
+            foreach (var (field, ftype) in mapped)
+                sb.Append($"    {ftype.Declare(FieldName(field))};\n");
+            if (mapped.Count == 0)
+                sb.Append(def.ClassSize > 0 ? $"    uint8_t bytes[{def.ClassSize}];\n" : "    uint8_t empty;\n");
+        }
+        sb.Append("};");
+        if (pack > 0)
+            sb.Append("\n#pragma pack(pop)");
+
+        var (size, align) = ComputeLayout(def, mapped.Select(m => m.Type).ToList(), pack);
+        if (!def.IsExplicitLayout && def.ClassSize > 0 && size > 0 && def.ClassSize > size)
+            throw new CompileError(ErrorCodes.UnsupportedType,
+                $"struct '{type.FullName}' sets Size={def.ClassSize} on a sequential layout; use explicit layout or fixed buffers");
+        if (size > 0)
+            sb.Append($"\n_Static_assert(sizeof(struct {name}) == {size}, \"layout of {type.FullName} differs from .NET\");");
+        _definitions[name] = new TypeDefinitionText(name, sb.ToString(), deps, true);
+        return CType.Struct(name, size) with { Align = align };
+    }
+
+    public static string FieldName(FieldReference field)
+    {
+        var n = field.Name;
+        if (n.StartsWith('<') && n.EndsWith(">k__BackingField", StringComparison.Ordinal))
+            n = n.Substring(1, n.IndexOf('>') - 1);
+        return Names.Variable(n);
+    }
+
+    /// <summary>.NET's size of a blittable struct when it does not depend on pointer size; else -1.</summary>
+    private static (int Size, int Align) ComputeLayout(TypeDefinition def, IReadOnlyList<CType> fields, int pack)
+    {
+        if (fields.Any(f => f.Size < 0))
+            return (-1, -1);
+        var maxAlign = 1;
+        var offset = 0;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var align = Alignment(fields[i]);
+            if (pack > 0)
+                align = Math.Min(align, pack);
+            maxAlign = Math.Max(maxAlign, align);
+            if (def.IsExplicitLayout)
+            {
+                offset = Math.Max(offset, (int)def.Fields.Where(f => !f.IsStatic).ElementAt(i).Offset + fields[i].Size);
+                continue;
+            }
+            offset = (offset + align - 1) / align * align + fields[i].Size;
+        }
+        if (def.IsExplicitLayout && def.ClassSize > offset)
+            offset = def.ClassSize;
+        if (fields.Count == 0)
+            offset = Math.Max(1, def.ClassSize);
+        return ((offset + maxAlign - 1) / maxAlign * maxAlign, maxAlign);
+    }
+
+    private static int Alignment(CType t) => t.Kind == StackKind.Struct ? Math.Max(1, t.Align) : Math.Max(1, t.Size);
+
+    /// <summary>
+    /// Emission order: enum and function-pointer typedefs, forward declarations of every struct, then struct
+    /// bodies so that a struct held by value comes before its holder. Ties break by name: deterministic.
+    /// </summary>
+    public IEnumerable<string> OrderedDefinitions()
+    {
+        var all = _definitions.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+        foreach (var d in all.Where(d => !d.IsStruct && d.ValueDependencies.Count == 0))
+            yield return d.Text;
+        foreach (var d in all.Where(d => d.IsStruct))
+            yield return $"typedef struct {d.Name} {d.Name};";
+        var done = new HashSet<string>(all.Where(d => !d.IsStruct && d.ValueDependencies.Count == 0).Select(d => d.Name));
+        var pending = all.Where(d => !done.Contains(d.Name)).ToList();
+        while (pending.Count > 0)
+        {
+            var ready = pending.FirstOrDefault(d => d.ValueDependencies.All(done.Contains)) ?? pending[0];
+            pending.Remove(ready);
+            done.Add(ready.Name);
+            yield return ready.Text;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/* ovpn_rt_hosted.c - the POSIX backend of the runtime: fail-fast and memory helpers. */
+#include "ovpn_rt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ovpn_rt_failfast(const char *reason)
+{
+    fprintf(stderr, "ovpn-rt: fail-fast: %s\n", reason);
+    fflush(stderr);
+    abort();
+}
+
+void *ovpn_rt_memmove(void *dst, const void *src, size_t n)
+{
+    return n == 0 ? dst : memmove(dst, src, n);
+}
+
+void *ovpn_rt_memset(void *dst, int value, size_t n)
+{
+    return n == 0 ? dst : memset(dst, value, n);
+}
+
+int ovpn_rt_memcmp(const void *a, const void *b, size_t n)
+{
+    return n == 0 ? 0 : memcmp(a, b, n);
+}

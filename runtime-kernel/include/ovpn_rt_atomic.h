@@ -1,0 +1,50 @@
+/*
+ * ovpn_rt_atomic.h - Interlocked and Volatile for generated code.
+ * MSVC dialect (kernel): the _Interlocked* intrinsics the WDK uses. gcc/clang (hosted): __atomic builtins,
+ * sequentially consistent like Interlocked.
+ */
+#ifndef OVPN_RT_ATOMIC_H
+#define OVPN_RT_ATOMIC_H
+
+#include <stdint.h>
+
+#if defined(_MSC_VER)
+long _InterlockedExchangeAdd(long volatile *addend, long value);
+long _InterlockedExchange(long volatile *target, long value);
+long _InterlockedCompareExchange(long volatile *dest, long exchange, long comparand);
+__int64 _InterlockedExchangeAdd64(__int64 volatile *addend, __int64 value);
+__int64 _InterlockedExchange64(__int64 volatile *target, __int64 value);
+__int64 _InterlockedCompareExchange64(__int64 volatile *dest, __int64 exchange, __int64 comparand);
+
+static inline int32_t ovpn_rt_xadd32(int32_t *p, int32_t v) { return (int32_t)_InterlockedExchangeAdd((long volatile *)p, (long)v); }
+static inline int64_t ovpn_rt_xadd64(int64_t *p, int64_t v) { return _InterlockedExchangeAdd64((__int64 volatile *)p, v); }
+static inline int32_t ovpn_rt_xchg32(int32_t *p, int32_t v) { return (int32_t)_InterlockedExchange((long volatile *)p, (long)v); }
+static inline int64_t ovpn_rt_xchg64(int64_t *p, int64_t v) { return _InterlockedExchange64((__int64 volatile *)p, v); }
+static inline int32_t ovpn_rt_cmpxchg32(int32_t *p, int32_t v, int32_t cmp) { return (int32_t)_InterlockedCompareExchange((long volatile *)p, (long)v, (long)cmp); }
+static inline int64_t ovpn_rt_cmpxchg64(int64_t *p, int64_t v, int64_t cmp) { return _InterlockedCompareExchange64((__int64 volatile *)p, v, cmp); }
+#else
+static inline int32_t ovpn_rt_xadd32(int32_t *p, int32_t v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
+static inline int64_t ovpn_rt_xadd64(int64_t *p, int64_t v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
+static inline int32_t ovpn_rt_xchg32(int32_t *p, int32_t v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
+static inline int64_t ovpn_rt_xchg64(int64_t *p, int64_t v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
+static inline int32_t ovpn_rt_cmpxchg32(int32_t *p, int32_t v, int32_t cmp)
+{
+    __atomic_compare_exchange_n(p, &cmp, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return cmp;
+}
+static inline int64_t ovpn_rt_cmpxchg64(int64_t *p, int64_t v, int64_t cmp)
+{
+    __atomic_compare_exchange_n(p, &cmp, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return cmp;
+}
+#endif
+
+/* Interlocked.Increment/Decrement/Add return the new value; wrap like C#. */
+static inline int32_t ovpn_rt_interlocked_add32(int32_t *p, int32_t v) { return (int32_t)((uint32_t)ovpn_rt_xadd32(p, v) + (uint32_t)v); }
+static inline int64_t ovpn_rt_interlocked_add64(int64_t *p, int64_t v) { return (int64_t)((uint64_t)ovpn_rt_xadd64(p, v) + (uint64_t)v); }
+
+/* Volatile.Read/Write: a volatile access (acquire/release on x86/x64; the kernel build uses /volatile:ms). */
+#define OVPN_RT_VOLATILE_READ(T, p) (*(volatile T *)(p))
+#define OVPN_RT_VOLATILE_WRITE(T, p, v) (*(volatile T *)(p) = (v))
+
+#endif /* OVPN_RT_ATOMIC_H */

@@ -1,0 +1,26 @@
+/*
+ * ovpn_rt_km.c - the Windows kernel backend of the runtime (compiled by the WDK with OVPN_RT_KERNEL).
+ * Declares the few kernel routines it needs itself, so that the generated C can be syntax-checked
+ * in the MSVC dialect without the WDK headers.
+ */
+#include "ovpn_rt.h"
+
+typedef unsigned long ovpn_km_ulong;
+typedef uintptr_t ovpn_km_ulong_ptr;
+__declspec(noreturn) void KeBugCheckEx(ovpn_km_ulong code, ovpn_km_ulong_ptr p1, ovpn_km_ulong_ptr p2,
+                                        ovpn_km_ulong_ptr p3, ovpn_km_ulong_ptr p4);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int value, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+/* MANUALLY_INITIATED_CRASH is for people; a driver bugchecks with its own code: 'ovpn' in ASCII. */
+#define OVPN_KM_BUGCHECK_CODE 0x6F76706EUL
+
+void ovpn_rt_failfast(const char *reason)
+{
+    KeBugCheckEx(OVPN_KM_BUGCHECK_CODE, (ovpn_km_ulong_ptr)reason, 0, 0, 0);
+}
+
+void *ovpn_rt_memmove(void *dst, const void *src, size_t n) { return memmove(dst, src, n); }
+void *ovpn_rt_memset(void *dst, int value, size_t n) { return memset(dst, value, n); }
+int ovpn_rt_memcmp(const void *a, const void *b, size_t n) { return memcmp(a, b, n); }
