@@ -60,11 +60,20 @@ public sealed class Compilation
 
     public void AddRoot(MethodDefinition method)
     {
+        SourceLocation? Where() => method.HasBody && method.Body.Instructions.Count > 0
+            ? MethodLowering.LocationOf(method, method.Body.Instructions[0]) : null;
         if (method.HasGenericParameters || method.DeclaringType.HasGenericParameters)
-            throw new CompileError(ErrorCodes.BadExport, $"exported method '{method.FullName}' must not be generic");
+            throw new CompileError(ErrorCodes.BadExport, $"exported method '{method.Name}' must not be generic (C has no generics: export a closed wrapper)", Where());
         if (!method.IsStatic)
-            throw new CompileError(ErrorCodes.BadExport, $"exported method '{method.FullName}' must be static");
-        RequireMethod(new MethodInstance(method, GenericContext.Empty, method.DeclaringType));
+            throw new CompileError(ErrorCodes.BadExport, $"exported method '{method.Name}' must be static", Where());
+        try
+        {
+            RequireMethod(new MethodInstance(method, GenericContext.Empty, method.DeclaringType));
+        }
+        catch (CompileError e) when (e.Location == null && method.HasBody && method.Body.Instructions.Count > 0)
+        {
+            throw e.At(MethodLowering.LocationOf(method, method.Body.Instructions[0]));
+        }
     }
 
     /// <summary>The C name of a method instance; queues it for lowering the first time it is seen.</summary>
@@ -131,15 +140,16 @@ public sealed class Compilation
         {
             var m = _worklist.Dequeue();
             var name = _names[m.Key];
-            var lowering = new MethodLowering(this, m);
+            MethodLowering lowering;
             string body;
             try
             {
+                lowering = new MethodLowering(this, m);
                 body = lowering.LowerBody();
             }
             catch (CompileError e) when (e.Location == null && m.Definition.Body.Instructions.Count > 0)
             {
-                throw e.At(lowering.LocationOf(m.Definition.Body.Instructions[0]));
+                throw e.At(MethodLowering.LocationOf(m.Definition, m.Definition.Body.Instructions[0]));
             }
             var exported = Imports.ExportOf(m.Definition) != null;
             var origin = $"{m.Definition.DeclaringType.FullName}.{m.Definition.Name}" +

@@ -132,7 +132,7 @@ public sealed class StaticFields
         {
             CompileError Refuse(string what) => new CompileError(ErrorCodes.StaticConstructor,
                 $"the static constructor of '{owner.FullName}' {what}; kernel code has no type initializers (only constants and constant tables)")
-                .At(new SourceLocation($"{owner.FullName}::.cctor", ins.Offset, null, 0));
+                .At(MethodLowering.LocationOf(cctor, ins));
             switch (ins.OpCode.Code)
             {
                 case Code.Nop: break;

@@ -24,7 +24,7 @@ public sealed partial class MethodLowering
     private readonly StringBuilder _out = new();
     private readonly List<(string Name, CType Type)> _locals = new();
     private readonly string[] _localNames;
-    private readonly CType[] _localTypes;
+    private readonly CType?[] _localTypes;
     private readonly string[] _argNames;
     private readonly CType[] _argTypes;
     private readonly HashSet<string> _addressTaken = new();
@@ -73,7 +73,6 @@ public sealed partial class MethodLowering
             for (var n = 2; !used.Add(unique); n++)
                 unique = $"{name}_{n}";
             _localNames[v.Index] = unique;
-            _localTypes[v.Index] = MapLocal(v.VariableType);
         }
     }
 
@@ -82,6 +81,9 @@ public sealed partial class MethodLowering
         var resolved = _m.Context.Resolve(t);
         return resolved.MetadataType == MetadataType.String ? CType.ConstCharPtr : _c.Types.Map(resolved);
     }
+
+    /// <summary>A local's C type, mapped at its first use so that a refused type is reported at that line.</summary>
+    private CType LocalType(int index) => _localTypes[index] ??= MapLocal(_body.Variables[index].VariableType);
 
     private CType MapLocal(TypeReference t)
     {
@@ -153,7 +155,7 @@ public sealed partial class MethodLowering
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
                 continue;
-            decl.Append("    ").Append(_localTypes[i].Declare(_localNames[i])).Append(" = ").Append(ZeroOf(_localTypes[i])).Append(";\n");
+            decl.Append("    ").Append(LocalType(i).Declare(_localNames[i])).Append(" = ").Append(ZeroOf(LocalType(i))).Append(";\n");
         }
         foreach (var (name, type) in _stackVars.OrderBy(v => v.Key, StringComparer.Ordinal))
             decl.Append("    ").Append(type.Declare(name)).Append(";\n");
@@ -363,9 +365,10 @@ public sealed partial class MethodLowering
     private CompileError Error(string code, string message, Instruction? at = null) =>
         new CompileError(code, message).At(LocationOf(at ?? _current));
 
-    public SourceLocation LocationOf(Instruction ins)
+    public SourceLocation LocationOf(Instruction ins) => LocationOf(_m.Definition, ins);
+
+    public static SourceLocation LocationOf(MethodDefinition def, Instruction ins)
     {
-        var def = _m.Definition;
         string? file = null;
         var line = 0;
         var debug = def.DebugInformation;

@@ -14,10 +14,10 @@ public sealed partial class MethodLowering
             return;
         }
         _readVariables.Add(name);
-        Push(Variable(name, _localTypes[index]));
+        Push(Variable(name, LocalType(index)));
     }
 
-    private void StoreLocal(int index) => StoreVariable(_localNames[index], _localTypes[index]);
+    private void StoreLocal(int index) => StoreVariable(_localNames[index], LocalType(index));
 
     private void LoadArg(int index)
     {
@@ -45,7 +45,7 @@ public sealed partial class MethodLowering
     {
         var name = _localNames[index];
         _readVariables.Add(name);
-        Push(new Expr("&" + name, CType.PointerTo(_localTypes[index]), Prec.Unary) { AddressOf = name });
+        Push(new Expr("&" + name, CType.PointerTo(LocalType(index)), Prec.Unary) { AddressOf = name });
     }
 
     private void AddressOfArg(int index)
