@@ -42,7 +42,14 @@ public sealed class Compilation
     public PlugRegistry Plugs { get; }
 
     /// <summary>A lowered function: its C name, prototype, body and where it came from.</summary>
-    public sealed record FunctionText(string Name, string Prototype, string Body, string Origin, bool Exported);
+    public sealed record FunctionText(string Name, string Prototype, string Body, string Origin, bool Exported)
+    {
+        /// <summary>Small helpers are 'static inline': what the JIT would inline, gcc -O2 then inlines too.</summary>
+        public bool Inline { get; init; }
+    }
+
+    /// <summary>IL size up to which an internal method is emitted 'static inline'.</summary>
+    public const int InlineCodeSize = 256;
 
     public IEnumerable<FunctionText> Functions => _functions.Values;
     public IEnumerable<string> ImportPrototypes => _imports.Values;
@@ -157,7 +164,9 @@ public sealed class Compilation
                              ? "<" + string.Join(", ", m.Context.TypeArgs.Concat(m.Context.MethodArgs).Select(t => t.Name)) + ">"
                              : "") +
                          (lowering.SourceLine() is { } line ? " (" + line + ")" : "");
-            _functions[name] = new FunctionText(name, lowering.Signature(name), body, origin, exported);
+            var inline = !exported && (m.Definition.Body.CodeSize <= InlineCodeSize ||
+                                       (m.Definition.ImplAttributes & MethodImplAttributes.AggressiveInlining) != 0);
+            _functions[name] = new FunctionText(name, lowering.Signature(name), body, origin, exported) { Inline = inline };
         }
     }
 }

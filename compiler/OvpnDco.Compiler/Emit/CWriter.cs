@@ -50,13 +50,13 @@ public static class CWriter
         {
             s.Append("/* ---- internal functions ---- */\n\n");
             foreach (var f in internals)
-                s.Append($"static {f.Prototype};\n");
+                s.Append(f.Inline ? "static inline " : "static ").Append(f.Prototype).Append(";\n");
             s.Append('\n');
         }
         foreach (var f in c.Functions)
         {
             s.Append($"/* {f.Origin} */\n");
-            s.Append(f.Exported ? "" : "static ").Append(f.Prototype).Append("\n{\n").Append(f.Body).Append("}\n\n");
+            s.Append(f.Exported ? "" : f.Inline ? "static inline " : "static ").Append(f.Prototype).Append("\n{\n").Append(f.Body).Append("}\n\n");
         }
         return (h.ToString(), s.ToString().TrimEnd('\n') + "\n");
     }
