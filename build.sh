@@ -9,6 +9,10 @@ config=${CONFIGURATION:-Release}
 echo "== build: dotnet build OvpnDco.sln -c $config"
 dotnet build OvpnDco.sln -c "$config" -nologo -clp:ErrorsOnly -v:quiet
 
+# uapi.h is generated from the C# definitions (uapi/OvpnDco.Uapi) by OvpnDco.Generators; write the checked-in copy.
+echo "== build: uapi/include/ovpn-dco/uapi.h"
+dotnet "uapi/OvpnDco.Uapi.HeaderTool/bin/$config/net10.0/ovpn-uapi-header.dll" "$PWD"
+
 mkdir -p out
 # Transpile the driver for both targets. Until the driver core exists it has no [Export] entry points
 # (IL2C0012): that is reported, not treated as a failure.

@@ -1,0 +1,167 @@
+using System;
+using System.Linq;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi.Client;
+
+namespace OvpnDco.Uapi.Tests;
+
+/// <summary>The generated dispatch table of <see cref="TestDriver"/>, called directly.</summary>
+public class DispatchRuntimeTests
+{
+    private static IoctlInfo[] Ioctls => UapiCatalog.Ioctls.ToArray();
+
+    private static NtStatus Call(ref FakeDevice device, IoctlModes mode, uint code, int inputLength, int outputLength, out int bytesReturned,
+        byte fill = 0)
+    {
+        var input = new byte[inputLength];
+        var output = new byte[outputLength];
+        Array.Fill(output, fill);
+        bytesReturned = 77;
+        return TestDriver.DispatchIoctl(ref device, mode, code, input, output, ref bytesReturned);
+    }
+
+    private static IoctlModes AllowedMode(IoctlInfo info) => (info.Modes & IoctlModes.P2P) != 0 ? IoctlModes.P2P : IoctlModes.MP;
+
+    [Test]
+    public void TheTableMatchesTheUapiDeclarations()
+    {
+        Assert.That(TestDriver.IoctlCount, Is.EqualTo(19));
+        for (int i = 0; i < TestDriver.IoctlCount; i++)
+        {
+            uint code = TestDriver.IoctlCodeAt(i);
+            var info = UapiCatalog.Find(code);
+            Assert.That(info, Is.Not.Null, $"row {i}: 0x{code:X8}");
+            Assert.That(TestDriver.TryGetIoctlEntry(code, out var entry), Is.True);
+            Assert.Multiple(() =>
+            {
+                Assert.That(entry.Code, Is.EqualTo(code));
+                Assert.That(entry.Function, Is.EqualTo(info!.Function));
+                Assert.That(entry.MinInput, Is.EqualTo(info.MinInput), info.CName);
+                Assert.That(entry.MinOutput, Is.EqualTo(info.MinOutput), info.CName);
+                Assert.That(entry.Modes, Is.EqualTo(info.Modes), info.CName);
+            });
+        }
+        Assert.That(Enumerable.Range(0, TestDriver.IoctlCount).Select(TestDriver.IoctlCodeAt), Is.EqualTo(Ioctls.Select(i => i.Code)),
+            "rows in function order");
+        Assert.That(TestDriver.IoctlCodeAt(TestDriver.IoctlCount), Is.EqualTo(0u));
+        Assert.That(TestDriver.TryGetIoctlEntry(0x00220050, out var none), Is.False);
+        Assert.That(none, Is.EqualTo(default(IoctlEntry)));
+    }
+
+    [TestCase(0x00220050u)] // function 20: not defined
+    [TestCase(0x00220000u)] // function 0
+    [TestCase(0x00120004u)] // NEW_PEER's function on another device type
+    [TestCase(0x00220005u)] // NEW_PEER with METHOD_IN_DIRECT
+    [TestCase(0x0022C004u)] // NEW_PEER with read/write access
+    public void UnknownCodesAreInvalidDeviceRequests(uint code)
+    {
+        var device = FakeDevice.Create();
+        Assert.That(Call(ref device, IoctlModes.P2P, code, 256, 256, out int n), Is.EqualTo(NtStatus.InvalidDeviceRequest));
+        Assert.That(Call(ref device, IoctlModes.MP, code, 256, 256, out _), Is.EqualTo(NtStatus.InvalidDeviceRequest));
+        Assert.That(n, Is.EqualTo(0), "bytesReturned is reset");
+        Assert.That(device.Calls, Is.EqualTo(0));
+    }
+
+    [TestCaseSource(nameof(Ioctls))]
+    public void WrongModeIsAnInvalidDeviceRequest(IoctlInfo info)
+    {
+        foreach (var mode in new[] { IoctlModes.P2P, IoctlModes.MP, IoctlModes.ControlDevice })
+        {
+            if ((info.Modes & mode) != 0)
+                continue;
+            var device = FakeDevice.Create();
+            // Mode is checked before sizes: even an empty input gives INVALID_DEVICE_REQUEST.
+            Assert.That(Call(ref device, mode, info.Code, 0, 0, out _), Is.EqualTo(NtStatus.InvalidDeviceRequest), $"{info.CName} in {mode}");
+            Assert.That(device.Calls, Is.EqualTo(0));
+        }
+    }
+
+    [Test]
+    public void TheControlDeviceAnswersOnlyGetVersion()
+    {
+        var allowed = Ioctls.Where(i => (i.Modes & IoctlModes.ControlDevice) != 0).Select(i => i.CName);
+        Assert.That(allowed, Is.EqualTo(new[] { "OVPN_IOCTL_GET_VERSION" }));
+        var device = FakeDevice.Create();
+        Assert.That(Call(ref device, IoctlModes.ControlDevice, OvpnIoctl.GetVersion, 0, 12, out int n), Is.EqualTo(NtStatus.Success));
+        Assert.That(n, Is.EqualTo(12));
+    }
+
+    [TestCaseSource(nameof(Ioctls))]
+    public void ShortInputIsBufferTooSmall(IoctlInfo info)
+    {
+        if (info.MinInput == 0)
+            Assert.Pass("no input");
+        foreach (int length in new[] { 0, info.MinInput - 1 })
+        {
+            var device = FakeDevice.Create();
+            var status = Call(ref device, AllowedMode(info), info.Code, length, info.MinOutput, out int n);
+            Assert.That(status, Is.EqualTo(NtStatus.BufferTooSmall), $"{info.CName} with {length} input bytes");
+            Assert.That(device.Calls, Is.EqualTo(0), "the handler did not run");
+            Assert.That(n, Is.EqualTo(0));
+        }
+    }
+
+    [TestCaseSource(nameof(Ioctls))]
+    public void ShortOutputIsBufferTooSmall(IoctlInfo info)
+    {
+        if (info.MinOutput == 0)
+            Assert.Pass("no output");
+        foreach (int length in new[] { 0, info.MinOutput - 1 })
+        {
+            var device = FakeDevice.Create();
+            var status = Call(ref device, AllowedMode(info), info.Code, info.MinInput, length, out _);
+            Assert.That(status, Is.EqualTo(NtStatus.BufferTooSmall), $"{info.CName} with {length} output bytes");
+            Assert.That(device.Calls, Is.EqualTo(0), "the handler did not run");
+        }
+    }
+
+    [TestCaseSource(nameof(Ioctls))]
+    public void ExactAndLongerBuffersReachTheHandler(IoctlInfo info)
+    {
+        foreach (int extra in new[] { 0, 1, 100 })
+        {
+            var device = FakeDevice.Create();
+            device.Events.Enqueue(default);
+            Call(ref device, AllowedMode(info), info.Code, info.MinInput + extra, info.MinOutput + extra, out _);
+            Assert.That(device.Calls, Is.EqualTo(1), $"{info.CName} +{extra}");
+        }
+    }
+
+    [Test]
+    public void OutputIsZeroedBeforeTheHandlerRuns()
+    {
+        var device = FakeDevice.Create();
+        var output = new byte[40];
+        Array.Fill(output, (byte)0xCC);
+        int n = 0;
+        Assert.That(TestDriver.DispatchIoctl(ref device, IoctlModes.P2P, OvpnIoctl.GetVersion, default, output, ref n), Is.EqualTo(NtStatus.Success));
+        Assert.That(n, Is.EqualTo(12));
+        Assert.That(output.AsSpan(12).ToArray(), Is.All.EqualTo(0), "bytes past the struct are zero, not left over");
+        Assert.That(BitConverter.ToInt32(output, 0), Is.EqualTo(TestDriver.Version.Major));
+
+        // Even a request without an output struct gets a zeroed buffer.
+        Array.Fill(output, (byte)0xCC);
+        Assert.That(TestDriver.DispatchIoctl(ref device, IoctlModes.P2P, OvpnIoctl.DelPeer, default, output, ref n), Is.EqualTo(NtStatus.Success));
+        Assert.That(output, Is.All.EqualTo(0));
+    }
+
+    [Test]
+    public void FailedChecksLeaveTheOutputAlone()
+    {
+        var device = FakeDevice.Create();
+        var output = new byte[8];
+        Array.Fill(output, (byte)0xCC);
+        int n = 0;
+        Assert.That(TestDriver.DispatchIoctl(ref device, IoctlModes.P2P, OvpnIoctl.GetVersion, default, output, ref n), Is.EqualTo(NtStatus.BufferTooSmall));
+        Assert.That(output, Is.All.EqualTo(0xCC));
+    }
+
+    [Test]
+    public void HandlerStatusIsReturned()
+    {
+        var device = FakeDevice.Create();
+        Assert.That(Call(ref device, IoctlModes.P2P, OvpnIoctl.SwapKeys, 0, 0, out _), Is.EqualTo(NtStatus.InvalidDeviceRequest), "no peer yet");
+        Assert.That(device.Calls, Is.EqualTo(1), "the handler ran and refused");
+        Assert.That(Call(ref device, IoctlModes.MP, OvpnIoctl.NotifyEvent, 0, 144, out _), Is.EqualTo(NtStatus.Pending));
+    }
+}
