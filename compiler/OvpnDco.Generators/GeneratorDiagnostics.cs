@@ -73,8 +73,14 @@ public static class GeneratorDiagnostics
         "UAPI enum has the wrong underlying type",
         "'{0}' has underlying type '{1}'; a C enum is a 4-byte int, so a [UapiEnum] must be 'int' (or set Defines = true for #define constants)");
 
+    /// <summary>A handler whose request shape differs from the uapi's declaration of its IOCTL.</summary>
+    public static readonly DiagnosticDescriptor ShapeMismatch = Error("OVDG0013",
+        "IOCTL handler differs from the uapi declaration",
+        "IOCTL handler '{0}' declares {1} but {2} declares {3}; the uapi (OvpnDco.Uapi.OvpnIoctl) is the single source of truth");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = new()
     {
+        [ShapeMismatch.Id] = ShapeMismatch,
         [DuplicateFunction.Id] = DuplicateFunction,
         [NotBlittable.Id] = NotBlittable,
         [NeedsExplicitLayout.Id] = NeedsExplicitLayout,

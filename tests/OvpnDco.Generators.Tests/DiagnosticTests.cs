@@ -266,4 +266,38 @@ public class DiagnosticTests
         [UapiEnum("SMALL", Prefix = "SMALL_", Defines = true)]
         enum Small : byte { A = 1 }
         """);
+
+    // ---- OVDG0013 handler vs uapi declaration ----
+
+    private const string UapiDeclaration = """
+        namespace OvpnDco.Uapi
+        {
+            public static class OvpnIoctl
+            {
+                [UapiIoctl("OVPN_IOCTL_NEW_PEER", 1, Input = typeof(int), Modes = IoctlModes.P2P)]
+                public const uint NewPeer = 0x00220004;
+            }
+        }
+
+        """;
+
+    [TestCase("Input = typeof(long), Modes = IoctlModes.P2P", "Input = long, Output = none, Modes = P2P")]
+    [TestCase("Input = typeof(int), Modes = IoctlModes.Any", "Input = int, Output = none, Modes = P2P | MP")]
+    [TestCase("Input = typeof(int), Output = typeof(int), Modes = IoctlModes.P2P", "Input = int, Output = int, Modes = P2P")]
+    public Task HandlerShapeDiffersFromTheUapi(string arguments, string handlerShape) => Dispatch(UapiDeclaration + $$"""
+        partial class D
+        {
+            [Ioctl(OvpnDco.Uapi.OvpnIoctl.NewPeer, {{arguments}})] static NtStatus {|#0:H|}{{Handler}}
+        }
+        """, GeneratorTest<IoctlDispatchGenerator>.Error("OVDG0013", 0).WithArguments("H", handlerShape,
+            "OvpnIoctl.NewPeer (OVPN_IOCTL_NEW_PEER)", "Input = int, Output = none, Modes = P2P"));
+
+    [Test]
+    public Task HandlerShapeMatchingTheUapi() => Dispatch(UapiDeclaration + $$"""
+        partial class D
+        {
+            [Ioctl(1, Input = typeof(int), Modes = IoctlModes.P2P)] static NtStatus H{{Handler}}
+            [Ioctl(2)] static NtStatus NotInTheUapi{{Handler}}
+        }
+        """);
 }

@@ -13,6 +13,9 @@ namespace OvpnDco.Generators.Dispatch;
 /// <summary>One type that encloses the handlers (outermost first), as the partial declaration needs it.</summary>
 internal sealed record ContainingType(string Keyword, string Name, bool IsPartial, bool IsStatic, string DisplayName);
 
+/// <summary>An IOCTL as the uapi declares it ([UapiIoctl] on OvpnDco.Uapi.OvpnIoctl).</summary>
+internal sealed record UapiIoctlShape(uint Code, string Name, string? Input, string? Output, int Modes);
+
 /// <summary>One <c>[Ioctl]</c> handler.</summary>
 internal sealed record HandlerDecl(
     string TypeKey,
@@ -57,9 +60,15 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
             all.GroupBy(h => h.TypeKey).OrderBy(g => g.Key, System.StringComparer.Ordinal)
                 .Select(g => g.OrderBy(h => h.Order).ToEquatableArray()));
 
-        context.RegisterSourceOutput(groups, static (spc, group) =>
+        // The uapi's own declaration of every IOCTL (OvpnDco.Uapi.OvpnIoctl, in source or referenced), to check
+        // that handlers declare the same request shape.
+        var declared = context.CompilationProvider.Select(static (compilation, _) => DeclaredIoctls(compilation));
+
+        context.RegisterSourceOutput(groups.Combine(declared), static (spc, input) =>
         {
+            var (group, uapi) = input;
             var diagnostics = new List<DiagnosticInfo>();
+            CheckAgainstUapi(group, uapi, diagnostics);
             string? source = Generate(group, diagnostics, out string hintName);
             foreach (var d in diagnostics)
                 spc.ReportDiagnostic(d.ToDiagnostic());
@@ -203,6 +212,65 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
             input?.ToDisplayString(FullName), IsInteger(input), output?.ToDisplayString(FullName), IsInteger(output),
             modes, state?.ToDisplayString(FullName), AccessLevel(state), valid, SourceOrder.From(method), location,
             diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The type whose [UapiIoctl] constants are the ABI's IOCTL declarations.</summary>
+    internal const string UapiIoctlType = "OvpnDco.Uapi.OvpnIoctl";
+
+    internal static EquatableArray<UapiIoctlShape> DeclaredIoctls(Compilation compilation)
+    {
+        var type = compilation.GetTypeByMetadataName(UapiIoctlType);
+        if (type is null)
+            return EquatableArray<UapiIoctlShape>.Empty;
+        var list = new List<UapiIoctlShape>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IFieldSymbol { IsConst: true, ConstantValue: uint code } field)
+                continue;
+            foreach (var a in field.GetAttributes())
+            {
+                if (a.AttributeClass?.ToDisplayString() != "OvpnDco.Runtime.Uapi.UapiIoctlAttribute")
+                    continue;
+                string? input = null, output = null;
+                int modes = 3;
+                foreach (var named in a.NamedArguments)
+                {
+                    if (named.Key == "Input")
+                        input = (named.Value.Value as ITypeSymbol)?.ToDisplayString(FullName);
+                    else if (named.Key == "Output")
+                        output = (named.Value.Value as ITypeSymbol)?.ToDisplayString(FullName);
+                    else if (named.Key == "Modes" && named.Value.Value is int m)
+                        modes = m;
+                }
+                string cName = a.ConstructorArguments.Length > 0 ? a.ConstructorArguments[0].Value as string ?? field.Name : field.Name;
+                list.Add(new UapiIoctlShape(code, type.Name + "." + field.Name + " (" + cName + ")", input, output, modes));
+            }
+        }
+        return list.ToEquatableArray();
+    }
+
+    private static string Shape(string? input, string? output, int modes)
+        => $"Input = {TypeText(input)}, Output = {TypeText(output)}, Modes = {ModesText(modes)}";
+
+    private static string TypeText(string? type) => type is null ? "none" : type.Replace("global::", string.Empty);
+
+    private static string ModesText(int modes) => ModesExpression(modes).Replace(Rt + "IoctlModes.", string.Empty);
+
+    internal static void CheckAgainstUapi(EquatableArray<HandlerDecl> group, EquatableArray<UapiIoctlShape> uapi, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var h in group)
+        {
+            foreach (var shape in uapi)
+            {
+                if (shape.Code != h.Code)
+                    continue;
+                if (shape.Input != h.Input || shape.Output != h.Output || shape.Modes != h.Modes)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.ShapeMismatch, h.Location, h.MethodName,
+                        Shape(h.Input, h.Output, h.Modes), shape.Name, Shape(shape.Input, shape.Output, shape.Modes)));
+                }
+            }
+        }
     }
 
     private static bool IsInteger(ITypeSymbol? type) => type?.SpecialType is SpecialType.System_Byte or SpecialType.System_SByte
