@@ -8,7 +8,8 @@ set -euo pipefail
 dir=${1:?usage: summarize-results.sh <results-dir>}
 
 passed=0 failed=0 skipped=0
-attr() { sed -n "s/.*<Counters [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$2" | head -n 1; }
+# grep -m1 stops at the first match itself: no 'head' that would SIGPIPE a producer under pipefail.
+attr() { grep -m1 -o "<Counters [^>]*" "$2" | grep -o "\b$1=\"[0-9]*\"" | grep -o "[0-9]*" || true; }
 
 shopt -s nullglob globstar
 for trx in "$dir"/**/*.trx; do
@@ -16,7 +17,7 @@ for trx in "$dir"/**/*.trx; do
   p=${p:-0} f=${f:-0} e=${e:-0} t=${t:-0} x=${x:-0}
   s=$(( t - x ))
   # Name the row after the test assembly rather than the trx file's machine/time stamp.
-  name=$(sed -n 's/.*<UnitTest [^>]*storage="\([^"]*\)".*/\1/p' "$trx" | head -n 1)
+  name=$(grep -m1 -o '<UnitTest [^>]*storage="[^"]*"' "$trx" | grep -o 'storage="[^"]*"' | cut -d'"' -f2 || true)
   name=$(basename "${name:-$trx}"); name=${name%.dll}; name=${name%.trx}
   printf '  %-48s %5d passed %4d failed %4d skipped\n' "${name:0:48}" "$p" "$((f + e))" "$s"
   passed=$((passed + p)) failed=$((failed + f + e)) skipped=$((skipped + s))
