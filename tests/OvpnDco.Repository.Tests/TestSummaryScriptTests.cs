@@ -70,6 +70,17 @@ public class TestSummaryScriptTests
     }
 
     [Test]
+    public void LargeResultFilesAreReadWhole()
+    {
+        // A real TRX of a few hundred tests is large; reading only its head must not kill the script (SIGPIPE).
+        var padding = string.Concat(System.Linq.Enumerable.Repeat("<UnitTest storage=\"/x/Big.Tests.dll\" />\n", 200_000));
+        File.WriteAllText(Path.Combine(_dir, "nunit", "Big.trx"),
+            "<TestRun><TestDefinitions><UnitTest storage=\"/x/Big.Tests.dll\" /></TestDefinitions>\n<Results>\n" + padding +
+            "</Results>\n<ResultSummary outcome=\"x\"><Counters total=\"600\" executed=\"600\" passed=\"600\" failed=\"0\" error=\"0\" />\n</ResultSummary></TestRun>\n" + padding);
+        Assert.That(Run(), Is.EqualTo((0, "600 passed, 0 failed")));
+    }
+
+    [Test]
     public void NoTestsAtAllIsAFailure()
     {
         Assert.That(Run().ExitCode, Is.Not.EqualTo(0), "a run that executed nothing must not pass");
