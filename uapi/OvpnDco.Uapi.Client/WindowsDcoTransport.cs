@@ -72,9 +72,9 @@ public sealed unsafe partial class WindowsDcoTransport : IDcoTransport
 
     public void Dispose()
     {
-        // Closing the handle cancels pending requests (they complete STATUS_CANCELLED).
-        _bound.Dispose();
+        // Closing the handle cancels pending requests (they complete STATUS_CANCELLED through the port).
         _handle.Dispose();
+        _bound.Dispose();
     }
 
     private enum Kind
