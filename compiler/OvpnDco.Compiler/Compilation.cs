@@ -32,6 +32,7 @@ public sealed class Compilation
         Types = new TypeMapper();
         Statics = new StaticFields(Types);
         Plugs = new PlugRegistry();
+        UserPlugs = new UserPlugs(module);
         _userAssemblies = new HashSet<string>(StringComparer.Ordinal) { module.Assembly.Name.Name };
     }
 
@@ -40,6 +41,7 @@ public sealed class Compilation
     public TypeMapper Types { get; }
     public StaticFields Statics { get; }
     public PlugRegistry Plugs { get; }
+    public UserPlugs UserPlugs { get; }
 
     /// <summary>A lowered function: its C name, prototype, body and where it came from.</summary>
     public sealed record FunctionText(string Name, string Prototype, string Body, string Origin, bool Exported)
@@ -110,6 +112,17 @@ public sealed class Compilation
         _names[m.Key] = name;
         _worklist.Enqueue(m);
         return name;
+    }
+
+    /// <summary>A plug bound to a C function: declared like an [Import] (unless the runtime declares it).</summary>
+    public string RequireCFunction(MethodInstance plug, string cName)
+    {
+        if (!_names.ContainsKey(plug.Key + "#c"))
+        {
+            _names[plug.Key + "#c"] = cName;
+            RegisterImport(plug, cName);
+        }
+        return cName;
     }
 
     private void RegisterImport(MethodInstance m, string cName)

@@ -61,6 +61,11 @@ public sealed partial class MethodLowering
             return;
         }
 
+        if (_c.UserPlugs.TryFind(method, out var userPlug, out var cFunction))
+        {
+            CallUserPlug(userPlug, cFunction, calleeContext, args);
+            return;
+        }
         var plugCall = new PlugCall(this, method, declaring, calleeContext, args, IsNewObj: false);
         if (_c.Plugs.TryLower(plugCall, out var plugged))
         {
@@ -91,6 +96,24 @@ public sealed partial class MethodLowering
             "Equals" => new Expr($"{self.At(Prec.Equality)} == {other.At(Prec.Equality + 1)}", CType.Bool, Prec.Equality) { Impure = true, Reads = reads, IsBoolean = true },
             _ => throw new CompileError(ErrorCodes.Boxing, $"'{method.Name}' on '{type.Name}' through an interface is not supported in kernel code"),
         };
+    }
+
+    private void CallUserPlug(MethodDefinition plug, string? cFunction, GenericContext calleeContext, List<Expr> args)
+    {
+        var instance = new MethodInstance(plug, Plugs.UserPlugs.ContextFor(plug, calleeContext), plug.DeclaringType);
+        if (cFunction == null)
+        {
+            EmitCall(instance, args, isNewObj: false);
+            return;
+        }
+        var name = _c.RequireCFunction(instance, cFunction);
+        var parameters = plug.Parameters.Select(p => MapParameter(instance.Context.Resolve(p.ParameterType))).ToList();
+        var text = $"{name}({string.Join(", ", args.Select((a, i) => Argument(a, parameters[i])))})";
+        var ret = _c.Types.Map(instance.ReturnType);
+        if (ret == CType.Void)
+            Statement(text + ";");
+        else
+            Push(new Expr(text, ret, Prec.Primary) { PendingCall = true, Impure = true, Reads = Expr.Union(args.ToArray()) });
     }
 
     private MethodDefinition ResolveMethod(MethodReference method)

@@ -151,6 +151,9 @@ public sealed partial class MethodLowering
         }
 
         var decl = new StringBuilder();
+        // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
+        var unused = string.Concat(_argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => $"    (void){a};\n"));
+        _out.Insert(0, unused);
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
