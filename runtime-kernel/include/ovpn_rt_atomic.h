@@ -12,16 +12,16 @@
 long _InterlockedExchangeAdd(long volatile *addend, long value);
 long _InterlockedExchange(long volatile *target, long value);
 long _InterlockedCompareExchange(long volatile *dest, long exchange, long comparand);
-__int64 _InterlockedExchangeAdd64(__int64 volatile *addend, __int64 value);
-__int64 _InterlockedExchange64(__int64 volatile *target, __int64 value);
-__int64 _InterlockedCompareExchange64(__int64 volatile *dest, __int64 exchange, __int64 comparand);
+long long _InterlockedExchangeAdd64(long long volatile *addend, long long value);
+long long _InterlockedExchange64(long long volatile *target, long long value);
+long long _InterlockedCompareExchange64(long long volatile *dest, long long exchange, long long comparand);
 
 static inline int32_t ovpn_rt_xadd32(int32_t *p, int32_t v) { return (int32_t)_InterlockedExchangeAdd((long volatile *)p, (long)v); }
-static inline int64_t ovpn_rt_xadd64(int64_t *p, int64_t v) { return _InterlockedExchangeAdd64((__int64 volatile *)p, v); }
+static inline int64_t ovpn_rt_xadd64(int64_t *p, int64_t v) { return _InterlockedExchangeAdd64((long long volatile *)p, v); }
 static inline int32_t ovpn_rt_xchg32(int32_t *p, int32_t v) { return (int32_t)_InterlockedExchange((long volatile *)p, (long)v); }
-static inline int64_t ovpn_rt_xchg64(int64_t *p, int64_t v) { return _InterlockedExchange64((__int64 volatile *)p, v); }
+static inline int64_t ovpn_rt_xchg64(int64_t *p, int64_t v) { return _InterlockedExchange64((long long volatile *)p, v); }
 static inline int32_t ovpn_rt_cmpxchg32(int32_t *p, int32_t v, int32_t cmp) { return (int32_t)_InterlockedCompareExchange((long volatile *)p, (long)v, (long)cmp); }
-static inline int64_t ovpn_rt_cmpxchg64(int64_t *p, int64_t v, int64_t cmp) { return _InterlockedCompareExchange64((__int64 volatile *)p, v, cmp); }
+static inline int64_t ovpn_rt_cmpxchg64(int64_t *p, int64_t v, int64_t cmp) { return _InterlockedCompareExchange64((long long volatile *)p, v, cmp); }
 #else
 static inline int32_t ovpn_rt_xadd32(int32_t *p, int32_t v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
 static inline int64_t ovpn_rt_xadd64(int64_t *p, int64_t v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }

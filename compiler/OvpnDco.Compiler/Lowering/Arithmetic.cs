@@ -32,6 +32,7 @@ public sealed partial class MethodLowering
         {
             Impure = impure || Expr.AnyImpure(a, b),
             Reads = Expr.Union(a, b),
+            Compound = a.Type.Name == type.Name && a.Precedence >= Prec.Unary ? (a.Text, op, b.Operand(prec, true)) : null,
         };
 
     private void Arithmetic(string op, bool unused)
@@ -220,7 +221,10 @@ public sealed partial class MethodLowering
         }
         var op = shift == ShiftKind.Left ? "<<" : ">>";
         Push(new Expr($"{v.Operand(Prec.Shift, false)} {op} {count}", v.Type, Prec.Shift)
-        { Impure = Expr.AnyImpure(value, amount), Reads = Expr.Union(value, amount) });
+        {
+            Impure = Expr.AnyImpure(value, amount), Reads = Expr.Union(value, amount),
+            Compound = v.Precedence >= Prec.Unary && v.Type.Name == value.Type.Name ? (v.Text, op, count) : null,
+        });
     }
 
     private void Negate()

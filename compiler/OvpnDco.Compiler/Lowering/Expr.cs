@@ -50,6 +50,14 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary>0/1 result of a comparison: can be stored into a bool as it is.</summary>
     public bool IsBoolean { get; init; }
 
+    /// <summary>For a binary operation: its left operand's text, the operator and the right operand's text, so a
+    /// store of <c>x op y</c> into x prints as <c>x op= y</c>.</summary>
+    public (string Left, string Op, string Right)? Compound { get; init; }
+
+    /// <summary>An assignment of this value to <paramref name="lvalue"/>, compound when it reads the same lvalue.</summary>
+    public string AssignTo(string lvalue) =>
+        Compound is { } c && c.Left == lvalue ? $"{lvalue} {c.Op}= {c.Right};" : $"{lvalue} = {Text};";
+
     /// <summary>For comparisons: the same test inverted (<c>a &gt;= b</c> for <c>a &lt; b</c>).</summary>
     public string? NegatedText { get; init; }
 

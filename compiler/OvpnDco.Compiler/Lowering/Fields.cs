@@ -96,7 +96,7 @@ public sealed partial class MethodLowering
         }
         var lv = FieldLValue(obj, f, type, owner);
         var root = obj.AddressOf != null && obj.Reads.Count == 1 ? obj.AddressOf : null;
-        Statement($"{lv.Text} = {CExprs.Coerce(value, type, assignment: true).Text};", storesVariable: root);
+        Statement(CExprs.Coerce(value, type, assignment: true).AssignTo(lv.Text), storesVariable: root);
     }
 
     private void LoadStaticField(FieldReference f)
@@ -138,7 +138,7 @@ public sealed partial class MethodLowering
         var global = _c.Statics.Require(def, owner);
         if (global.ArrayLength != null)
             throw new CompileError(ErrorCodes.ReferenceTypeAllocation, $"static table '{def.Name}' can only be set by its initializer");
-        Statement($"{global.Name} = {CExprs.Coerce(value, global.Type, assignment: true).Text};");
+        Statement(CExprs.Coerce(value, global.Type, assignment: true).AssignTo(global.Name));
     }
 
     private void LoadToken(object operand)
@@ -200,6 +200,6 @@ public sealed partial class MethodLowering
         var array = ArrayOperand(Pop());
         _c.Statics.MarkWritten(array.Text);
         var e = Element(array, index, array.Type.Pointee!);
-        Statement($"{e.Text} = {CExprs.Coerce(value, array.Type.Pointee!, assignment: true).Text};");
+        Statement(CExprs.Coerce(value, array.Type.Pointee!, assignment: true).AssignTo(e.Text));
     }
 }

@@ -68,11 +68,11 @@ public sealed partial class MethodLowering
         var target = pointee != null && (pointee.Name == type.Name || SameWidthInteger(pointee, type)) ? pointee : null;
         string text;
         if (target != null)
-            text = $"{Deref(p, target).Text} = {CExprs.Coerce(value, target, assignment: true).Text};";
+            text = CExprs.Coerce(value, target, assignment: true).AssignTo(Deref(p, target).Text);
         else if (type.IsInteger && type.Size is 2 or 4 or 8)
             text = $"ovpn_rt_write_u{type.Size * 8}({p.Text}, {CExprs.Coerce(CExprs.Normalize(value), type.WithSign(true)).Text});";
         else
-            text = $"{Deref(Retarget(p, type), type).Text} = {CExprs.Coerce(value, type, assignment: true).Text};";
+            text = CExprs.Coerce(value, type, assignment: true).AssignTo(Deref(Retarget(p, type), type).Text);
         Statement(text, storesVariable: p.AddressOf != null && p.Reads.Count == 1 ? p.AddressOf : null);
     }
 

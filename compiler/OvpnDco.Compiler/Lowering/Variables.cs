@@ -38,7 +38,7 @@ public sealed partial class MethodLowering
         }
         _writtenLocals.Add(name);
         var coerced = value.ArrayLength != null || value.StringLiteral != null ? value with { Type = type } : CExprs.Coerce(value, type, assignment: true);
-        Statement($"{name} = {coerced.Text};", storesVariable: name, writesMemory: value.PendingCall);
+        Statement(coerced.AssignTo(name), storesVariable: name, writesMemory: value.PendingCall);
     }
 
     private void AddressOfLocal(int index)
