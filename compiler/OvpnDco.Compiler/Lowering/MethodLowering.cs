@@ -109,8 +109,7 @@ public sealed partial class MethodLowering
     public string LowerBody()
     {
         if (_body.HasExceptionHandlers)
-            throw Error(ErrorCodes.Exceptions, "try/catch/finally is not supported in kernel code (use status returns)",
-                _body.ExceptionHandlers[0].TryStart);
+            PrepareFinallyBlocks();
 
         foreach (var ins in _body.Instructions)
         {
@@ -126,6 +125,10 @@ public sealed partial class MethodLowering
             }
             if (ins.OpCode.Code is Code.Ldloca or Code.Ldloca_S)
                 _addressTaken.Add(_localNames[((VariableDefinition)ins.Operand).Index]);
+            if (ins.OpCode.Code is >= Code.Ldloc_0 and <= Code.Ldloc_3)
+                _loadedLocals.Add(_localNames[ins.OpCode.Code - Code.Ldloc_0]);
+            if (ins.OpCode.Code is Code.Ldloc or Code.Ldloc_S or Code.Ldloca or Code.Ldloca_S)
+                _loadedLocals.Add(_localNames[((VariableDefinition)ins.Operand).Index]);
             if (ins.OpCode.Code is Code.Ldarga or Code.Ldarga_S)
                 _addressTaken.Add(_argNames[ArgIndex(ins)]);
         }
@@ -151,6 +154,7 @@ public sealed partial class MethodLowering
         }
 
         var decl = new StringBuilder();
+        AppendFinallySupport(decl);
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
         var unused = string.Concat(_argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => $"    (void){a};\n"));
         _out.Insert(0, unused);
@@ -175,6 +179,9 @@ public sealed partial class MethodLowering
     }
 
     private readonly HashSet<string> _writtenLocals = new();
+
+    /// <summary>Locals some instruction reads (Debug IL stores into locals nobody reads: those stores vanish).</summary>
+    private readonly HashSet<string> _loadedLocals = new();
 
     private static string ZeroOf(CType t) => t.Kind switch
     {

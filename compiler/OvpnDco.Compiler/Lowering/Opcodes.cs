@@ -105,9 +105,10 @@ public sealed partial class MethodLowering
             case Code.Clt: Compare("<", false); return;
             case Code.Clt_Un: Compare("<", true); return;
             case Code.Br:
-            case Code.Br_S:
+            case Code.Br_S: Goto((Instruction)ins.Operand); return;
             case Code.Leave:
-            case Code.Leave_S: Goto((Instruction)ins.Operand); return;
+            case Code.Leave_S: Leave((Instruction)ins.Operand); return;
+            case Code.Endfinally: EndFinally(); return;
             case Code.Brtrue:
             case Code.Brtrue_S: BranchOnValue(true, (Instruction)ins.Operand); return;
             case Code.Brfalse:
@@ -244,7 +245,6 @@ public sealed partial class MethodLowering
             case Code.Throw:
             case Code.Rethrow:
                 throw Error(ErrorCodes.Exceptions, "throwing exceptions is not supported in kernel code (use status returns)");
-            case Code.Endfinally:
             case Code.Endfilter:
                 throw Error(ErrorCodes.Exceptions, "exception handling is not supported in kernel code");
             case Code.Newarr:

@@ -17,7 +17,17 @@ public sealed partial class MethodLowering
         Push(Variable(name, LocalType(index)));
     }
 
-    private void StoreLocal(int index) => StoreVariable(_localNames[index], LocalType(index));
+    private void StoreLocal(int index)
+    {
+        var name = _localNames[index];
+        if (!_loadedLocals.Contains(name))
+        {
+            // Never read: keep only what the value does (a call, a trap), not the store.
+            PopStatement();
+            return;
+        }
+        StoreVariable(name, LocalType(index));
+    }
 
     private void LoadArg(int index)
     {

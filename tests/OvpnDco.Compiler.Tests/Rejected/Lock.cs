@@ -6,7 +6,7 @@ public static class Lock
     [Export("f")]
     public static int F(int v)
     {
-        lock (Gate) // expect: IL2C0004
+        lock (Gate) // expect: IL2C0009
         {
             s_n += v;
         }
