@@ -18,7 +18,7 @@ functions=$(grep -c '^/\* ' "$work/c/bench.c" || true)
 echo "transpile: whole corpus + benchmark assembly in $(( (end - start) / 1000000 )) ms (process start included)"
 
 gcc -std=c11 -O2 -I "$root/runtime-kernel/include" -I "$work/c" "$work/c/bench.c" "$root/runtime-kernel/hosted/"*.c \
-    "$here/reference.c" "$here/main.c" -o "$work/bench"
+    "$here/reference.c" "$here/main.c" -lcrypto -lpthread -o "$work/bench"
 
 count() {
     valgrind --tool=callgrind --callgrind-out-file="$work/cg.$1" --toggle-collect="measure_$1" "$work/bench" "$1" >/dev/null 2>"$work/cg.$1.log"

@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using OvpnDco.Compiler.Tests.Infrastructure;
+using OvpnDco.TestSupport;
 
 namespace OvpnDco.Compiler.Tests;
 

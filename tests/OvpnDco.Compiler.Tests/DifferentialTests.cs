@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using OvpnDco.Compiler.Tests.Infrastructure;
+using OvpnDco.TestSupport;
 
 namespace OvpnDco.Compiler.Tests;
 

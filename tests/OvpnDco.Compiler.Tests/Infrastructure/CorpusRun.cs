@@ -9,6 +9,7 @@ using System.Runtime.Loader;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using OvpnDco.Compiler.Lowering;
+using OvpnDco.TestSupport;
 using OvpnDco.Compiler.Metadata;
 
 namespace OvpnDco.Compiler.Tests.Infrastructure;
@@ -56,7 +57,7 @@ public sealed class CorpusRun
         File.WriteAllText(Path.Combine(Directory, "main.c"), Harness());
         Program = Path.Combine(Directory, "corpus");
         var build = NativeToolchain.Run(
-            $"gcc {NativeToolchain.GccFlags} -I {NativeToolchain.Quote(NativeToolchain.Include)} -I c c/*.c {NativeToolchain.HostedSources} main.c -o corpus",
+            $"gcc {NativeToolchain.GccFlags} -I {NativeToolchain.Quote(NativeToolchain.Include)} -I c c/*.c {NativeToolchain.HostedSources} main.c -lcrypto -lpthread -o corpus",
             Directory);
         BuildLog = build.Stderr;
         if (build.ExitCode != 0)

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 
-namespace OvpnDco.Compiler.Tests.Infrastructure;
+namespace OvpnDco.TestSupport;
 
 /// <summary>Runs the C toolchains (gcc with sanitizers, clang-14 in the MSVC dialect) and built programs.</summary>
 public static class NativeToolchain

@@ -1,0 +1,115 @@
+/*
+ * ovpn_hosted_aead.c - AEAD key objects on OpenSSL 3 EVP: AES-128/192/256-GCM and ChaCha20-Poly1305.
+ * A key object holds one encrypt and one decrypt context initialised with the key once; a packet only sets the
+ * 12-byte nonce, so nothing is allocated per packet. A spin lock per object serialises users of a context.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "ovpn_hosted.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+struct ovpn_aead_key {
+    EVP_CIPHER_CTX *seal;
+    EVP_CIPHER_CTX *open;
+    pthread_spinlock_t lock;
+};
+
+static const EVP_CIPHER *cipher_for(int32_t alg, int32_t key_len)
+{
+    if (alg == OVPN_HOSTED_AEAD_AES_GCM) {
+        switch (key_len) {
+        case 16: return EVP_aes_128_gcm();
+        case 24: return EVP_aes_192_gcm();
+        case 32: return EVP_aes_256_gcm();
+        default: return NULL;
+        }
+    }
+    if (alg == OVPN_HOSTED_AEAD_CHACHA20_POLY1305 && key_len == 32)
+        return EVP_chacha20_poly1305();
+    return NULL;
+}
+
+static bool init_context(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, const uint8_t *key, int encrypt)
+{
+    return EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, encrypt) == 1 &&
+           EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, OVPN_HOSTED_AEAD_NONCE, NULL) == 1 &&
+           EVP_CipherInit_ex(ctx, NULL, NULL, key, NULL, encrypt) == 1;
+}
+
+int32_t ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle)
+{
+    const EVP_CIPHER *cipher = cipher_for(alg, key_len);
+    struct ovpn_aead_key *k;
+    if (cipher == NULL || key == NULL)
+        return -1;
+    k = calloc(1, sizeof *k);
+    if (k == NULL)
+        return -2;
+    k->seal = EVP_CIPHER_CTX_new();
+    k->open = EVP_CIPHER_CTX_new();
+    if (k->seal == NULL || k->open == NULL || !init_context(k->seal, cipher, key, 1) || !init_context(k->open, cipher, key, 0)) {
+        EVP_CIPHER_CTX_free(k->seal);
+        EVP_CIPHER_CTX_free(k->open);
+        free(k);
+        return -2;
+    }
+    pthread_spin_init(&k->lock, PTHREAD_PROCESS_PRIVATE);
+    *handle = (intptr_t)k;
+    return 0;
+}
+
+void ovpn_hosted_aead_destroy(intptr_t *handle)
+{
+    struct ovpn_aead_key *k = (struct ovpn_aead_key *)*handle;
+    if (k == NULL)
+        return;
+    EVP_CIPHER_CTX_free(k->seal); /* frees and cleanses the expanded key */
+    EVP_CIPHER_CTX_free(k->open);
+    pthread_spin_destroy(&k->lock);
+    OPENSSL_cleanse(k, sizeof *k);
+    free(k);
+    *handle = 0;
+}
+
+bool ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
+                           const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag)
+{
+    struct ovpn_aead_key *k = (struct ovpn_aead_key *)handle;
+    int out = 0;
+    bool ok;
+    if (k == NULL || len < 0 || aad_len < 0)
+        return false;
+    pthread_spin_lock(&k->lock);
+    ok = EVP_EncryptInit_ex(k->seal, NULL, NULL, NULL, nonce) == 1 &&
+         (aad_len == 0 || EVP_EncryptUpdate(k->seal, NULL, &out, aad, aad_len) == 1) &&
+         (len == 0 || EVP_EncryptUpdate(k->seal, ciphertext, &out, plaintext, len) == 1) &&
+         EVP_EncryptFinal_ex(k->seal, ciphertext + (len == 0 ? 0 : out), &out) == 1 &&
+         EVP_CIPHER_CTX_ctrl(k->seal, EVP_CTRL_AEAD_GET_TAG, OVPN_HOSTED_AEAD_TAG, tag) == 1;
+    pthread_spin_unlock(&k->lock);
+    return ok;
+}
+
+bool ovpn_hosted_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
+                           const uint8_t *ciphertext, int32_t len, const uint8_t *tag, uint8_t *plaintext)
+{
+    struct ovpn_aead_key *k = (struct ovpn_aead_key *)handle;
+    uint8_t tag_copy[OVPN_HOSTED_AEAD_TAG];
+    int out = 0;
+    int i;
+    bool ok;
+    if (k == NULL || len < 0 || aad_len < 0)
+        return false;
+    for (i = 0; i < OVPN_HOSTED_AEAD_TAG; i++)
+        tag_copy[i] = tag[i];
+    pthread_spin_lock(&k->lock);
+    ok = EVP_DecryptInit_ex(k->open, NULL, NULL, NULL, nonce) == 1 &&
+         (aad_len == 0 || EVP_DecryptUpdate(k->open, NULL, &out, aad, aad_len) == 1) &&
+         (len == 0 || EVP_DecryptUpdate(k->open, plaintext, &out, ciphertext, len) == 1) &&
+         EVP_CIPHER_CTX_ctrl(k->open, EVP_CTRL_AEAD_SET_TAG, OVPN_HOSTED_AEAD_TAG, tag_copy) == 1 &&
+         EVP_DecryptFinal_ex(k->open, plaintext + (len == 0 ? 0 : out), &out) == 1;
+    pthread_spin_unlock(&k->lock);
+    return ok;
+}
