@@ -1,0 +1,206 @@
+using System;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>Control channel: rx non-data packets to user space (reads), user-space writes to the transport.</summary>
+public static unsafe partial class Driver<TPlatform>
+    where TPlatform : IPlatform
+{
+    /// <summary>
+    /// Hands a received control packet to user space: completes a pending read or queues it (MP: prefixed with
+    /// the source sockaddr). Dropped and counted when the queue is full.
+    /// </summary>
+    private static void DeliverControl(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
+    {
+        int prefix = s->Mode == OvpnMode.MP ? from.Length : 0;
+        int total = prefix + packet.Length;
+        if (total > ControlQueue.ItemSize)
+        {
+            s->Stats.Abi.LostInControlPackets++;
+            return;
+        }
+        if (s->Control.Count == 0 && s->Control.PopPending(out var read))
+        {
+            if (read.Capacity < total)
+            {
+                s->Stats.Abi.LostInControlPackets++;
+                s->Stats.ControlReadTooSmall++;
+                TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.BufferTooSmall, default);
+                return;
+            }
+            Span<byte> buffer = stackalloc byte[ControlQueue.ItemSize];
+            fixed (SockAddrInet* f = &from)
+                new ReadOnlySpan<byte>(f, prefix).CopyTo(buffer);
+            packet.CopyTo(buffer.Slice(prefix));
+            s->Stats.Abi.ReceivedControlPackets++;
+            TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Success, buffer.Slice(0, total));
+            return;
+        }
+        ControlItem* item = s->Control.PushSlot();
+        if (item == null)
+        {
+            s->Stats.Abi.LostInControlPackets++;
+            s->Stats.ControlQueueFull++;
+            return;
+        }
+        var data = new Span<byte>(item->Data, ControlQueue.ItemSize);
+        fixed (SockAddrInet* f = &from)
+            new ReadOnlySpan<byte>(f, prefix).CopyTo(data);
+        packet.CopyTo(data.Slice(prefix));
+        item->Length = total;
+        item->Status = NtStatus.Success;
+        s->Stats.Abi.ReceivedControlPackets++;
+    }
+
+    /// <summary>
+    /// Completes one read with <paramref name="status"/> and 0 bytes (keepalive timeout, TCP close); queued when no
+    /// read is pending so it is not lost.
+    /// </summary>
+    private static void SignalReadStatus(DriverState* s, NtStatus status)
+    {
+        if (s->Control.Count == 0 && s->Control.PopPending(out var read))
+        {
+            TPlatform.CompleteRead(s->PlatformContext, read.Request, status, default);
+            return;
+        }
+        ControlItem* item = s->Control.PushSlot();
+        if (item == null)
+        {
+            // Make room: a status matters more than the oldest control packet.
+            s->Control.Pop();
+            s->Stats.Abi.LostInControlPackets++;
+            item = s->Control.PushSlot();
+        }
+        item->Length = 0;
+        item->Status = status;
+    }
+
+    private static void CancelAllReads(DriverState* s)
+    {
+        while (s->Control.PopPending(out var read))
+            TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Cancelled, default);
+        s->Control.Head = 0;
+        s->Control.Count = 0;
+    }
+
+    /// <summary>
+    /// ReadFile on the device. Returns Success/BufferTooSmall/a queued status with data copied into
+    /// <paramref name="buffer"/>, or Pending: the platform keeps <paramref name="request"/> until
+    /// <see cref="IPlatform.CompleteRead"/> (or cancels it with <see cref="CancelRead"/>).
+    /// </summary>
+    public static NtStatus ReadControl(DriverState* s, nint request, Span<byte> buffer, out int bytesRead)
+    {
+        bytesRead = 0;
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        NtStatus status;
+        ControlItem* item = s->Control.Peek();
+        if (item != null)
+        {
+            if (item->Status != NtStatus.Success)
+            {
+                status = item->Status;
+            }
+            else if (buffer.Length < item->Length)
+            {
+                status = NtStatus.BufferTooSmall;
+                s->Stats.Abi.LostInControlPackets++;
+                s->Stats.ControlReadTooSmall++;
+            }
+            else
+            {
+                new ReadOnlySpan<byte>(item->Data, item->Length).CopyTo(buffer);
+                bytesRead = item->Length;
+                status = NtStatus.Success;
+            }
+            s->Control.Pop();
+        }
+        else if (s->Control.PushPending(request, buffer.Length))
+        {
+            status = NtStatus.Pending;
+        }
+        else
+        {
+            status = NtStatus.InsufficientResources;
+        }
+        TPlatform.LockRelease(ref s->Lock, irql);
+        return status;
+    }
+
+    /// <summary>The platform cancels a pended read; true when it was pending (the platform completes it Cancelled).</summary>
+    public static bool CancelRead(DriverState* s, nint request)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        bool removed = s->Control.RemovePending(request);
+        TPlatform.LockRelease(ref s->Lock, irql);
+        return removed;
+    }
+
+    /// <summary>
+    /// WriteFile on the device: one control packet to the peer (P2P) or to the sockaddr prefix (MP).
+    /// No socket: INVALID_DEVICE_STATE; empty or bad prefix: INVALID_PARAMETER; over 1500 bytes: INVALID_BUFFER_SIZE.
+    /// </summary>
+    public static NtStatus WriteControl(DriverState* s, ReadOnlySpan<byte> buffer)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        var status = WriteControlLocked(s, buffer);
+        TPlatform.LockRelease(ref s->Lock, irql);
+        return status;
+    }
+
+    private static NtStatus WriteControlLocked(DriverState* s, ReadOnlySpan<byte> buffer)
+    {
+        SockAddrInet remote = default;
+        OvpnProto proto = OvpnProto.Udp;
+        ReadOnlySpan<byte> packet;
+        if (s->Mode == OvpnMode.MP)
+        {
+            if (s->Listening == 0)
+                return NtStatus.InvalidDeviceState;
+            int prefix = SockAddr.PrefixLength(buffer);
+            if (prefix == 0)
+                return NtStatus.InvalidParameter;
+            fixed (byte* b = buffer)
+                new ReadOnlySpan<byte>(b, prefix).CopyTo(new Span<byte>(&remote, sizeof(SockAddrInet)));
+            packet = buffer.Slice(prefix);
+        }
+        else
+        {
+            Peer* p = s->P2pPeer;
+            if (p == null || p->Connecting != 0)
+                return NtStatus.InvalidDeviceState;
+            remote = p->Remote;
+            proto = p->Proto;
+            packet = buffer;
+        }
+        if (packet.Length == 0)
+            return NtStatus.InvalidParameter;
+        if (packet.Length > UapiLimits.MaxControlPacketSize)
+            return NtStatus.InvalidBufferSize;
+        NtStatus status;
+        int wire;
+        if (proto == OvpnProto.Tcp)
+        {
+            Span<byte> framed = stackalloc byte[UapiLimits.MaxControlPacketSize + TcpFraming.PrefixSize];
+            TcpFraming.WritePrefix(framed, packet.Length);
+            packet.CopyTo(framed.Slice(TcpFraming.PrefixSize));
+            wire = packet.Length + TcpFraming.PrefixSize;
+            status = TPlatform.TransportSend(s->PlatformContext, proto, remote, framed.Slice(0, wire));
+        }
+        else
+        {
+            wire = packet.Length;
+            status = TPlatform.TransportSend(s->PlatformContext, proto, remote, packet);
+        }
+        if (!status.IsSuccess())
+        {
+            s->Stats.Abi.LostOutControlPackets++;
+            return status;
+        }
+        s->Stats.Abi.SentControlPackets++;
+        s->Stats.Abi.TransportBytesSent += wire;
+        return NtStatus.Success;
+    }
+}

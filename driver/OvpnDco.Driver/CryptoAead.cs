@@ -1,0 +1,204 @@
+using System;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>Why a seal or open failed (negative results of <see cref="CryptoAead{TPlatform}"/>).</summary>
+public enum CryptoError
+{
+    /// <summary>No key in the slot.</summary>
+    NoKey = -1,
+
+    /// <summary>Tx packet ids exhausted: refuse and rekey.</summary>
+    PacketIdExhausted = -2,
+
+    /// <summary>Packet shorter than header + packet id (+ tag).</summary>
+    Truncated = -3,
+
+    /// <summary>Tag did not verify.</summary>
+    AuthFailed = -4,
+
+    /// <summary>Output buffer too small.</summary>
+    TooLarge = -5,
+}
+
+/// <summary>
+/// DATA_V2 AEAD framing: <c>[4 header][4|8 packet id BE][16 tag][ciphertext]</c>, or with AEAD_TAG_END
+/// <c>[header][packet id][ciphertext][tag]</c>; AAD = header + packet id; nonce = packet id as on the wire ||
+/// the first (12 - packet id length) bytes of the direction's nonce tail. Cipher NONE: header + packet id + plaintext.
+/// Also key installation and zeroing.
+/// </summary>
+public static unsafe class CryptoAead<TPlatform>
+    where TPlatform : IPlatform
+{
+    /// <summary>True when <paramref name="data"/> names a slot, cipher and key lengths the driver accepts.</summary>
+    public static bool IsValid(in OvpnCryptoData data)
+    {
+        if (data.KeySlot != OvpnKeySlot.Primary && data.KeySlot != OvpnKeySlot.Secondary)
+            return false;
+        if (data.CipherAlg == OvpnCipherAlg.None)
+            return true;
+        if (data.CipherAlg != OvpnCipherAlg.AesGcm && data.CipherAlg != OvpnCipherAlg.ChaCha20Poly1305)
+            return false;
+        if (!UapiLimits.IsValidKeyLength(data.Encrypt.KeyLen) || !UapiLimits.IsValidKeyLength(data.Decrypt.KeyLen))
+            return false;
+        if (data.CipherAlg == OvpnCipherAlg.ChaCha20Poly1305 && (data.Encrypt.KeyLen != 32 || data.Decrypt.KeyLen != 32))
+            return false;
+        return true;
+    }
+
+    /// <summary>Installs <paramref name="data"/> into <paramref name="slot"/> with fresh packet-id state (old key zeroed).</summary>
+    public static NtStatus Install(ref KeySlot slot, in OvpnCryptoData data, OvpnCryptoOptions options)
+    {
+        nint enc = 0;
+        nint dec = 0;
+        if (data.CipherAlg != OvpnCipherAlg.None)
+        {
+            fixed (OvpnCryptoData* d = &data)
+            {
+                var status = TPlatform.AeadKeyCreate(data.CipherAlg, new ReadOnlySpan<byte>(d->Encrypt.Key, d->Encrypt.KeyLen), out enc);
+                if (!status.IsSuccess())
+                    return status;
+                status = TPlatform.AeadKeyCreate(data.CipherAlg, new ReadOnlySpan<byte>(d->Decrypt.Key, d->Decrypt.KeyLen), out dec);
+                if (!status.IsSuccess())
+                {
+                    TPlatform.AeadKeyDestroy(enc);
+                    return status;
+                }
+            }
+        }
+        Destroy(ref slot);
+        slot.InUse = 1;
+        slot.KeyId = data.KeyId & Proto.KeyIdMask;
+        slot.Alg = data.CipherAlg;
+        slot.Options = options;
+        slot.TxPeerId = data.PeerId;
+        slot.EncryptKey = enc;
+        slot.DecryptKey = dec;
+        fixed (OvpnCryptoData* d = &data)
+        {
+            for (int i = 0; i < Proto.NonceTailSize; i++)
+            {
+                slot.EncryptNonceTail[i] = d->Encrypt.NonceTail[i];
+                slot.DecryptNonceTail[i] = d->Decrypt.NonceTail[i];
+            }
+        }
+        return NtStatus.Success;
+    }
+
+    /// <summary>Destroys the key objects and zeroes the slot (key material, nonce tails, counters).</summary>
+    public static void Destroy(ref KeySlot slot)
+    {
+        if (slot.EncryptKey != 0)
+            TPlatform.AeadKeyDestroy(slot.EncryptKey);
+        if (slot.DecryptKey != 0)
+            TPlatform.AeadKeyDestroy(slot.DecryptKey);
+        CryptographicOperations.ZeroMemory(new Span<byte>(Unsafe.AsPointer(ref slot), sizeof(KeySlot)));
+    }
+
+    private static void MakeNonce(Span<byte> nonce, ReadOnlySpan<byte> packetId, byte* tail)
+    {
+        packetId.CopyTo(nonce);
+        for (int i = packetId.Length; i < Proto.NonceSize; i++)
+            nonce[i] = tail[i - packetId.Length];
+    }
+
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into <paramref name="output"/> with the next packet id of
+    /// <paramref name="slot"/>. Returns the packet length, or a negative <see cref="CryptoError"/>.
+    /// </summary>
+    public static int Seal(ref KeySlot slot, int peerId, ReadOnlySpan<byte> plaintext, Span<byte> output)
+    {
+        if (slot.InUse == 0)
+            return (int)CryptoError.NoKey;
+        int pidLen = slot.PacketIdLength;
+        int aadLen = Proto.HeaderSize + pidLen;
+        bool none = slot.Alg == OvpnCipherAlg.None;
+        int total = aadLen + (none ? 0 : Proto.TagSize) + plaintext.Length;
+        if (total > output.Length)
+            return (int)CryptoError.TooLarge;
+        ulong pid = slot.TxPacketId + 1;
+        if (pid >= slot.PacketIdLimit)
+            return (int)CryptoError.PacketIdExhausted;
+        slot.TxPacketId = pid;
+        BinaryPrimitives.WriteUInt32BigEndian(output, Proto.MakeHeader(slot.KeyId, peerId));
+        if (pidLen == Proto.PacketIdSize64)
+            BinaryPrimitives.WriteUInt64BigEndian(output.Slice(Proto.HeaderSize), pid);
+        else
+            BinaryPrimitives.WriteUInt32BigEndian(output.Slice(Proto.HeaderSize), (uint)pid);
+        if (none)
+        {
+            plaintext.CopyTo(output.Slice(aadLen));
+            return total;
+        }
+        Span<byte> nonce = stackalloc byte[Proto.NonceSize];
+        fixed (byte* tail = slot.EncryptNonceTail)
+            MakeNonce(nonce, output.Slice(Proto.HeaderSize, pidLen), tail);
+        Span<byte> tag;
+        Span<byte> cipher;
+        if (slot.TagAtEnd)
+        {
+            cipher = output.Slice(aadLen, plaintext.Length);
+            tag = output.Slice(aadLen + plaintext.Length, Proto.TagSize);
+        }
+        else
+        {
+            tag = output.Slice(aadLen, Proto.TagSize);
+            cipher = output.Slice(aadLen + Proto.TagSize, plaintext.Length);
+        }
+        if (!TPlatform.AeadSeal(slot.EncryptKey, nonce, output.Slice(0, aadLen), plaintext, cipher, tag))
+            return (int)CryptoError.AuthFailed;
+        return total;
+    }
+
+    /// <summary>
+    /// Authenticates and decrypts <paramref name="packet"/> (a whole DATA_V2 packet) into <paramref name="plaintext"/>.
+    /// Returns the plaintext length and the packet id, or a negative <see cref="CryptoError"/>. No replay check here.
+    /// </summary>
+    public static int Open(ref KeySlot slot, ReadOnlySpan<byte> packet, Span<byte> plaintext, out ulong packetId)
+    {
+        packetId = 0;
+        if (slot.InUse == 0)
+            return (int)CryptoError.NoKey;
+        int pidLen = slot.PacketIdLength;
+        int aadLen = Proto.HeaderSize + pidLen;
+        bool none = slot.Alg == OvpnCipherAlg.None;
+        int minimum = aadLen + (none ? 0 : Proto.TagSize);
+        if (packet.Length < minimum)
+            return (int)CryptoError.Truncated;
+        int length = packet.Length - minimum;
+        if (length > plaintext.Length)
+            return (int)CryptoError.TooLarge;
+        packetId = pidLen == Proto.PacketIdSize64
+            ? BinaryPrimitives.ReadUInt64BigEndian(packet.Slice(Proto.HeaderSize))
+            : BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(Proto.HeaderSize));
+        if (none)
+        {
+            packet.Slice(aadLen).CopyTo(plaintext);
+            return length;
+        }
+        Span<byte> nonce = stackalloc byte[Proto.NonceSize];
+        fixed (byte* tail = slot.DecryptNonceTail)
+            MakeNonce(nonce, packet.Slice(Proto.HeaderSize, pidLen), tail);
+        ReadOnlySpan<byte> tag;
+        ReadOnlySpan<byte> cipher;
+        if (slot.TagAtEnd)
+        {
+            cipher = packet.Slice(aadLen, length);
+            tag = packet.Slice(aadLen + length, Proto.TagSize);
+        }
+        else
+        {
+            tag = packet.Slice(aadLen, Proto.TagSize);
+            cipher = packet.Slice(aadLen + Proto.TagSize, length);
+        }
+        if (!TPlatform.AeadOpen(slot.DecryptKey, nonce, packet.Slice(0, aadLen), cipher, tag, plaintext.Slice(0, length)))
+            return (int)CryptoError.AuthFailed;
+        return length;
+    }
+}

@@ -1,0 +1,247 @@
+using System;
+using System.Runtime.CompilerServices;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>
+/// The state of one device instance (allocated from the platform; every entry point takes a pointer to it, so any
+/// number of instances coexist in one process).
+/// </summary>
+public unsafe struct DriverState
+{
+    /// <summary>Opaque value passed back to every per-instance platform call.</summary>
+    public nint PlatformContext;
+    public PlatformLock Lock;
+    public OvpnMode Mode;
+    public int ModeLocked;
+
+    /// <summary>P2P: START_VPN done. MP: MP_START_VPN done (listen socket open).</summary>
+    public int Started;
+    public int Listening;
+
+    /// <summary>P2P: the single peer (also in the peer list); null when none.</summary>
+    public Peer* P2pPeer;
+
+    /// <summary>All peers (doubly linked), for keepalive and teardown.</summary>
+    public Peer* PeerList;
+    public int PeerCount;
+
+    public PeerTable ById;
+    public PeerTable ByRemote;
+    public RouteTable Routes;
+
+    public ControlQueue Control;
+    public EventQueue Events;
+
+    /// <summary>NEW_PEER (TCP) requests pended until the connection completes.</summary>
+    public int NewPeerPending;
+
+    /// <summary>When the device timer is armed for (0 = not armed).</summary>
+    public long TimerDue;
+    public DriverStats Stats;
+}
+
+/// <summary>
+/// The driver core, generic over the platform. Entry points (all take the instance's <see cref="DriverState"/>*):
+/// <see cref="Create"/>/<see cref="Destroy"/>, <see cref="DeviceIoControl"/>, <see cref="OnTransportReceive"/> (UDP
+/// datagram), <see cref="OnTransportStream"/> (TCP bytes), <see cref="OnTransportConnected"/>,
+/// <see cref="OnTransportDisconnected"/>, <see cref="OnAdapterTransmit"/>, <see cref="ReadControl"/>,
+/// <see cref="CancelRead"/>, <see cref="WriteControl"/>, <see cref="CancelPending"/>, <see cref="OnTimer"/>.
+/// Each takes the device lock for its whole duration.
+/// </summary>
+public static unsafe partial class Driver<TPlatform>
+    where TPlatform : IPlatform
+{
+    private const int InitialTableCapacity = 64;
+
+    /// <summary>Creates a device instance; null when memory is short.</summary>
+    public static DriverState* Create(nint platformContext)
+    {
+        var s = (DriverState*)TPlatform.Alloc((nuint)sizeof(DriverState), Proto.TagState);
+        if (s == null)
+            return null;
+        s->PlatformContext = platformContext;
+        TPlatform.LockInit(ref s->Lock);
+        s->Mode = OvpnMode.P2P;
+        s->Control.Items = (ControlItem*)TPlatform.Alloc((nuint)(ControlQueue.Depth * sizeof(ControlItem)), Proto.TagQueue);
+        s->Control.Pending = (PendingRead*)TPlatform.Alloc((nuint)(ControlQueue.PendingDepth * sizeof(PendingRead)), Proto.TagQueue);
+        s->Events.Items = (OvpnNotifyEvent*)TPlatform.Alloc((nuint)(EventQueue.Depth * sizeof(OvpnNotifyEvent)), Proto.TagQueue);
+        bool ok = s->Control.Items != null && s->Control.Pending != null && s->Events.Items != null
+            && PeerTableOps<TPlatform>.Init(ref s->ById, InitialTableCapacity).IsSuccess()
+            && PeerTableOps<TPlatform>.Init(ref s->ByRemote, InitialTableCapacity).IsSuccess()
+            && PeerTableOps<TPlatform>.Init(ref s->Routes.Table, InitialTableCapacity).IsSuccess();
+        if (!ok)
+        {
+            FreeState(s);
+            return null;
+        }
+        return s;
+    }
+
+    private static void FreeState(DriverState* s)
+    {
+        if (s->Control.Items != null)
+            TPlatform.Free(s->Control.Items, Proto.TagQueue);
+        if (s->Control.Pending != null)
+            TPlatform.Free(s->Control.Pending, Proto.TagQueue);
+        if (s->Events.Items != null)
+            TPlatform.Free(s->Events.Items, Proto.TagQueue);
+        PeerTableOps<TPlatform>.Free(ref s->ById);
+        PeerTableOps<TPlatform>.Free(ref s->ByRemote);
+        PeerTableOps<TPlatform>.Free(ref s->Routes.Table);
+        TPlatform.LockDestroy(ref s->Lock);
+        TPlatform.Free(s, Proto.TagState);
+    }
+
+    /// <summary>Handle close / device removal: cancels pending reads, deletes every peer, frees everything.</summary>
+    public static void Destroy(DriverState* s)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        CancelAllReads(s);
+        while (s->PeerList != null)
+            DeletePeer(s, s->PeerList);
+        TPlatform.TimerCancel(s->PlatformContext);
+        TPlatform.TransportClose(s->PlatformContext);
+        TPlatform.LockRelease(ref s->Lock, irql);
+        FreeState(s);
+    }
+
+    /// <summary>One IOCTL on the main device (<paramref name="controlDevice"/>: on <c>\\.\ovpn-dco-ver</c>).</summary>
+    public static NtStatus DeviceIoControl(DriverState* s, uint code, ReadOnlySpan<byte> input, Span<byte> output,
+        ref int bytesReturned, bool controlDevice)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        IoctlModes mode = controlDevice ? IoctlModes.ControlDevice : s->Mode == OvpnMode.MP ? IoctlModes.MP : IoctlModes.P2P;
+        var status = DispatchIoctl(ref *s, mode, code, input, output, ref bytesReturned);
+        if (!controlDevice && (status.IsSuccess() || status == NtStatus.Pending)
+            && code != OvpnIoctl.GetVersion && code != OvpnIoctl.GetStats)
+            s->ModeLocked = 1;
+        TPlatform.LockRelease(ref s->Lock, irql);
+        return status;
+    }
+
+    /// <summary>The platform cancelled a request of <paramref name="kind"/> that the driver had pended.</summary>
+    public static void CancelPending(DriverState* s, PendingKind kind)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        if (kind == PendingKind.NotifyEvent)
+        {
+            if (s->Events.Pending > 0)
+                s->Events.Pending--;
+        }
+        else if (s->NewPeerPending > 0)
+        {
+            s->NewPeerPending = 0;
+            if (s->P2pPeer != null && s->P2pPeer->Connecting != 0)
+                DeletePeer(s, s->P2pPeer);
+        }
+        TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
+    private static DriverState* StatePtr(ref DriverState state) => (DriverState*)Unsafe.AsPointer(ref state);
+
+    // ---- peers ----
+
+    private static Peer* NewPeerObject(DriverState* s, int peerId, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote)
+    {
+        var p = (Peer*)TPlatform.Alloc((nuint)sizeof(Peer), Proto.TagPeer);
+        if (p == null)
+            return null;
+        if (proto == OvpnProto.Tcp)
+        {
+            p->Tcp.Buffer = (byte*)TPlatform.Alloc(Proto.MaxTcpFrame, Proto.TagTcp);
+            if (p->Tcp.Buffer == null)
+            {
+                TPlatform.Free(p, Proto.TagPeer);
+                return null;
+            }
+        }
+        p->PeerId = peerId;
+        p->Proto = proto;
+        p->Local = local;
+        p->Remote = remote;
+        long now = TPlatform.NowMs();
+        p->LastSentMs = now;
+        p->LastRecvMs = now;
+        p->Next = s->PeerList;
+        if (s->PeerList != null)
+            s->PeerList->Prev = p;
+        s->PeerList = p;
+        s->PeerCount++;
+        return p;
+    }
+
+    /// <summary>Unlinks <paramref name="p"/> from every table, zeroes its keys and frees it.</summary>
+    private static void DeletePeer(DriverState* s, Peer* p)
+    {
+        if (s->Mode == OvpnMode.MP)
+        {
+            PeerTableOps<TPlatform>.Remove(ref s->ById, TableKey.ForPeerId(p->PeerId), p);
+            PeerTableOps<TPlatform>.Remove(ref s->ByRemote, TableKey.ForRemote(p->Remote), p);
+            if (p->HasVpn4 != 0)
+                Routes<TPlatform>.Remove(ref s->Routes, WinAddressFamily.Inet, p->VpnAddr4.Bytes, 32, p);
+            if (p->HasVpn6 != 0)
+                Routes<TPlatform>.Remove(ref s->Routes, WinAddressFamily.Inet6, p->VpnAddr6.Bytes, 128, p);
+            if (p->IrouteCount > 0)
+                Routes<TPlatform>.RemovePeer(ref s->Routes, p);
+        }
+        if (s->P2pPeer == p)
+            s->P2pPeer = null;
+        if (p->Prev != null)
+            p->Prev->Next = p->Next;
+        else
+            s->PeerList = p->Next;
+        if (p->Next != null)
+            p->Next->Prev = p->Prev;
+        s->PeerCount--;
+        CryptoAead<TPlatform>.Destroy(ref p->Keys.Primary);
+        CryptoAead<TPlatform>.Destroy(ref p->Keys.Secondary);
+        if (p->Tcp.Buffer != null)
+        {
+            new Span<byte>(p->Tcp.Buffer, Proto.MaxTcpFrame).Clear();
+            TPlatform.Free(p->Tcp.Buffer, Proto.TagTcp);
+        }
+        TPlatform.Free(p, Proto.TagPeer);
+    }
+
+    private static Peer* FindPeer(DriverState* s, int peerId)
+    {
+        if (s->Mode == OvpnMode.P2P)
+            return s->P2pPeer;
+        return PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId));
+    }
+
+    // ---- notify events ----
+
+    private static void PushEvent(DriverState* s, OvpnNotifyCmd cmd, int peerId, OvpnDelPeerReason reason, SockAddrInet* floatAddress)
+    {
+        var e = default(OvpnNotifyEvent);
+        e.Cmd = cmd;
+        e.PeerId = peerId;
+        e.DelPeerReason = reason;
+        if (floatAddress != null)
+            e.FloatAddress.Inet = *floatAddress;
+        if (s->Events.Pending > 0 && s->Events.Count == 0)
+        {
+            s->Events.Pending--;
+            TPlatform.CompletePending(s->PlatformContext, PendingKind.NotifyEvent, NtStatus.Success,
+                new ReadOnlySpan<byte>(&e, sizeof(OvpnNotifyEvent)));
+            return;
+        }
+        if (!s->Events.Push(e))
+            s->Stats.EventsLost++;
+    }
+
+    /// <summary>Tells user space that a peer's primary key ran out of tx packet ids (once per key).</summary>
+    private static void NotifyRekey(DriverState* s, Peer* p)
+    {
+        if (p->Keys.Primary.ExhaustionNotified != 0)
+            return;
+        p->Keys.Primary.ExhaustionNotified = 1;
+        TPlatform.Trace(TraceLevel.Warning, "tx packet id exhausted, rekey needed", p->PeerId, (long)p->Keys.Primary.TxPacketId);
+        PushEvent(s, OvpnNotifyCmd.SwapKeys, p->PeerId, OvpnDelPeerReason.Teardown, null);
+    }
+}

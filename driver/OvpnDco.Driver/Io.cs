@@ -1,0 +1,301 @@
+using System;
+using System.Buffers.Binary;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>
+/// The data path. Rx: transport -> opcode (non-data -> control) -> peer (P2P / by peer id / by transport address)
+/// -> key slot by key id -> open -> replay window -> float detection -> ping swallowed / non-IP dropped -> MSS clamp
+/// -> adapter. Tx: adapter -> peer (P2P / longest-prefix match on the destination) -> MSS clamp -> primary key seal
+/// -> (TCP length prefix) -> transport.
+/// </summary>
+public static unsafe partial class Driver<TPlatform>
+    where TPlatform : IPlatform
+{
+    private const int WireBufferSize = Proto.MaxWire + 64;
+
+    /// <summary>A UDP datagram (or, from <see cref="OnTransportStream"/>, one TCP frame) from <paramref name="from"/>.</summary>
+    public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        s->Stats.Abi.TransportBytesReceived += packet.Length;
+        ReceivePacket(s, packet, from);
+        TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
+    /// <summary>Bytes of the P2P TCP stream (any split): reassembled into frames, each handled as a packet.</summary>
+    public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        s->Stats.Abi.TransportBytesReceived += bytes.Length;
+        Peer* p = s->P2pPeer;
+        if (p != null && p->Tcp.Buffer != null)
+        {
+            int offset = 0;
+            while (offset < bytes.Length)
+            {
+                var r = TcpFraming.Next(ref p->Tcp, bytes, ref offset, out int length);
+                if (r == TcpFrameResult.BadLength)
+                {
+                    s->Stats.TcpBadLength++;
+                    TPlatform.Trace(TraceLevel.Warning, "tcp: bad frame length, stream state reset", offset, 0);
+                    continue;
+                }
+                if (r == TcpFrameResult.NeedMore)
+                    break;
+                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote);
+                p = s->P2pPeer; // a control/keepalive action never deletes the P2P peer, but stay safe
+                if (p == null)
+                    break;
+            }
+        }
+        TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
+    /// <summary>The P2P TCP connection completed (NEW_PEER pended): completes the pended NEW_PEER.</summary>
+    public static void OnTransportConnected(DriverState* s, NtStatus status)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        Peer* p = s->P2pPeer;
+        if (p != null && p->Connecting != 0)
+        {
+            if (status.IsSuccess())
+            {
+                p->Connecting = 0;
+                long now = TPlatform.NowMs();
+                p->LastRecvMs = now;
+                p->LastSentMs = now;
+            }
+            else
+            {
+                DeletePeer(s, p);
+            }
+            if (s->NewPeerPending > 0)
+            {
+                s->NewPeerPending = 0;
+                TPlatform.CompletePending(s->PlatformContext, PendingKind.NewPeer, status, default);
+            }
+        }
+        TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
+    /// <summary>The P2P TCP peer closed the connection: a read completes with CONNECTION_ABORTED (queued if none pends).</summary>
+    public static void OnTransportDisconnected(DriverState* s)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        if (s->P2pPeer != null)
+            SignalReadStatus(s, NtStatus.ConnectionAborted);
+        TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
+    private static void ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
+    {
+        if (packet.Length == 0)
+        {
+            s->Stats.Abi.LostInControlPackets++;
+            return;
+        }
+        if (Proto.Opcode(packet[0]) != Proto.OpDataV2)
+        {
+            DeliverControl(s, packet, from);
+            return;
+        }
+        if (packet.Length < Proto.HeaderSize + Proto.PacketIdSize)
+        {
+            s->Stats.Truncated++;
+            s->Stats.Abi.LostInDataPackets++;
+            return;
+        }
+        Peer* p;
+        if (s->Mode == OvpnMode.P2P)
+        {
+            p = s->P2pPeer;
+            if (p != null && p->Connecting != 0)
+                p = null;
+        }
+        else
+        {
+            int peerId = (int)(BinaryPrimitives.ReadUInt32BigEndian(packet) & Proto.PeerIdMask);
+            p = peerId == Proto.PeerIdUndefined
+                ? PeerTableOps<TPlatform>.Find(ref s->ByRemote, TableKey.ForRemote(from))
+                : PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId));
+        }
+        if (p == null)
+        {
+            s->Stats.NoPeer++;
+            s->Stats.Abi.LostInDataPackets++;
+            return;
+        }
+        int keyId = Proto.KeyId(packet[0]);
+        ref KeySlot slot = ref p->Keys.Primary;
+        if (p->Keys.Primary.InUse == 0 || p->Keys.Primary.KeyId != keyId)
+        {
+            if (p->Keys.Secondary.InUse == 0 || p->Keys.Secondary.KeyId != keyId)
+            {
+                s->Stats.NoKey++;
+                s->Stats.Abi.LostInDataPackets++;
+                return;
+            }
+            slot = ref p->Keys.Secondary;
+        }
+        Span<byte> plain = stackalloc byte[Proto.MaxWire];
+        int n = CryptoAead<TPlatform>.Open(ref slot, packet, plain, out ulong packetId);
+        if (n < 0)
+        {
+            if (n == (int)CryptoError.AuthFailed)
+                s->Stats.AuthFailed++;
+            else
+                s->Stats.Truncated++;
+            s->Stats.Abi.LostInDataPackets++;
+            return;
+        }
+        long now = TPlatform.NowMs();
+        var replay = slot.Replay.Update(packetId, now);
+        if (replay != ReplayResult.Accepted)
+        {
+            if (replay == ReplayResult.Duplicate)
+                s->Stats.ReplayDuplicate++;
+            else if (replay == ReplayResult.TooOld)
+                s->Stats.ReplayTooOld++;
+            else
+                s->Stats.ReplayZeroId++;
+            s->Stats.Abi.LostInDataPackets++;
+            return;
+        }
+        p->LastRecvMs = now;
+        p->LinkRxBytes += packet.Length;
+        s->Stats.Abi.ReceivedDataPackets++;
+        if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp)
+            CheckFloat(s, p, from);
+        var payload = plain.Slice(0, n);
+        if (Proto.IsPing(payload))
+        {
+            s->Stats.PingsReceived++;
+            return;
+        }
+        int version = n > 0 ? payload[0] >> 4 : 0;
+        if (version != 4 && version != 6)
+        {
+            s->Stats.NotIp++;
+            return;
+        }
+        if (p->Mss > 0 && MssClamp.Apply(payload, p->Mss))
+            s->Stats.MssClamped++;
+        p->VpnRxBytes += n;
+        s->Stats.Abi.TunBytesReceived += n;
+        TPlatform.AdapterDeliver(s->PlatformContext, payload);
+    }
+
+    /// <summary>MP: an authenticated packet from a new transport address moves the peer there (FLOAT_PEER event).</summary>
+    private static void CheckFloat(DriverState* s, Peer* p, in SockAddrInet from)
+    {
+        var newKey = TableKey.ForRemote(from);
+        var oldKey = TableKey.ForRemote(p->Remote);
+        if (newKey.Same(oldKey))
+            return;
+        PeerTableOps<TPlatform>.Remove(ref s->ByRemote, oldKey, p);
+        if (!PeerTableOps<TPlatform>.Set(ref s->ByRemote, newKey, p, out _).IsSuccess())
+            return;
+        p->Remote = from;
+        s->Stats.Floats++;
+        var address = from;
+        PushEvent(s, OvpnNotifyCmd.FloatPeer, p->PeerId, OvpnDelPeerReason.Teardown, &address);
+    }
+
+    /// <summary>
+    /// An IP packet from the adapter (writable: MSS clamping edits it in place). Returns the status of the send
+    /// (INTEGER_OVERFLOW when the key is out of packet ids).
+    /// </summary>
+    public static NtStatus OnAdapterTransmit(DriverState* s, Span<byte> ipPacket)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        var status = TransmitLocked(s, ipPacket);
+        TPlatform.LockRelease(ref s->Lock, irql);
+        return status;
+    }
+
+    private static NtStatus TransmitLocked(DriverState* s, Span<byte> ip)
+    {
+        if (ip.Length == 0 || ip.Length > Proto.MaxPlaintext)
+        {
+            s->Stats.TxTooLarge++;
+            s->Stats.Abi.LostOutDataPackets++;
+            return NtStatus.InvalidBufferSize;
+        }
+        Peer* p;
+        if (s->Mode == OvpnMode.P2P)
+        {
+            p = s->P2pPeer;
+        }
+        else
+        {
+            int version = ip[0] >> 4;
+            p = null;
+            fixed (byte* b = ip)
+            {
+                if (version == 4 && ip.Length >= 20)
+                    p = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet, b + 16);
+                else if (version == 6 && ip.Length >= 40)
+                    p = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet6, b + 24);
+            }
+        }
+        if (p == null || p->Connecting != 0)
+        {
+            s->Stats.TxNoRoute++;
+            s->Stats.Abi.LostOutDataPackets++;
+            return NtStatus.HostUnreachable;
+        }
+        if (p->Mss > 0 && MssClamp.Apply(ip, p->Mss))
+            s->Stats.MssClamped++;
+        var status = SendData(s, p, ip);
+        if (status.IsSuccess())
+        {
+            p->VpnTxBytes += ip.Length;
+            s->Stats.Abi.TunBytesSent += ip.Length;
+        }
+        return status;
+    }
+
+    /// <summary>Seals <paramref name="payload"/> with the peer's primary key and sends it (data or keepalive ping).</summary>
+    private static NtStatus SendData(DriverState* s, Peer* p, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> wire = stackalloc byte[WireBufferSize];
+        int prefix = p->Proto == OvpnProto.Tcp ? TcpFraming.PrefixSize : 0;
+        int peerId = s->Mode == OvpnMode.MP ? p->PeerId : p->Keys.Primary.TxPeerId;
+        int n = CryptoAead<TPlatform>.Seal(ref p->Keys.Primary, peerId, payload, wire.Slice(prefix));
+        if (n < 0)
+        {
+            s->Stats.Abi.LostOutDataPackets++;
+            if (n == (int)CryptoError.PacketIdExhausted)
+            {
+                s->Stats.TxPacketIdExhausted++;
+                NotifyRekey(s, p);
+                return NtStatus.IntegerOverflow;
+            }
+            if (n == (int)CryptoError.NoKey)
+            {
+                s->Stats.TxNoKey++;
+                return NtStatus.InvalidDeviceState;
+            }
+            s->Stats.TxSendFailed++;
+            return NtStatus.Unsuccessful;
+        }
+        if (prefix != 0)
+            TcpFraming.WritePrefix(wire, n);
+        var status = TPlatform.TransportSend(s->PlatformContext, p->Proto, p->Remote, wire.Slice(0, n + prefix));
+        if (!status.IsSuccess())
+        {
+            s->Stats.TxSendFailed++;
+            s->Stats.Abi.LostOutDataPackets++;
+            return status;
+        }
+        p->LastSentMs = TPlatform.NowMs();
+        p->LinkTxBytes += n + prefix;
+        s->Stats.Abi.SentDataPackets++;
+        s->Stats.Abi.TransportBytesSent += n + prefix;
+        return NtStatus.Success;
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Runtime.InteropServices;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>Device-wide IOCTLs: GET_STATS, GET_VERSION, SET_MODE, NOTIFY_EVENT. (Dispatch: generated.)</summary>
+public static unsafe partial class Driver<TPlatform>
+    where TPlatform : IPlatform
+{
+    [Ioctl(OvpnIoctl.GetStats, Output = typeof(OvpnStats), Modes = IoctlModes.Any)]
+    private static NtStatus GetStats(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        MemoryMarshal.Write(output, in state.Stats.Abi);
+        bytesReturned = sizeof(OvpnStats);
+        return NtStatus.Success;
+    }
+
+    [Ioctl(OvpnIoctl.GetVersion, Output = typeof(OvpnVersion), Modes = IoctlModes.Any | IoctlModes.ControlDevice)]
+    private static NtStatus GetVersion(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        var v = default(OvpnVersion);
+        v.Major = Proto.VersionMajor;
+        v.Minor = Proto.VersionMinor;
+        v.Patch = Proto.VersionPatch;
+        MemoryMarshal.Write(output, in v);
+        bytesReturned = sizeof(OvpnVersion);
+        return NtStatus.Success;
+    }
+
+    [Ioctl(OvpnIoctl.SetMode, Input = typeof(OvpnSetMode), Modes = IoctlModes.Any)]
+    private static NtStatus SetMode(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        var request = MemoryMarshal.Read<OvpnSetMode>(input);
+        if (state.ModeLocked != 0)
+            return NtStatus.AlreadyInitialized;
+        if (request.Mode != OvpnMode.P2P && request.Mode != OvpnMode.MP)
+            return NtStatus.InvalidDeviceRequest;
+        state.Mode = request.Mode;
+        return NtStatus.Success;
+    }
+
+    [Ioctl(OvpnIoctl.NotifyEvent, Output = typeof(OvpnNotifyEvent), Modes = IoctlModes.MP)]
+    private static NtStatus NotifyEvent(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        if (state.Events.Pop(out var e))
+        {
+            MemoryMarshal.Write(output, in e);
+            bytesReturned = sizeof(OvpnNotifyEvent);
+            return NtStatus.Success;
+        }
+        state.Events.Pending++;
+        return NtStatus.Pending;
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Runtime.InteropServices;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>P2P IOCTLs: NEW_PEER, SET_PEER, START_VPN, DEL_PEER, SWAP_KEYS.</summary>
+public static unsafe partial class Driver<TPlatform>
+    where TPlatform : IPlatform
+{
+    [Ioctl(OvpnIoctl.NewPeer, Input = typeof(OvpnNewPeer), Modes = IoctlModes.P2P)]
+    private static NtStatus NewPeer(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        DriverState* s = StatePtr(ref state);
+        var request = MemoryMarshal.Read<OvpnNewPeer>(input);
+        if (s->P2pPeer != null)
+            return NtStatus.ObjectIdExists;
+        var status = SockAddr.ValidatePair(request.Local, request.Remote);
+        if (!status.IsSuccess())
+            return status;
+        if (request.Proto != OvpnProto.Udp && request.Proto != OvpnProto.Tcp)
+            return NtStatus.InvalidParameter;
+        Peer* p = NewPeerObject(s, 0, request.Proto, request.Local, request.Remote);
+        if (p == null)
+            return NtStatus.InsufficientResources;
+        s->P2pPeer = p;
+        status = TPlatform.TransportOpen(s->PlatformContext, request.Proto, request.Local, request.Remote);
+        if (status == NtStatus.Pending)
+        {
+            p->Connecting = 1;
+            s->NewPeerPending = 1;
+            return NtStatus.Pending;
+        }
+        if (!status.IsSuccess())
+            DeletePeer(s, p);
+        return status;
+    }
+
+    [Ioctl(OvpnIoctl.SetPeer, Input = typeof(OvpnSetPeer), Modes = IoctlModes.P2P)]
+    private static NtStatus SetPeer(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        DriverState* s = StatePtr(ref state);
+        var request = MemoryMarshal.Read<OvpnSetPeer>(input);
+        if (s->P2pPeer == null)
+            return NtStatus.InvalidDeviceRequest;
+        return ApplyPeerSettings(s, s->P2pPeer, request.KeepaliveInterval, request.KeepaliveTimeout, request.MSS);
+    }
+
+    [Ioctl(OvpnIoctl.StartVpn, Modes = IoctlModes.P2P)]
+    private static NtStatus StartVpn(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        DriverState* s = StatePtr(ref state);
+        if (s->P2pPeer == null)
+            return NtStatus.InvalidDeviceRequest;
+        s->Started = 1;
+        TPlatform.AdapterSetLink(s->PlatformContext, true);
+        return NtStatus.Success;
+    }
+
+    [Ioctl(OvpnIoctl.DelPeer, Modes = IoctlModes.P2P)]
+    private static NtStatus DelPeer(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        DriverState* s = StatePtr(ref state);
+        CancelAllReads(s);
+        if (s->P2pPeer != null)
+        {
+            if (s->NewPeerPending != 0)
+            {
+                s->NewPeerPending = 0;
+                TPlatform.CompletePending(s->PlatformContext, PendingKind.NewPeer, NtStatus.Cancelled, default);
+            }
+            DeletePeer(s, s->P2pPeer);
+            TPlatform.TransportClose(s->PlatformContext);
+        }
+        if (s->Started != 0)
+        {
+            s->Started = 0;
+            TPlatform.AdapterSetLink(s->PlatformContext, false);
+        }
+        return NtStatus.Success;
+    }
+
+    [Ioctl(OvpnIoctl.SwapKeys, Modes = IoctlModes.P2P)]
+    private static NtStatus SwapKeys(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
+    {
+        DriverState* s = StatePtr(ref state);
+        if (s->P2pPeer == null)
+            return NtStatus.InvalidDeviceRequest;
+        Swap(ref s->P2pPeer->Keys);
+        return NtStatus.Success;
+    }
+
+    /// <summary>Exchanges the slots whole (with packet-id state); an empty secondary leaves the primary empty.</summary>
+    private static void Swap(ref KeySlots keys)
+    {
+        KeySlot tmp = keys.Primary;
+        keys.Primary = keys.Secondary;
+        keys.Secondary = tmp;
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver.Platform;
+
+/// <summary>A platform spin lock: the platform owns its representation (a KSPIN_LOCK, a futex word, ...).</summary>
+public struct PlatformLock
+{
+    public int Value;
+    public nint Handle;
+}
+
+/// <summary>Trace levels (TraceLogging: error 2 .. verbose 5).</summary>
+public enum TraceLevel
+{
+    Error = 2,
+    Warning = 3,
+    Info = 4,
+    Verbose = 5,
+}
+
+/// <summary>Requests the driver pends and completes later through <see cref="IPlatform.CompletePending"/>.</summary>
+public enum PendingKind
+{
+    /// <summary>NEW_PEER over TCP: completes when the connection is up (or failed).</summary>
+    NewPeer = 0,
+
+    /// <summary>NOTIFY_EVENT: completes with an <see cref="OvpnNotifyEvent"/> when an event is queued.</summary>
+    NotifyEvent = 1,
+}
+
+/// <summary>
+/// Everything the driver core needs from the OS. Static abstract members: the platform is a type parameter
+/// (<c>Driver&lt;TPlatform&gt;</c>) and every call binds at compile time. Calls that concern one device
+/// instance carry the platform context the instance was created with (<see cref="DriverState.PlatformContext"/>).
+/// The driver calls all of these with its device lock held (at DISPATCH_LEVEL in the kernel); none may call back
+/// into the driver synchronously.
+/// </summary>
+public unsafe interface IPlatform
+{
+    // ---- memory ----
+
+    /// <summary>Zero-filled non-paged memory with a pool tag; null on failure.</summary>
+    static abstract void* Alloc(nuint size, uint tag);
+
+    /// <summary>Frees memory from <see cref="Alloc"/> (same tag).</summary>
+    static abstract void Free(void* memory, uint tag);
+
+    // ---- locks ----
+
+    static abstract void LockInit(ref PlatformLock l);
+
+    /// <summary>Acquires the lock; returns what <see cref="LockRelease"/> needs (the previous IRQL in the kernel).</summary>
+    static abstract byte LockAcquire(ref PlatformLock l);
+
+    static abstract void LockRelease(ref PlatformLock l, byte previous);
+
+    static abstract void LockDestroy(ref PlatformLock l);
+
+    // ---- time and timers ----
+
+    /// <summary>Monotonic milliseconds.</summary>
+    static abstract long NowMs();
+
+    /// <summary>(Re)arms the device's one-shot timer: the platform calls <c>Driver.OnTimer</c> at or after <paramref name="dueMs"/>.</summary>
+    static abstract void TimerArm(nint context, long dueMs);
+
+    static abstract void TimerCancel(nint context);
+
+    // ---- AEAD ----
+
+    /// <summary>Creates a key object (AES-GCM with a 16/24/32-byte key, or ChaCha20-Poly1305 with 32 bytes).</summary>
+    static abstract NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle);
+
+    /// <summary>Destroys a key object (the platform zeroes its copy of the key).</summary>
+    static abstract void AeadKeyDestroy(nint handle);
+
+    /// <summary>AEAD seal: 12-byte nonce, 16-byte tag, ciphertext length = plaintext length.</summary>
+    static abstract bool AeadSeal(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext,
+        Span<byte> ciphertext, Span<byte> tag);
+
+    /// <summary>AEAD open; false when the tag does not verify (plaintext then holds nothing usable).</summary>
+    static abstract bool AeadOpen(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> tag, Span<byte> plaintext);
+
+    // ---- transport ----
+
+    /// <summary>
+    /// Opens the P2P transport (UDP: bind + connect, returns Success; TCP: returns Pending and later calls
+    /// <c>Driver.OnTransportConnected</c>).
+    /// </summary>
+    static abstract NtStatus TransportOpen(nint context, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote);
+
+    /// <summary>Opens the MP UDP listen socket.</summary>
+    static abstract NtStatus TransportListen(nint context, in SockAddrInet listen, bool ipv6Only);
+
+    /// <summary>Closes every transport socket of the device.</summary>
+    static abstract void TransportClose(nint context);
+
+    /// <summary>
+    /// Sends one datagram to <paramref name="remote"/> (UDP), or appends bytes to the P2P TCP stream (the driver has
+    /// already added the 2-byte length prefix). The platform copies <paramref name="data"/>.
+    /// </summary>
+    static abstract NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data);
+
+    // ---- adapter ----
+
+    /// <summary>Hands a decrypted IPv4/IPv6 packet to the OS (the platform copies it).</summary>
+    static abstract void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket);
+
+    /// <summary>Link state (START_VPN: connected; DEL_PEER: disconnected).</summary>
+    static abstract void AdapterSetLink(nint context, bool connected);
+
+    // ---- user-space requests ----
+
+    /// <summary>Completes a control-packet read the driver pended (<c>Driver.ReadControl</c> returned Pending).</summary>
+    static abstract void CompleteRead(nint context, nint request, NtStatus status, ReadOnlySpan<byte> data);
+
+    /// <summary>Completes the oldest pending request of <paramref name="kind"/>; <paramref name="output"/> is copied.</summary>
+    static abstract void CompletePending(nint context, PendingKind kind, NtStatus status, ReadOnlySpan<byte> output);
+
+    // ---- tracing ----
+
+    /// <summary>A trace event: a literal message and two numbers.</summary>
+    static abstract void Trace(TraceLevel level, string message, long a, long b);
+}

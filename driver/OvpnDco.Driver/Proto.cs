@@ -1,0 +1,72 @@
+using System;
+
+namespace OvpnDco.Driver;
+
+/// <summary>Wire constants of the OpenVPN data channel (PROTOCOL.md).</summary>
+public static class Proto
+{
+    public const int OpcodeShift = 3;
+    public const int KeyIdMask = 7;
+
+    /// <summary>P_DATA_V2: the only opcode the driver decrypts.</summary>
+    public const int OpDataV2 = 9;
+
+    /// <summary>Header of a DATA_V2 packet: one big-endian u32 (opcode | key id | 24-bit peer id).</summary>
+    public const int HeaderSize = 4;
+    public const int PeerIdMask = 0xFFFFFF;
+
+    /// <summary>Peer id of a packet whose sender has none: look the peer up by transport address.</summary>
+    public const int PeerIdUndefined = 0xFFFFFF;
+
+    public const int PacketIdSize = 4;
+    public const int PacketIdSize64 = 8;
+    public const int TagSize = 16;
+    public const int NonceSize = 12;
+    public const int NonceTailSize = 8;
+
+    /// <summary>Largest plaintext the data path handles (adapter MTU is at most 1500).</summary>
+    public const int MaxPlaintext = 2000;
+
+    /// <summary>Largest packet on the wire (header + 8-byte id + tag + plaintext) plus the TCP length prefix.</summary>
+    public const int MaxWire = 2048 + 2;
+
+    /// <summary>Largest TCP frame (UAPI.md: length 0 or &gt; 2048 resets the stream).</summary>
+    public const int MaxTcpFrame = 2048;
+
+    /// <summary>Tx packet ids at or above this are refused (32-bit ids; UAPI.md).</summary>
+    public const ulong PacketIdLimit32 = 0xF0000000u;
+
+    /// <summary>Tx packet id limit for 64-bit ids (our choice: far below wrap).</summary>
+    public const ulong PacketIdLimit64 = 0x4000000000000000ul;
+
+    /// <summary>Replay floor rises to the highest id after this long without an accepted packet.</summary>
+    public const long ReplayIdleMs = 30000;
+
+    /// <summary>Keepalive ping payload (16 bytes).</summary>
+    public static ReadOnlySpan<byte> PingMagic => new byte[]
+    {
+        0x2a, 0x18, 0x7b, 0xf3, 0x64, 0x1e, 0xb4, 0xcb, 0x07, 0xed, 0x2d, 0x0a, 0x98, 0x1f, 0xc7, 0x48,
+    };
+
+    public static uint MakeHeader(int keyId, int peerId)
+        => ((uint)OpDataV2 << 27) | ((uint)(keyId & KeyIdMask) << 24) | ((uint)peerId & PeerIdMask);
+
+    public static int Opcode(byte first) => first >> OpcodeShift;
+
+    public static int KeyId(byte first) => first & KeyIdMask;
+
+    public static bool IsPing(ReadOnlySpan<byte> payload)
+        => payload.Length == 16 && payload.SequenceEqual(PingMagic);
+
+    /// <summary>Driver version reported by GET_VERSION (2.5.0 advertises GET_PEER_STATS, see driver/README.md).</summary>
+    public const int VersionMajor = 2;
+    public const int VersionMinor = 5;
+    public const int VersionPatch = 0;
+
+    /// <summary>Pool tags ("Ovpn" family, little-endian four-character codes).</summary>
+    public const uint TagState = 0x7453764F;   // 'OvSt'
+    public const uint TagPeer = 0x7250764F;    // 'OvPr'
+    public const uint TagTable = 0x6254764F;   // 'OvTb'
+    public const uint TagQueue = 0x7551764F;   // 'OvQu'
+    public const uint TagTcp = 0x6354764F;     // 'OvTc'
+}

@@ -1,0 +1,41 @@
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver;
+
+/// <summary>
+/// Device counters: the ABI's <see cref="OvpnStats"/> (every field maintained, including SentDataPackets and
+/// SentControlPackets that upstream never increments) plus our own drop reasons, which never enter the ABI struct.
+/// Updated under the device lock.
+/// </summary>
+public struct DriverStats
+{
+    public OvpnStats Abi;
+
+    // rx data drops (each also counts in Abi.LostInDataPackets)
+    public long ReplayDuplicate;
+    public long ReplayTooOld;
+    public long ReplayZeroId;
+    public long AuthFailed;
+    public long Truncated;
+    public long NoPeer;
+    public long NoKey;
+    public long NotIp;
+
+    // tx drops (each also counts in Abi.LostOutDataPackets)
+    public long TxNoKey;
+    public long TxNoRoute;
+    public long TxTooLarge;
+    public long TxPacketIdExhausted;
+    public long TxSendFailed;
+
+    // other events
+    public long PingsSent;
+    public long PingsReceived;
+    public long TcpBadLength;
+    public long ControlQueueFull;
+    public long ControlReadTooSmall;
+    public long EventsLost;
+    public long MssClamped;
+    public long Floats;
+    public long KeepaliveExpired;
+}

@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Threading;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver.Tests;
+
+/// <summary>A datagram (or TCP bytes) the driver sent.</summary>
+public sealed record SentPacket(OvpnProto Proto, SockAddrInet Remote, byte[] Data);
+
+/// <summary>A request completion the driver made.</summary>
+public sealed record Completion(nint Request, PendingKind Kind, NtStatus Status, byte[] Data);
+
+/// <summary>Test-side state of one driver instance (the platform context maps to it).</summary>
+public sealed class PlatformInstance
+{
+    public int Id;
+    public bool Capture = true;
+    public readonly List<SentPacket> Sent = new();
+    public readonly List<byte[]> Delivered = new();
+    public readonly List<Completion> Reads = new();
+    public readonly List<Completion> Pendings = new();
+
+    /// <summary>Without capture (benchmarks): the last packet sent/delivered is copied here, nothing allocated.</summary>
+    public readonly byte[] LastSent = new byte[4096];
+    public int LastSentLength;
+    public readonly byte[] LastDelivered = new byte[4096];
+    public int LastDeliveredLength;
+    public long SentCount;
+    public long DeliveredCount;
+
+    public long TimerDue;
+    public bool LinkUp;
+    public NtStatus OpenStatus = NtStatus.Success;
+    public NtStatus SendStatus = NtStatus.Success;
+    public bool TransportOpen;
+    public bool Listening;
+    public Action? TimerCallback;
+}
+
+/// <summary>
+/// IPlatform for managed tests and benchmarks: NativeMemory allocations (counted), an Interlocked spin lock that
+/// fails on re-entry, a virtual clock, System.Security.Cryptography AEAD (AesGcm / ChaCha20Poly1305 over OpenSSL),
+/// in-memory transport and adapter.
+/// </summary>
+public unsafe struct ManagedPlatform : IPlatform
+{
+    private static readonly List<PlatformInstance> s_instances = new();
+    private static readonly List<object?> s_keys = new();
+    private static long s_now = 1_000_000;
+    private static long s_liveAllocations;
+    private static int s_liveKeys;
+
+    public static long LiveAllocations => Interlocked.Read(ref s_liveAllocations);
+    public static int LiveKeys => s_liveKeys;
+
+    public static PlatformInstance NewInstance()
+    {
+        lock (s_instances)
+        {
+            var i = new PlatformInstance { Id = s_instances.Count + 1 };
+            s_instances.Add(i);
+            return i;
+        }
+    }
+
+    public static PlatformInstance Instance(nint context) => s_instances[(int)context - 1];
+
+    /// <summary>Virtual time in ms.</summary>
+    public static long Now
+    {
+        get => s_now;
+        set => s_now = value;
+    }
+
+    /// <summary>Advances virtual time, firing due timers of <paramref name="instances"/> in time order.</summary>
+    public static void Advance(long ms, params PlatformInstance[] instances)
+    {
+        long target = s_now + ms;
+        while (true)
+        {
+            PlatformInstance? next = null;
+            foreach (var i in instances)
+            {
+                if (i.TimerDue != 0 && i.TimerDue <= target && (next == null || i.TimerDue < next.TimerDue))
+                    next = i;
+            }
+            if (next == null)
+                break;
+            if (next.TimerDue > s_now)
+                s_now = next.TimerDue;
+            next.TimerDue = 0;
+            next.TimerCallback?.Invoke();
+        }
+        s_now = target;
+    }
+
+    public static void* Alloc(nuint size, uint tag)
+    {
+        Interlocked.Increment(ref s_liveAllocations);
+        return NativeMemory.AllocZeroed(size);
+    }
+
+    public static void Free(void* memory, uint tag)
+    {
+        Interlocked.Decrement(ref s_liveAllocations);
+        NativeMemory.Free(memory);
+    }
+
+    public static void LockInit(ref PlatformLock l) => l.Value = 0;
+
+    public static byte LockAcquire(ref PlatformLock l)
+    {
+        if (Interlocked.CompareExchange(ref l.Value, 1, 0) != 0)
+            throw new InvalidOperationException("driver lock re-entered or contended in a single-threaded test");
+        return 0;
+    }
+
+    public static void LockRelease(ref PlatformLock l, byte previous) => Volatile.Write(ref l.Value, 0);
+
+    public static void LockDestroy(ref PlatformLock l)
+    {
+    }
+
+    public static long NowMs() => s_now;
+
+    public static void TimerArm(nint context, long dueMs) => Instance(context).TimerDue = dueMs;
+
+    public static void TimerCancel(nint context) => Instance(context).TimerDue = 0;
+
+    public static NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle)
+    {
+        object k = alg == OvpnCipherAlg.ChaCha20Poly1305 ? new ChaCha20Poly1305(key) : new AesGcm(key, 16);
+        lock (s_keys)
+        {
+            s_keys.Add(k);
+            handle = s_keys.Count;
+            s_liveKeys++;
+        }
+        return NtStatus.Success;
+    }
+
+    public static void AeadKeyDestroy(nint handle)
+    {
+        lock (s_keys)
+        {
+            (s_keys[(int)handle - 1] as IDisposable)?.Dispose();
+            s_keys[(int)handle - 1] = null;
+            s_liveKeys--;
+        }
+    }
+
+    public static bool AeadSeal(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext,
+        Span<byte> ciphertext, Span<byte> tag)
+    {
+        object? k = s_keys[(int)key - 1];
+        if (k is AesGcm aes)
+            aes.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+        else
+            ((ChaCha20Poly1305)k!).Encrypt(nonce, plaintext, ciphertext, tag, aad);
+        return true;
+    }
+
+    public static bool AeadOpen(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> tag, Span<byte> plaintext)
+    {
+        object? k = s_keys[(int)key - 1];
+        try
+        {
+            if (k is AesGcm aes)
+                aes.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            else
+                ((ChaCha20Poly1305)k!).Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
+    }
+
+    public static NtStatus TransportOpen(nint context, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote)
+    {
+        var i = Instance(context);
+        i.TransportOpen = true;
+        return proto == OvpnProto.Tcp ? NtStatus.Pending : i.OpenStatus;
+    }
+
+    public static NtStatus TransportListen(nint context, in SockAddrInet listen, bool ipv6Only)
+    {
+        Instance(context).Listening = true;
+        return NtStatus.Success;
+    }
+
+    public static void TransportClose(nint context)
+    {
+        var i = Instance(context);
+        i.TransportOpen = false;
+        i.Listening = false;
+    }
+
+    public static NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data)
+    {
+        var i = Instance(context);
+        if (i.SendStatus != NtStatus.Success)
+            return i.SendStatus;
+        i.SentCount++;
+        if (i.Capture)
+        {
+            i.Sent.Add(new SentPacket(proto, remote, data.ToArray()));
+        }
+        else
+        {
+            data.CopyTo(i.LastSent);
+            i.LastSentLength = data.Length;
+        }
+        return NtStatus.Success;
+    }
+
+    public static void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket)
+    {
+        var i = Instance(context);
+        i.DeliveredCount++;
+        if (i.Capture)
+        {
+            i.Delivered.Add(ipPacket.ToArray());
+        }
+        else
+        {
+            ipPacket.CopyTo(i.LastDelivered);
+            i.LastDeliveredLength = ipPacket.Length;
+        }
+    }
+
+    public static void AdapterSetLink(nint context, bool connected) => Instance(context).LinkUp = connected;
+
+    public static void CompleteRead(nint context, nint request, NtStatus status, ReadOnlySpan<byte> data)
+        => Instance(context).Reads.Add(new Completion(request, PendingKind.NewPeer, status, data.ToArray()));
+
+    public static void CompletePending(nint context, PendingKind kind, NtStatus status, ReadOnlySpan<byte> output)
+        => Instance(context).Pendings.Add(new Completion(0, kind, status, output.ToArray()));
+
+    public static void Trace(TraceLevel level, string message, long a, long b)
+    {
+    }
+}
