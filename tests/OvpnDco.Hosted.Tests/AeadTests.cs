@@ -97,7 +97,7 @@ public class AeadTests
 
     private static JsonElement[] Vectors()
     {
-        var path = SharedVectors.Path("data-v2.json");
+        var path = SharedVectors.Locate("data-v2.json");
         Assert.That(File.Exists(path), Is.True, $"known-answer vectors missing at {path}");
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToArray();

@@ -16,5 +16,5 @@ public static class SharedVectors
 
     public static string CopyPath(string name) => Path.Combine(NativeToolchain.RepoRoot, "tests", "vectors", name);
 
-    public static string Path(string name) => SharedPath(name) ?? CopyPath(name);
+    public static string Locate(string name) => SharedPath(name) ?? CopyPath(name);
 }
