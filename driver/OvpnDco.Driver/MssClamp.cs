@@ -66,8 +66,15 @@ public static class MssClamp
                     return false;
                 BinaryPrimitives.WriteUInt16BigEndian(ip.Slice(i + 2), (ushort)mss);
                 int check = BinaryPrimitives.ReadUInt16BigEndian(ip.Slice(tcp + 16));
-                // HC' = ~(~HC + ~m + m')
-                uint sum = (uint)(~check & 0xFFFF) + (uint)(~old & 0xFFFF) + (uint)mss;
+                // HC' = ~(~HC + ~m + m'); a field at an odd offset contributes its bytes swapped.
+                int m = old;
+                int m2 = mss;
+                if (((i + 2 - tcp) & 1) != 0)
+                {
+                    m = ((m & 0xFF) << 8) | (m >> 8);
+                    m2 = ((m2 & 0xFF) << 8) | (m2 >> 8);
+                }
+                uint sum = (uint)(~check & 0xFFFF) + (uint)(~m & 0xFFFF) + (uint)m2;
                 sum = (sum & 0xFFFF) + (sum >> 16);
                 sum = (sum & 0xFFFF) + (sum >> 16);
                 BinaryPrimitives.WriteUInt16BigEndian(ip.Slice(tcp + 16), (ushort)~sum);

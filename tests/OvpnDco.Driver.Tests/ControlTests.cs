@@ -1,0 +1,79 @@
+using System;
+using System.Linq;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver.Tests;
+
+/// <summary>Control packets between user space and the transport (P2P).</summary>
+public class ControlTests
+{
+    [Test]
+    public void RxControlGoesToPendingReadOrQueue()
+    {
+        using var pair = new P2pPair();
+        Assert.That(pair.A.Read(new byte[2048], out _, out nint req), Is.EqualTo(NtStatus.Pending));
+        var ctl1 = new byte[] { 0x20, 1, 2, 3 };
+        var ctl2 = new byte[] { 0x38, 9 };
+        pair.A.Receive(ctl1, pair.AddrB);
+        pair.A.Receive(ctl2, pair.AddrB);
+        var c = pair.A.Platform.Reads.Single();
+        Assert.That(c.Request, Is.EqualTo(req));
+        Assert.That(c.Data, Is.EqualTo(ctl1));
+        var buf = new byte[2048];
+        Assert.That(pair.A.Read(buf, out int n, out _), Is.EqualTo(NtStatus.Success));
+        Assert.That(buf.AsSpan(0, n).ToArray(), Is.EqualTo(ctl2));
+        Assert.That(pair.A.Stats.ReceivedControlPackets, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void SmallReadBufferLosesThePacket()
+    {
+        using var pair = new P2pPair();
+        pair.A.Receive(new byte[100], pair.AddrB);
+        Assert.That(pair.A.Read(new byte[50], out _, out _), Is.EqualTo(NtStatus.BufferTooSmall));
+        Assert.That(pair.A.Read(new byte[2048], out _, out _), Is.EqualTo(NtStatus.Pending), "packet is gone (upstream behaviour)");
+        Assert.That(pair.A.Stats.LostInControlPackets, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void QueueIsBoundedAndCountsLosses()
+    {
+        using var pair = new P2pPair();
+        for (int i = 0; i < ControlQueue.Depth + 10; i++)
+            pair.A.Receive(new byte[] { 0x20, (byte)i }, pair.AddrB);
+        Assert.That(pair.A.Stats.LostInControlPackets, Is.EqualTo(10));
+        Assert.That(pair.A.Extra.ControlQueueFull, Is.EqualTo(10));
+        var buf = new byte[2048];
+        Assert.That(pair.A.Read(buf, out _, out _), Is.EqualTo(NtStatus.Success));
+        Assert.That(buf[1], Is.EqualTo(0), "FIFO");
+    }
+
+    [Test]
+    public void WritesGoToTheTransport()
+    {
+        using var pair = new P2pPair();
+        Assert.That(pair.A.Write(new byte[1500]), Is.EqualTo(NtStatus.Success));
+        Assert.That(pair.A.Write(new byte[1501]), Is.EqualTo(NtStatus.InvalidBufferSize));
+        Assert.That(pair.A.Write(Array.Empty<byte>()), Is.EqualTo(NtStatus.InvalidParameter));
+        Assert.That(pair.A.TakeSent().Single().Data.Length, Is.EqualTo(1500));
+        Assert.That(pair.A.Stats.SentControlPackets, Is.EqualTo(1));
+        pair.A.Platform.SendStatus = NtStatus.NetworkUnreachable;
+        Assert.That(pair.A.Write(new byte[10]), Is.EqualTo(NtStatus.NetworkUnreachable));
+        Assert.That(pair.A.Stats.LostOutControlPackets, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void CancelledReadIsRemoved()
+    {
+        using var pair = new P2pPair();
+        Assert.That(pair.A.Read(new byte[2048], out _, out nint req), Is.EqualTo(NtStatus.Pending));
+        unsafe
+        {
+            Assert.That(Driver<ManagedPlatform>.CancelRead(pair.A.State, req), Is.True);
+            Assert.That(Driver<ManagedPlatform>.CancelRead(pair.A.State, req), Is.False);
+        }
+        pair.A.Receive(new byte[] { 0x20 }, pair.AddrB);
+        Assert.That(pair.A.Platform.Reads, Is.Empty, "queued, not completed to the cancelled request");
+    }
+}

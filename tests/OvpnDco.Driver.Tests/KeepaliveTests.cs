@@ -1,0 +1,139 @@
+using System;
+using System.Linq;
+using System.Runtime.InteropServices;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver.Tests;
+
+/// <summary>Keepalive on the virtual clock.</summary>
+public unsafe class KeepaliveTests
+{
+    private static int Pings(TestNode n) => (int)n.Extra.PingsSent;
+
+    [Test]
+    public void PingsAreSentOnTimeAndSwallowed()
+    {
+        using var pair = new P2pPair();
+        pair.InstallKeys(OvpnCipherAlg.AesGcm, 32);
+        Assert.That(pair.A.SetPeer(10, 60, 0), Is.EqualTo(NtStatus.Success));
+        long start = ManagedPlatform.Now;
+        ManagedPlatform.Advance(9_999, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Is.Empty, "nothing before the interval");
+        ManagedPlatform.Advance(1, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Has.Count.EqualTo(1), "ping at exactly 10 s");
+        Assert.That(ManagedPlatform.Now - start, Is.EqualTo(10_000));
+        pair.Pump();
+        Assert.That(pair.B.TakeDelivered(), Is.Empty, "pings are not delivered to the OS");
+        Assert.That(pair.B.Extra.PingsReceived, Is.EqualTo(1));
+        // data resets the send timer
+        ManagedPlatform.Advance(5_000, pair.A.Platform);
+        pair.A.Send(TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 10));
+        pair.A.TakeSent();
+        ManagedPlatform.Advance(9_999, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Is.Empty, "the data packet restarted the interval");
+        ManagedPlatform.Advance(1, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Has.Count.EqualTo(1));
+        Assert.That(Pings(pair.A), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void TimeoutCompletesPendingReadOnce()
+    {
+        using var pair = new P2pPair();
+        pair.InstallKeys(OvpnCipherAlg.AesGcm, 32);
+        Assert.That(pair.A.SetPeer(0, 60, 0), Is.EqualTo(NtStatus.Success));
+        Assert.That(pair.A.Read(new byte[2048], out _, out nint req), Is.EqualTo(NtStatus.Pending));
+        ManagedPlatform.Advance(59_999, pair.A.Platform);
+        Assert.That(pair.A.Platform.Reads, Is.Empty);
+        ManagedPlatform.Advance(1, pair.A.Platform);
+        var c = pair.A.Platform.Reads.Single();
+        Assert.That(c.Request, Is.EqualTo(req));
+        Assert.That(c.Status, Is.EqualTo(NtStatus.ConnectionDisconnected));
+        Assert.That(c.Data, Is.Empty);
+        ManagedPlatform.Advance(600_000, pair.A.Platform);
+        Assert.That(pair.A.Platform.Reads, Has.Count.EqualTo(1), "reported once");
+        Assert.That(pair.A.Extra.KeepaliveExpired, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TimeoutIsQueuedWhenNoReadPends()
+    {
+        using var pair = new P2pPair();
+        pair.InstallKeys(OvpnCipherAlg.AesGcm, 32);
+        Assert.That(pair.A.SetPeer(0, 30, 0), Is.EqualTo(NtStatus.Success));
+        ManagedPlatform.Advance(31_000, pair.A.Platform);
+        Assert.That(pair.A.Read(new byte[2048], out int n, out _), Is.EqualTo(NtStatus.ConnectionDisconnected));
+        Assert.That(n, Is.Zero);
+        Assert.That(pair.A.Read(new byte[2048], out _, out _), Is.EqualTo(NtStatus.Pending), "only once");
+    }
+
+    [Test]
+    public void TrafficKeepsThePeerAlive()
+    {
+        using var pair = new P2pPair();
+        pair.InstallKeys(OvpnCipherAlg.ChaCha20Poly1305, 32);
+        Assert.That(pair.A.SetPeer(5, 20, 0), Is.EqualTo(NtStatus.Success));
+        Assert.That(pair.B.SetPeer(5, 20, 0), Is.EqualTo(NtStatus.Success));
+        for (int i = 0; i < 100; i++)
+        {
+            ManagedPlatform.Advance(1_000, pair.A.Platform, pair.B.Platform);
+            pair.Pump();
+        }
+        Assert.That(pair.A.Extra.KeepaliveExpired + pair.B.Extra.KeepaliveExpired, Is.Zero);
+        Assert.That(Pings(pair.A), Is.EqualTo(20));
+        Assert.That(pair.B.Extra.PingsReceived, Is.EqualTo(20));
+    }
+
+    [Test]
+    public void MinusOneLeavesValuesAndZeroTurnsOff()
+    {
+        using var pair = new P2pPair();
+        pair.InstallKeys(OvpnCipherAlg.AesGcm, 32);
+        Assert.That(pair.A.SetPeer(10, 60, 1300), Is.EqualTo(NtStatus.Success));
+        Assert.That(pair.A.SetPeer(-1, -1, -1), Is.EqualTo(NtStatus.Success));
+        Assert.That(pair.A.P2pPeer->KeepaliveInterval, Is.EqualTo(10));
+        Assert.That(pair.A.P2pPeer->KeepaliveTimeout, Is.EqualTo(60));
+        Assert.That(pair.A.P2pPeer->Mss, Is.EqualTo(1300));
+        Assert.That(pair.A.SetPeer(0, 0, 0), Is.EqualTo(NtStatus.Success));
+        ManagedPlatform.Advance(1_000_000, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Is.Empty);
+        Assert.That(pair.A.Extra.KeepaliveExpired, Is.Zero);
+        Assert.That(pair.A.SetPeer(-2, 0, 0), Is.EqualTo(NtStatus.InvalidParameter));
+    }
+
+    [Test]
+    public void MpTimeoutDeletesPeerWithExpiredEvent()
+    {
+        using var bed = new MpBed(3);
+        Assert.That(bed.Server.Ioctl(OvpnIoctl.MpSetPeer, new OvpnMpSetPeer { PeerId = 2, KeepaliveInterval = 0, KeepaliveTimeout = 10, MSS = -1 }),
+            Is.EqualTo(NtStatus.Success));
+        // a pending NOTIFY_EVENT completes when the event happens
+        Span<byte> o = stackalloc byte[144];
+        Assert.That(bed.Server.Ioctl(OvpnIoctl.NotifyEvent, ReadOnlySpan<byte>.Empty, o, out _), Is.EqualTo(NtStatus.Pending));
+        ManagedPlatform.Advance(10_000, bed.Server.Platform);
+        var c = bed.Server.Platform.Pendings.Single();
+        Assert.That(c.Kind, Is.EqualTo(Platform.PendingKind.NotifyEvent));
+        var e = MemoryMarshal.Read<OvpnNotifyEvent>(c.Data);
+        Assert.That(e.Cmd, Is.EqualTo(OvpnNotifyCmd.DelPeer));
+        Assert.That(e.PeerId, Is.EqualTo(2));
+        Assert.That(e.DelPeerReason, Is.EqualTo(OvpnDelPeerReason.Expired));
+        Assert.That(bed.Server.State->PeerCount, Is.EqualTo(2));
+        Assert.That(bed.Server.Ioctl(OvpnIoctl.MpSetPeer, new OvpnMpSetPeer { PeerId = 2, KeepaliveTimeout = 10 }),
+            Is.EqualTo(NtStatus.InvalidDeviceRequest), "peer is gone");
+    }
+
+    [Test]
+    public void MpPingsGoToEachPeer()
+    {
+        using var bed = new MpBed(3);
+        for (int i = 1; i <= 3; i++)
+            Assert.That(bed.Server.Ioctl(OvpnIoctl.MpSetPeer, new OvpnMpSetPeer { PeerId = i, KeepaliveInterval = i, KeepaliveTimeout = 0 }),
+                Is.EqualTo(NtStatus.Success));
+        ManagedPlatform.Advance(6_000, bed.Server.Platform);
+        var ids = bed.Server.TakeSent().GroupBy(p => p.Data[3]).ToDictionary(g => (int)g.Key, g => g.Count());
+        Assert.That(ids[1], Is.EqualTo(6));
+        Assert.That(ids[2], Is.EqualTo(3));
+        Assert.That(ids[3], Is.EqualTo(2));
+    }
+}
