@@ -33,6 +33,7 @@ public sealed partial class MethodLowering
             Impure = impure || Expr.AnyImpure(a, b),
             Reads = Expr.Union(a, b),
             Compound = a.Type.Name == type.Name && a.Precedence >= Prec.Unary ? (a.Text, op, b.Operand(prec, true)) : null,
+            IsCConstant = (a.IsCConstant || a.Constant != null) && (b.IsCConstant || b.Constant != null),
         };
 
     private void Arithmetic(string op, bool unused)
@@ -106,6 +107,13 @@ public sealed partial class MethodLowering
             Push(PointerArithmetic(op == "add" ? "+" : op == "sub" ? "-" : "*", a, b));
             return;
         }
+        if (op == "mul" && CountTimesSizeOf(a, b) is { } product)
+        {
+            // stackalloc T[n] with a pointer-sized T: n * sizeof(T) cannot overflow for a small constant n, and
+            // it stays a C constant expression (the array size of the stack buffer).
+            Push(product with { Type = kind == StackKind.I4 ? CType.U32 : CType.NUInt });
+            return;
+        }
         if (a.Constant is long ca && b.Constant is long cb && FoldChecked(op, ca, cb, kind, unsigned) is long folded)
         {
             Push(CExprs.Constant(folded, kind == StackKind.I4 ? (unsigned ? CType.U32 : CType.I32) : kind == StackKind.I8 ? (unsigned ? CType.U64 : CType.I64) : (unsigned ? CType.NUInt : CType.NInt)));
@@ -130,6 +138,17 @@ public sealed partial class MethodLowering
             { Impure = true, Reads = Expr.Union(a, b) };
         }
         Push(e);
+    }
+
+    /// <summary><c>n * sizeof(T)</c> where only C knows sizeof(T), as a C constant expression; null otherwise.</summary>
+    private static Expr? CountTimesSizeOf(Expr a, Expr b)
+    {
+        var size = a.SizeOf != null && a.Constant == null ? a : b.SizeOf != null && b.Constant == null ? b : null;
+        var count = size == a ? b : a;
+        if (size == null || count.Constant is not long n || n < 0 || n > 65536)
+            return null;
+        var text = $"{n}u * {size.SizeOf}";
+        return new Expr(text, CType.U32, Prec.Multiplicative) { IsCConstant = true, Scaled = (CExprs.Constant(n, CType.I32), size.SizeOf!) };
     }
 
     /// <summary>Checked arithmetic on two constants, when it cannot overflow on any target (null otherwise).</summary>

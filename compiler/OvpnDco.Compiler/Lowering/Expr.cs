@@ -44,6 +44,9 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary><c>index * scale</c>, remembered so <c>p + index * sizeof(*p)</c> prints as <c>p + index</c>.</summary>
     public (Expr Index, string Scale)? Scaled { get; init; }
 
+    /// <summary>A C integer constant expression (literals, sizeof and arithmetic of them): usable as an array size.</summary>
+    public bool IsCConstant { get; init; }
+
     /// <summary>This is <c>sizeof(T)</c> (as an int32 on the stack).</summary>
     public string? SizeOf { get; init; }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Mono.Cecil;
 using OvpnDco.Compiler.Diagnostics;
@@ -36,9 +37,15 @@ public sealed partial class MethodLowering
         Push(ReadThrough(p, type));
     }
 
+    /// <summary>ldind.i/stind.i on a pointer to a pointer: the pointee's own type, not a reinterpretation.</summary>
+    private static bool NativeThroughPointer(CType? pointee, CType type) =>
+        pointee != null && pointee.IsPointer && type.Kind == StackKind.Native;
+
     internal Expr ReadThrough(Expr p, CType type)
     {
         var pointee = p.Type.Pointee;
+        if (NativeThroughPointer(pointee, type))
+            return Deref(p, pointee!);
         if (pointee != null && (pointee.Name == type.Name || (SameWidthInteger(pointee, type) && (type.Size >= 4 || pointee.Unsigned == type.Unsigned))))
             return Deref(p, pointee);
         if (SameWidthInteger(pointee, type))
@@ -65,7 +72,7 @@ public sealed partial class MethodLowering
     internal void WriteThrough(Expr p, CType type, Expr value)
     {
         var pointee = p.Type.Pointee;
-        var target = pointee != null && (pointee.Name == type.Name || SameWidthInteger(pointee, type)) ? pointee : null;
+        var target = pointee != null && (pointee.Name == type.Name || SameWidthInteger(pointee, type) || NativeThroughPointer(pointee, type)) ? pointee : null;
         string text;
         if (target != null)
             text = CExprs.Coerce(value, target, assignment: true).AssignTo(Deref(p, target).Text);
@@ -130,17 +137,23 @@ public sealed partial class MethodLowering
     private void StackAlloc()
     {
         var size = Pop();
-        if (size.Constant is not long bytes || bytes < 0 || bytes > 64 * 1024)
+        string declared;
+        if (size.Constant is long bytes && bytes >= 0 && bytes <= MaxStackAlloc)
+            declared = Math.Max(1, bytes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        else if (size.Constant == null && size.IsCConstant)
+            declared = size.Text; // e.g. 8u * sizeof(Node): constant in C, not in C# (pointer-sized fields)
+        else
             throw new CompileError(ErrorCodes.UnsupportedOpcode,
                 "stackalloc needs a constant size of at most 64 KiB in kernel code (kernel stacks are small and fixed)");
         var name = $"stackalloc{_temps++}";
-        var declared = bytes == 0 ? 1 : bytes;
         _locals.Add((name, CType.Struct($"_Alignas(8) uint8_t", -1)));
         _stackallocs[name] = (declared, _body.InitLocals);
         Push(new Expr(name, CType.PointerTo(CType.U8), Prec.Primary));
     }
 
-    private readonly Dictionary<string, (long Bytes, bool Zero)> _stackallocs = new();
+    private const int MaxStackAlloc = 64 * 1024;
+
+    private readonly Dictionary<string, (string Bytes, bool Zero)> _stackallocs = new();
 
     private void SizeOf(TypeReference t)
     {
@@ -152,6 +165,6 @@ public sealed partial class MethodLowering
         }
         var text = $"sizeof({type.Name})";
         // A layout-independent size is also a constant (stackalloc T[n] needs it); the text stays sizeof(T).
-        Push(new Expr($"(int32_t){text}", CType.I32, Prec.Unary) { SizeOf = text, Constant = type.Size > 0 ? type.Size : null });
+        Push(new Expr($"(int32_t){text}", CType.I32, Prec.Unary) { SizeOf = text, Constant = type.Size > 0 ? type.Size : null, IsCConstant = true });
     }
 }

@@ -169,7 +169,11 @@ public sealed partial class MethodLowering
         foreach (var (name, type) in _locals)
         {
             if (_stackallocs.TryGetValue(name, out var alloc))
+            {
                 decl.Append($"    _Alignas(8) uint8_t {name}[{alloc.Bytes}]{(alloc.Zero ? " = {0}" : "")};\n");
+                if (!char.IsAsciiDigit(alloc.Bytes[0]))
+                    decl.Append($"    _Static_assert({alloc.Bytes} <= {MaxStackAlloc}u, \"stackalloc over 64 KiB\");\n");
+            }
             else
                 decl.Append("    ").Append(type.Declare(name)).Append(";\n");
         }

@@ -146,6 +146,9 @@ public sealed class TypeMapper
     private CType MapStruct(TypeReference type, TypeDefinition def)
     {
         var name = Names.Type(type);
+        // A struct may point at itself (linked lists, trees): pointers only need its name, so a provisional entry
+        // ends the recursion; the complete one replaces it when the layout is known.
+        _cache[TypeKeys.Of(type)] = CType.Struct(name, -1);
         var ctx = GenericContext.OfType(type);
         var fields = def.Fields.Where(f => !f.IsStatic).ToList();
         var sb = new StringBuilder();
@@ -173,7 +176,7 @@ public sealed class TypeMapper
             {
                 var decl = ftype.Declare(FieldName(field));
                 sb.Append(field.Offset > 0
-                    ? $"        struct {{ uint8_t at_{field.Offset}[{field.Offset}]; {decl}; }};\n"
+                    ? $"        struct {{ uint8_t {FieldName(field)}_at_{field.Offset}[{field.Offset}]; {decl}; }};\n"
                     : $"        {decl};\n");
             }
             if (def.ClassSize > 0)
