@@ -14,18 +14,28 @@ echo "== build: uapi/include/ovpn-dco/uapi.h"
 dotnet "uapi/OvpnDco.Uapi.HeaderTool/bin/$config/net10.0/ovpn-uapi-header.dll" "$PWD"
 
 mkdir -p out
-# Transpile the driver for both targets. Until the driver core exists it has no [Export] entry points
-# (IL2C0012): that is reported, not treated as a failure.
 il2c="compiler/OvpnDco.Il2c/bin/$config/net10.0/ovpn-il2c.dll"
-driver="driver/OvpnDco.Driver/bin/$config/net10.0/OvpnDco.Driver.dll"
-for target in hosted kernel; do
-  echo "== build: ovpn-il2c compile driver --target $target → out/$target"
-  if dotnet "$il2c" compile "$driver" --out "out/$target" --target "$target" --module ovpndco 2>"out/il2c-$target.log"; then
-    echo "   sha256 of out/$target: $(cd "out/$target" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)"
-  elif grep -q "IL2C0012" "out/il2c-$target.log"; then
-    echo "   driver/ has no [Export] entry points yet (driver-core issue): nothing to transpile"
-  else
-    cat "out/il2c-$target.log" >&2
-    exit 1
-  fi
-done
+tree_sha() { (cd "$1" && find . -type f -name '*.[ch]' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1); }
+
+# Hosted target: the driver core with the hosted platform binding (driver/OvpnDco.Driver.Hosted), transpiled to C
+# and built with the hosted runtime (OpenSSL) into libovpndco.so, plus an ASan/UBSan build for tests and fuzzing.
+hosted="driver/OvpnDco.Driver.Hosted/bin/$config/net10.0/OvpnDco.Driver.Hosted.dll"
+echo "== build: ovpn-il2c compile driver (hosted binding) --target hosted → out/hosted"
+dotnet "$il2c" compile "$hosted" --out out/hosted --target hosted --module ovpndco
+echo "   sha256 of out/hosted: $(tree_sha out/hosted)"
+mkdir -p out/hosted/lib
+cc_flags=(-std=c11 -Wall -Wextra -Werror -shared -fPIC -I runtime-kernel/include -I out/hosted)
+echo "== build: out/hosted/lib/libovpndco.so (gcc -O2) and libovpndco-asan.so (ASan+UBSan)"
+gcc "${cc_flags[@]}" -O2 out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco.so
+gcc "${cc_flags[@]}" -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+    out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco-asan.so
+
+# Kernel target: needs the kernel platform binding (WDF/NetAdapterCx/WSK/BCrypt), which a later issue adds.
+if [ -d driver/OvpnDco.Driver.Kernel ]; then
+  kernel="driver/OvpnDco.Driver.Kernel/bin/$config/net10.0/OvpnDco.Driver.Kernel.dll"
+  echo "== build: ovpn-il2c compile driver (kernel binding) --target kernel → out/kernel"
+  dotnet "$il2c" compile "$kernel" --out out/kernel --target kernel --module ovpndco
+  echo "   sha256 of out/kernel: $(tree_sha out/kernel)"
+else
+  echo "== build: out/kernel: no kernel platform binding yet (driver/OvpnDco.Driver.Kernel, kernel-target issue)"
+fi
