@@ -41,6 +41,9 @@ public unsafe struct DriverState
 
     /// <summary>When the device timer is armed for (0 = not armed).</summary>
     public long TimerDue;
+
+    /// <summary>Peers with a keepalive deadline, earliest first.</summary>
+    public TimerHeap Timers;
     public DriverStats Stats;
 }
 
@@ -92,6 +95,7 @@ public static unsafe partial class Driver<TPlatform>
         PeerTableOps<TPlatform>.Free(ref s->ById);
         PeerTableOps<TPlatform>.Free(ref s->ByRemote);
         PeerTableOps<TPlatform>.Free(ref s->Routes.Table);
+        TimerHeapOps<TPlatform>.Free(ref s->Timers);
         TPlatform.LockDestroy(ref s->Lock);
         TPlatform.Free(s, Proto.TagState);
     }
@@ -188,6 +192,7 @@ public static unsafe partial class Driver<TPlatform>
             if (p->IrouteCount > 0)
                 Routes<TPlatform>.RemovePeer(ref s->Routes, p);
         }
+        TimerHeapOps<TPlatform>.Remove(ref s->Timers, p);
         if (s->P2pPeer == p)
             s->P2pPeer = null;
         if (p->Prev != null)

@@ -68,6 +68,7 @@ public static unsafe partial class Driver<TPlatform>
                 long now = TPlatform.NowMs();
                 p->LastRecvMs = now;
                 p->LastSentMs = now;
+                ScheduleFor(s, p);
             }
             else
             {

@@ -5,7 +5,7 @@ using OvpnDco.Uapi;
 namespace OvpnDco.Driver;
 
 /// <summary>
-/// Keepalive: one device timer armed for the earliest deadline. Interval: a ping (the 16-byte magic as an encrypted
+/// Keepalive: one device timer armed for the earliest deadline of a min-heap of peers (TimerHeap.cs). Interval: a ping (the 16-byte magic as an encrypted
 /// data packet) when nothing was sent for the interval. Timeout: nothing authenticated received for the timeout ->
 /// P2P: a read completes with CONNECTION_DISCONNECTED (queued if none pends), once; MP: the peer is deleted and
 /// DEL_PEER(EXPIRED) is queued for NOTIFY_EVENT.
@@ -13,39 +13,52 @@ namespace OvpnDco.Driver;
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
-    /// <summary>The platform's timer fired.</summary>
+    /// <summary>The platform's timer fired: handles every peer whose queued deadline has come, then re-arms.</summary>
     public static void OnTimer(DriverState* s)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         long now = TPlatform.NowMs();
-        long next = 0;
-        Peer* p = s->PeerList;
-        while (p != null)
+        s->TimerDue = 0;
+        while (true)
         {
-            Peer* following = p->Next;
-            if (p->Expired == 0 && p->Connecting == 0)
-            {
-                if (p->KeepaliveTimeout > 0 && now - p->LastRecvMs >= p->KeepaliveTimeout * 1000L)
-                {
-                    Expire(s, p);
-                    p = following;
-                    continue;
-                }
-                if (p->KeepaliveInterval > 0 && now - p->LastSentMs >= p->KeepaliveInterval * 1000L)
-                {
-                    if (SendData(s, p, Proto.PingMagic).IsSuccess())
-                        s->Stats.PingsSent++;
-                    else
-                        p->LastSentMs = now; // no key yet: try again after another interval
-                }
-                next = Earliest(next, Deadline(p));
-            }
-            p = following;
+            Peer* p = TimerHeapOps<TPlatform>.Top(ref s->Timers);
+            if (p == null || p->HeapDeadline > now)
+                break;
+            if (Due(s, p, now))
+                continue; // deleted (MP expiry): already out of the heap
+            if (!TimerHeapOps<TPlatform>.Set(ref s->Timers, p, Deadline(p)).IsSuccess())
+                TimerHeapOps<TPlatform>.Remove(ref s->Timers, p);
         }
-        s->TimerDue = next;
-        if (next != 0)
-            TPlatform.TimerArm(s->PlatformContext, next);
+        Rearm(s);
         TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
+    /// <summary>Timeout and ping checks of one peer; true when the peer was deleted.</summary>
+    private static bool Due(DriverState* s, Peer* p, long now)
+    {
+        if (p->Expired != 0 || p->Connecting != 0)
+            return false;
+        if (p->KeepaliveTimeout > 0 && now - p->LastRecvMs >= p->KeepaliveTimeout * 1000L)
+            return Expire(s, p);
+        if (p->KeepaliveInterval > 0 && now - p->LastSentMs >= p->KeepaliveInterval * 1000L)
+        {
+            if (SendData(s, p, Proto.PingMagic).IsSuccess())
+                s->Stats.PingsSent++;
+            else
+                p->LastSentMs = now; // no key yet (or send failed): try again after another interval
+        }
+        return false;
+    }
+
+    /// <summary>Arms the device timer for the earliest queued deadline when that is earlier than what is armed.</summary>
+    private static void Rearm(DriverState* s)
+    {
+        long min = TimerHeapOps<TPlatform>.Min(ref s->Timers);
+        if (min != 0 && (s->TimerDue == 0 || min < s->TimerDue))
+        {
+            s->TimerDue = min;
+            TPlatform.TimerArm(s->PlatformContext, min);
+        }
     }
 
     private static long Earliest(long a, long b) => a == 0 ? b : b == 0 ? a : (a < b ? a : b);
@@ -63,20 +76,16 @@ public static unsafe partial class Driver<TPlatform>
         return d;
     }
 
-    /// <summary>Arms the device timer earlier when <paramref name="p"/> needs it.</summary>
-    private static void ScheduleFor(DriverState* s, Peer* p)
+    /// <summary>(Re)queues <paramref name="p"/> at its current deadline and arms the timer earlier if needed.</summary>
+    private static NtStatus ScheduleFor(DriverState* s, Peer* p)
     {
-        long d = Deadline(p);
-        if (d == 0)
-            return;
-        if (s->TimerDue == 0 || d < s->TimerDue)
-        {
-            s->TimerDue = d;
-            TPlatform.TimerArm(s->PlatformContext, d);
-        }
+        var status = TimerHeapOps<TPlatform>.Set(ref s->Timers, p, Deadline(p));
+        Rearm(s);
+        return status;
     }
 
-    private static void Expire(DriverState* s, Peer* p)
+    /// <summary>The keepalive timeout fired; true when the peer was deleted (MP).</summary>
+    private static bool Expire(DriverState* s, Peer* p)
     {
         s->Stats.KeepaliveExpired++;
         TPlatform.Trace(TraceLevel.Info, "keepalive timeout", p->PeerId, 0);
@@ -84,11 +93,12 @@ public static unsafe partial class Driver<TPlatform>
         {
             p->Expired = 1;
             SignalReadStatus(s, NtStatus.ConnectionDisconnected);
-            return;
+            return false;
         }
         int peerId = p->PeerId;
         DeletePeer(s, p);
         PushEvent(s, OvpnNotifyCmd.DelPeer, peerId, OvpnDelPeerReason.Expired, null);
+        return true;
     }
 
     /// <summary>Applies keepalive/MSS values (-1 = unchanged, 0 = off); restarts both timers.</summary>
@@ -106,7 +116,6 @@ public static unsafe partial class Driver<TPlatform>
         p->LastRecvMs = now;
         p->LastSentMs = now;
         p->Expired = 0;
-        ScheduleFor(s, p);
-        return NtStatus.Success;
+        return ScheduleFor(s, p);
     }
 }

@@ -40,4 +40,8 @@ public unsafe struct Peer
 
     public Peer* Next;
     public Peer* Prev;
+
+    /// <summary>Keepalive heap position + 1 (0 = not queued) and the deadline it is queued at.</summary>
+    public int HeapSlot;
+    public long HeapDeadline;
 }

@@ -137,3 +137,48 @@ public unsafe class KeepaliveTests
         Assert.That(ids[3], Is.EqualTo(2));
     }
 }
+
+/// <summary>Keepalive with many peers: the timer heap fires only for due peers.</summary>
+public unsafe class KeepaliveScaleTests
+{
+    [Test]
+    public void HundredThousandPeersPingOnTimeWithFewTimerRuns()
+    {
+        using var server = new TestNode();
+        Assert.That(server.Ioctl(OvpnIoctl.SetMode, new OvpnSetMode { Mode = OvpnMode.MP }), Is.EqualTo(NtStatus.Success));
+        int timerRuns = 0;
+        var s = server.State;
+        server.Platform.TimerCallback = () =>
+        {
+            timerRuns++;
+            Driver<ManagedPlatform>.OnTimer(s);
+        };
+        server.Platform.Capture = false;
+        var local = TestNode.V4("198.51.100.1", 1194);
+        const int N = 100_000;
+        var key = TestNode.Key(OvpnCipherAlg.None, 0, new byte[32], new byte[32], new byte[8], new byte[8]);
+        for (int i = 0; i < N; i++)
+        {
+            var remote = TestNode.V4($"100.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}", 1194);
+            Assert.That(server.Ioctl(OvpnIoctl.MpNewPeer, new OvpnMpNewPeer { Local = local, Remote = remote, PeerId = i }), Is.EqualTo(NtStatus.Success));
+            key.PeerId = i;
+            Assert.That(server.Ioctl(OvpnIoctl.NewKey, key), Is.EqualTo(NtStatus.Success));
+            // peers join over 10 s: interval 10 s, timeout 60 s
+            if (i % 10_000 == 0)
+                ManagedPlatform.Advance(1_000, server.Platform);
+            Assert.That(server.Ioctl(OvpnIoctl.MpSetPeer, new OvpnMpSetPeer { PeerId = i, KeepaliveInterval = 10, KeepaliveTimeout = 60, MSS = -1 }),
+                Is.EqualTo(NtStatus.Success));
+        }
+        timerRuns = 0;
+        ManagedPlatform.Advance(10_000, server.Platform);
+        Assert.That(server.Extra.PingsSent, Is.EqualTo(N), "every peer pinged once in 10 s");
+        Assert.That(timerRuns, Is.LessThanOrEqualTo(11), "one timer run per distinct deadline");
+        Assert.That(server.State->Timers.Count, Is.EqualTo(N));
+        ManagedPlatform.Advance(60_000, server.Platform);
+        Assert.That(server.State->PeerCount, Is.Zero, "all expired after 60 s without traffic");
+        Assert.That(server.State->Timers.Count, Is.Zero);
+        Assert.That(server.Extra.KeepaliveExpired, Is.EqualTo(N));
+        Assert.That(server.State->Events.Count, Is.EqualTo(EventQueue.Depth), "events beyond the queue depth are counted lost");
+        Assert.That(server.Extra.EventsLost, Is.EqualTo(N - EventQueue.Depth));
+    }
+}
