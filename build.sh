@@ -15,20 +15,10 @@ dotnet "uapi/OvpnDco.Uapi.HeaderTool/bin/$config/net10.0/ovpn-uapi-header.dll" "
 
 mkdir -p out
 il2c="compiler/OvpnDco.Il2c/bin/$config/net10.0/ovpn-il2c.dll"
-tree_sha() { (cd "$1" && find . -type f -name '*.[ch]' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1); }
+tree_sha() { (cd "$1" && find . -maxdepth 1 -type f -name '*.[ch]' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1); }
 
-# Hosted target: the driver core with the hosted platform binding (driver/OvpnDco.Driver.Hosted), transpiled to C
-# and built with the hosted runtime (OpenSSL) into libovpndco.so, plus an ASan/UBSan build for tests and fuzzing.
-hosted="driver/OvpnDco.Driver.Hosted/bin/$config/net10.0/OvpnDco.Driver.Hosted.dll"
-echo "== build: ovpn-il2c compile driver (hosted binding) --target hosted → out/hosted"
-dotnet "$il2c" compile "$hosted" --out out/hosted --target hosted --module ovpndco
-echo "   sha256 of out/hosted: $(tree_sha out/hosted)"
-mkdir -p out/hosted/lib
-cc_flags=(-std=c11 -Wall -Wextra -Werror -shared -fPIC -I runtime-kernel/include -I out/hosted)
-echo "== build: out/hosted/lib/libovpndco.so (gcc -O2) and libovpndco-asan.so (ASan+UBSan)"
-gcc "${cc_flags[@]}" -O2 out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco.so
-gcc "${cc_flags[@]}" -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
-    out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco-asan.so
+# Hosted target: the driver core with the hosted platform binding, as C and as libovpndco.so (+ ASan build).
+./scripts/transpile-hosted.sh
 
 # Kernel target: needs the kernel platform binding (WDF/NetAdapterCx/WSK/BCrypt), which a later issue adds.
 if [ -d driver/OvpnDco.Driver.Kernel ]; then

@@ -78,15 +78,18 @@ bool ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t 
                            const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag)
 {
     struct ovpn_aead_key *k = (struct ovpn_aead_key *)handle;
+    uint8_t scratch[1];
     int out = 0;
     bool ok;
     if (k == NULL || len < 0 || aad_len < 0)
         return false;
+    /* An empty payload may come with a NULL buffer (an empty span): never offset a NULL pointer. */
+    uint8_t *final_out = len == 0 ? scratch : ciphertext;
     pthread_spin_lock(&k->lock);
     ok = EVP_EncryptInit_ex(k->seal, NULL, NULL, NULL, nonce) == 1 &&
          (aad_len == 0 || EVP_EncryptUpdate(k->seal, NULL, &out, aad, aad_len) == 1) &&
          (len == 0 || EVP_EncryptUpdate(k->seal, ciphertext, &out, plaintext, len) == 1) &&
-         EVP_EncryptFinal_ex(k->seal, ciphertext + (len == 0 ? 0 : out), &out) == 1 &&
+         EVP_EncryptFinal_ex(k->seal, final_out + (len == 0 ? 0 : out), &out) == 1 &&
          EVP_CIPHER_CTX_ctrl(k->seal, EVP_CTRL_AEAD_GET_TAG, OVPN_HOSTED_AEAD_TAG, tag) == 1;
     pthread_spin_unlock(&k->lock);
     return ok;
@@ -97,11 +100,13 @@ bool ovpn_hosted_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t 
 {
     struct ovpn_aead_key *k = (struct ovpn_aead_key *)handle;
     uint8_t tag_copy[OVPN_HOSTED_AEAD_TAG];
+    uint8_t scratch[1];
     int out = 0;
     int i;
     bool ok;
     if (k == NULL || len < 0 || aad_len < 0)
         return false;
+    uint8_t *final_out = len == 0 ? scratch : plaintext;
     for (i = 0; i < OVPN_HOSTED_AEAD_TAG; i++)
         tag_copy[i] = tag[i];
     pthread_spin_lock(&k->lock);
@@ -109,7 +114,7 @@ bool ovpn_hosted_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t 
          (aad_len == 0 || EVP_DecryptUpdate(k->open, NULL, &out, aad, aad_len) == 1) &&
          (len == 0 || EVP_DecryptUpdate(k->open, plaintext, &out, ciphertext, len) == 1) &&
          EVP_CIPHER_CTX_ctrl(k->open, EVP_CTRL_AEAD_SET_TAG, OVPN_HOSTED_AEAD_TAG, tag_copy) == 1 &&
-         EVP_DecryptFinal_ex(k->open, plaintext + (len == 0 ? 0 : out), &out) == 1;
+         EVP_DecryptFinal_ex(k->open, final_out + (len == 0 ? 0 : out), &out) == 1;
     pthread_spin_unlock(&k->lock);
     return ok;
 }

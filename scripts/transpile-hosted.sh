@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Transpiles the driver with its hosted binding (driver/OvpnDco.Driver.Hosted) into out/hosted and builds
+# out/hosted/lib/libovpndco.so (gcc -O2) and libovpndco-asan.so (ASan+UBSan). Expects the solution built.
+# Used by build.sh and test.sh. Prints the sha256 of the generated C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+config=${CONFIGURATION:-Release}
+il2c="compiler/OvpnDco.Il2c/bin/$config/net10.0/ovpn-il2c.dll"
+hosted="driver/OvpnDco.Driver.Hosted/bin/$config/net10.0/OvpnDco.Driver.Hosted.dll"
+
+echo "== ovpn-il2c compile driver (hosted binding) --target hosted → out/hosted"
+dotnet "$il2c" compile "$hosted" --out out/hosted --target hosted --module ovpndco
+echo "   sha256 of out/hosted: $(cd out/hosted && find . -maxdepth 1 -type f -name '*.[ch]' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1)"
+
+mkdir -p out/hosted/lib
+flags=(-std=c11 -Wall -Wextra -Werror -shared -fPIC -I runtime-kernel/include -I out/hosted)
+echo "== out/hosted/lib/libovpndco.so (gcc -O2) and libovpndco-asan.so (ASan+UBSan)"
+gcc "${flags[@]}" -O2 out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco.so
+gcc "${flags[@]}" -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+    out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco-asan.so
