@@ -63,6 +63,16 @@ public static unsafe class NativeDriver
 
     private static nint Export(string name) => NativeLibrary.GetExport(Library.Value, name);
 
+    /// <summary>The generated C of the driver (built on first use with the library).</summary>
+    public static string GeneratedC
+    {
+        get
+        {
+            _ = Library.Value;
+            return Path.Combine(Directory, "c");
+        }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct HostOps
     {

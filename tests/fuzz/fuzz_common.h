@@ -29,7 +29,7 @@ static void fuzz_adapter_deliver(intptr_t c, const uint8_t *d, int32_t n) { (voi
 static void fuzz_complete(intptr_t c, intptr_t r, int32_t s, const uint8_t *d, int32_t n) { (void)c; (void)r; (void)s; if (n > 0) g_completed += d[n - 1]; }
 static void fuzz_complete_pending(intptr_t c, int32_t k, int32_t s, const uint8_t *d, int32_t n) { (void)c; (void)k; (void)s; if (n > 0) g_completed += d[n - 1]; }
 
-static void fuzz_install_host(void)
+static inline void fuzz_install_host(void)
 {
     struct ovpn_host_ops ops;
     memset(&ops, 0, sizeof ops);
@@ -43,7 +43,7 @@ static void fuzz_install_host(void)
     ovpn_hosted_trace_open("/dev/null", 2);
 }
 
-static int32_t fuzz_ioctl(OvpnDco_Driver_DriverState *s, uint32_t code, const void *in, int32_t in_len)
+static inline int32_t fuzz_ioctl(OvpnDco_Driver_DriverState *s, uint32_t code, const void *in, int32_t in_len)
 {
     int32_t returned = 0;
     uint8_t out[256];
@@ -51,7 +51,7 @@ static int32_t fuzz_ioctl(OvpnDco_Driver_DriverState *s, uint32_t code, const vo
 }
 
 /* SOCKADDR_IN with Windows AF_INET (2), port big-endian, 127.0.0.1. */
-static void fuzz_sockaddr4(uint8_t *sa28, uint16_t port)
+static inline void fuzz_sockaddr4(uint8_t *sa28, uint16_t port)
 {
     memset(sa28, 0, 28);
     sa28[0] = 2;
@@ -62,7 +62,7 @@ static void fuzz_sockaddr4(uint8_t *sa28, uint16_t port)
 }
 
 /* A P2P device with one peer (UDP or TCP) and a primary key: cipher 0 (none) or 1 (AES-256-GCM). */
-static OvpnDco_Driver_DriverState *fuzz_p2p_device(int32_t proto, int32_t cipher)
+static inline OvpnDco_Driver_DriverState *fuzz_p2p_device(int32_t proto, int32_t cipher)
 {
     uint8_t new_peer[60], key[100];
     OvpnDco_Driver_DriverState *s = ovpn_dco_create(1);
