@@ -8,7 +8,7 @@ namespace OvpnDco.Driver;
 
 /// <summary>
 /// The data path. Rx: transport -> opcode (non-data -> control) -> peer (P2P / by peer id / by transport address)
-/// -> key slot by key id -> open -> replay window -> float detection -> ping swallowed / non-IP dropped -> MSS clamp
+/// -> key slot by key id -> open -> replay window -> float detection -> ping swallowed / non-IP dropped -> MP source check -> MSS clamp
 /// -> adapter. Tx: adapter -> peer (P2P / longest-prefix match on the destination) -> MSS clamp -> primary key seal
 /// -> (TCP length prefix) -> transport.
 /// </summary>
@@ -183,11 +183,33 @@ public static unsafe partial class Driver<TPlatform>
             s->Stats.NotIp++;
             return;
         }
+        if (s->Mode == OvpnMode.MP && !SourceBelongsTo(s, p, payload, version))
+        {
+            s->Stats.BadSourceAddress++;
+            return;
+        }
         if (p->Mss > 0 && MssClamp.Apply(payload, p->Mss))
             s->Stats.MssClamped++;
         p->VpnRxBytes += n;
         s->Stats.Abi.TunBytesReceived += n;
         TPlatform.AdapterDeliver(s->PlatformContext, payload);
+    }
+
+    /// <summary>
+    /// MP anti-spoofing: the inner source address must route back to the peer it came from (its VPN address or one
+    /// of its iroutes, longest prefix), as OpenVPN's server requires.
+    /// </summary>
+    private static bool SourceBelongsTo(DriverState* s, Peer* p, ReadOnlySpan<byte> ip, int version)
+    {
+        Peer* owner = null;
+        fixed (byte* b = ip)
+        {
+            if (version == 4 && ip.Length >= 20)
+                owner = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet, b + 12);
+            else if (version == 6 && ip.Length >= 40)
+                owner = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet6, b + 8);
+        }
+        return owner == p;
     }
 
     /// <summary>MP: an authenticated packet from a new transport address moves the peer there (FLOAT_PEER event).</summary>

@@ -21,6 +21,9 @@ public struct DriverStats
     public long NoKey;
     public long NotIp;
 
+    /// <summary>MP: inner source address not routed to the sending peer (dropped, not counted lost).</summary>
+    public long BadSourceAddress;
+
     // tx drops (each also counts in Abi.LostOutDataPackets)
     public long TxNoKey;
     public long TxNoRoute;

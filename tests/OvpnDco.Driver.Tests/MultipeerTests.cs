@@ -102,6 +102,25 @@ public unsafe class MultipeerTests
     }
 
     [Test]
+    public void SpoofedInnerSourceIsDropped()
+    {
+        using var bed = new MpBed(3);
+        bed.Clients[0].Send(TestNode.Ipv4Packet("10.8.0.3", "10.8.0.1", 10)); // client 1 claims client 2's address
+        bed.Clients[0].Send(TestNode.Ipv6Packet("fd00::9", "fd00::1", 10));    // an address nobody owns
+        bed.Clients[0].Send(TestNode.Ipv6Packet("fd00::2", "fd00::1", 10));    // its own: fine
+        bed.Pump();
+        Assert.That(bed.Server.TakeDelivered(), Has.Count.EqualTo(1));
+        Assert.That(bed.Server.Extra.BadSourceAddress, Is.EqualTo(2));
+        // an iroute makes a network a legitimate source
+        var r = new OvpnMpIroute { Netbits = 24, PeerId = 1 };
+        IPAddress.Parse("192.168.7.0").GetAddressBytes().CopyTo(new Span<byte>(r.Addr.Addr4.Bytes, 4));
+        Assert.That(bed.Server.Ioctl(OvpnIoctl.MpAddIroute, r), Is.EqualTo(NtStatus.Success));
+        bed.Clients[0].Send(TestNode.Ipv4Packet("192.168.7.20", "10.8.0.1", 10));
+        bed.Pump();
+        Assert.That(bed.Server.TakeDelivered(), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void NoRouteIsDroppedAndCounted()
     {
         using var bed = new MpBed(3);
