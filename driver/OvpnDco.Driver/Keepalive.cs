@@ -42,7 +42,9 @@ public static unsafe partial class Driver<TPlatform>
             return Expire(s, p);
         if (p->KeepaliveInterval > 0 && now - p->LastSentMs >= p->KeepaliveInterval * 1000L)
         {
-            if (SendData(s, p, Proto.PingMagic).IsSuccess())
+            if (p->Keys.Primary.InUse == 0)
+                p->LastSentMs = now; // no key yet: nothing to ping with (not counted as a lost packet)
+            else if (SendData(s, p, Proto.PingMagic).IsSuccess())
                 s->Stats.PingsSent++;
             else
                 p->LastSentMs = now; // no key yet (or send failed): try again after another interval

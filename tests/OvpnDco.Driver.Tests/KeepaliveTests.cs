@@ -86,6 +86,19 @@ public unsafe class KeepaliveTests
     }
 
     [Test]
+    public void NoPingWithoutKeyAndNothingCountedLost()
+    {
+        using var pair = new P2pPair();
+        Assert.That(pair.A.SetPeer(2, 0, 0), Is.EqualTo(NtStatus.Success));
+        ManagedPlatform.Advance(10_000, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Is.Empty);
+        Assert.That(pair.A.Stats.LostOutDataPackets, Is.Zero);
+        pair.InstallKeys(OvpnCipherAlg.AesGcm, 32);
+        ManagedPlatform.Advance(2_000, pair.A.Platform);
+        Assert.That(pair.A.Platform.Sent, Has.Count.EqualTo(1), "pings start once a key is installed");
+    }
+
+    [Test]
     public void MinusOneLeavesValuesAndZeroTurnsOff()
     {
         using var pair = new P2pPair();
