@@ -22,6 +22,7 @@ public sealed partial class MethodLowering
                 _constrained = _m.Context.Resolve((TypeReference)ins.Operand);
                 return;
             case Code.Break:
+            case Code.No: // "no." prefix: a hint that checks may be skipped; we keep them
                 return;
 
             // constants
@@ -193,6 +194,10 @@ public sealed partial class MethodLowering
             case Code.Ldind_R8:
             case Code.Stind_R4:
             case Code.Stind_R8:
+            case Code.Ldelem_R4:
+            case Code.Ldelem_R8:
+            case Code.Stelem_R4:
+            case Code.Stelem_R8:
                 throw Error(ErrorCodes.FloatingPoint, "floating point is not supported in kernel code");
             case Code.Ldobj: LoadObject((TypeReference)ins.Operand); return;
             case Code.Stobj: StoreObject((TypeReference)ins.Operand); return;
@@ -250,6 +255,11 @@ public sealed partial class MethodLowering
             case Code.Newarr:
                 throw Error(ErrorCodes.ReferenceTypeAllocation,
                     $"array allocation 'new {_m.Context.Resolve((TypeReference)ins.Operand).Name}[]' is not supported in kernel code (use stackalloc, Span<T> or a static readonly table)");
+            case Code.Ldelem_Ref:
+            case Code.Stelem_Ref:
+                throw Error(ErrorCodes.ReferenceTypeAllocation, "arrays of references are not supported in kernel code");
+            case Code.Jmp:
+                throw Error(ErrorCodes.UnsupportedOpcode, "'jmp' (tail jump to another method) is not supported in kernel code");
             case Code.Ldvirtftn:
                 throw Error(ErrorCodes.VirtualDispatch, "delegates over virtual methods are not supported in kernel code");
             case Code.Castclass:
