@@ -5,11 +5,37 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using Mono.Cecil;
+using Mono.Cecil.Cil;
 using OvpnDco.Compiler.Diagnostics;
 using OvpnDco.Compiler.Emit;
 using OvpnDco.Compiler.Metadata;
 
 namespace OvpnDco.Compiler;
+
+/// <summary>
+/// Resolves referenced assemblies with their portable PDB when one sits beside them, so code from referenced user
+/// assemblies (the driver core behind a platform binding) keeps its local names and source lines in the C.
+/// </summary>
+internal sealed class SymbolReadingResolver : DefaultAssemblyResolver
+{
+    public override AssemblyDefinition Resolve(AssemblyNameReference name, ReaderParameters parameters)
+    {
+        var assembly = base.Resolve(name, parameters);
+        var location = assembly.MainModule.FileName;
+        if (!assembly.MainModule.HasSymbols && location != null && File.Exists(Path.ChangeExtension(location, ".pdb")))
+        {
+            try
+            {
+                assembly.MainModule.ReadSymbols();
+            }
+            catch (Exception e) when (e is InvalidOperationException or BadImageFormatException or IOException or SymbolsNotMatchingException)
+            {
+                // a stale or foreign pdb: compile without source lines rather than fail
+            }
+        }
+        return assembly;
+    }
+}
 
 /// <summary>The result of compiling one assembly: file name → content.</summary>
 public sealed record CompileOutput(IReadOnlyDictionary<string, string> Files, int FunctionCount)
@@ -35,7 +61,7 @@ public static class IlToC
     {
         if (!File.Exists(assemblyPath))
             throw new CompileError(ErrorCodes.BadAssembly, $"assembly '{assemblyPath}' does not exist");
-        using var resolver = new DefaultAssemblyResolver();
+        using var resolver = new SymbolReadingResolver();
         resolver.AddSearchDirectory(Path.GetDirectoryName(Path.GetFullPath(assemblyPath))!);
         resolver.AddSearchDirectory(Path.GetDirectoryName(typeof(object).Assembly.Location)!);
         var pdb = Path.ChangeExtension(assemblyPath, ".pdb");

@@ -93,8 +93,11 @@ public sealed partial class MethodLowering
             return new Expr($"({ptr.Type.Name})({sum})", ptr.Type, Prec.Unary)
             { Impure = Expr.AnyImpure(a, b), Reads = Expr.Union(a, b) };
         }
+        if (index.WidenedFrom is { } narrow && narrow.Type.Kind == StackKind.I4 && !narrow.Type.Unsigned)
+            index = narrow;
         var idx = index.Type.Kind == StackKind.I4 ? CExprs.As32(index, unsigned: false) : CExprs.AsWidth(index, StackKind.Native, false);
-        return Binary(op, Prec.Additive, ptr with { AddressOf = null }, idx, ptr.Type);
+        var result = Binary(op, Prec.Additive, ptr with { AddressOf = null }, idx, ptr.Type);
+        return op == "+" ? result with { Element = (ptr.At(Prec.Primary), idx.Text) } : result;
     }
 
     private void Checked(string op, bool unsigned)
@@ -215,8 +218,8 @@ public sealed partial class MethodLowering
         var x = CExprs.AsWidth(a, kind, unsigned);
         var y = CExprs.AsWidth(b, kind, unsigned);
         var e = Binary(op, prec, x, y, x.Type);
-        if (op == "&" || op == "|")
-            e = e with { };
+        if (op == "&" && (a.Constant ?? b.Constant) is long mask && mask >= 0)
+            e = e with { UpperBound = mask };
         Push(e);
     }
 
@@ -235,8 +238,10 @@ public sealed partial class MethodLowering
         else
         {
             var n = CExprs.AsWidth(amount, StackKind.I4, unsigned: false);
+            var width = kind switch { StackKind.I4 => 32, StackKind.I8 => 64, _ => 32 };
             var mask = kind switch { StackKind.I4 => "31", StackKind.I8 => "63", _ => "(OVPN_RT_NINT_BITS - 1)" };
-            count = $"({n.At(Prec.BitAnd)} & {mask})";
+            // C# masks the count; a count already known to be below the width needs no second mask.
+            count = n.UpperBound is long bound && bound < width ? n.At(Prec.Shift + 1) : $"({n.At(Prec.BitAnd)} & {mask})";
         }
         var op = shift == ShiftKind.Left ? "<<" : ">>";
         Push(new Expr($"{v.Operand(Prec.Shift, false)} {op} {count}", v.Type, Prec.Shift)

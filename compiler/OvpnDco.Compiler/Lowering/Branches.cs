@@ -87,6 +87,8 @@ public sealed partial class MethodLowering
     {
         if (value.IsBoolean)
             return whenTrue ? value.Text : value.NegatedText ?? $"!({value.Text})";
+        if (value.Type.IsBool)
+            return whenTrue ? value.Text : $"!{value.At(Prec.Unary)}";
         value = CExprs.Normalize(value);
         if (value.Type.IsPointer)
             return $"{value.Operand(Prec.Equality, false)} {(whenTrue ? "!=" : "==")} NULL";

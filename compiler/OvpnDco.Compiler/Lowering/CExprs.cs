@@ -62,6 +62,8 @@ public static class CExprs
         new($"({to.Name}){e.At(Prec.Unary)}", to, Prec.Unary)
         {
             Impure = e.Impure, Reads = e.Reads, PendingCall = e.PendingCall,
+            // a small non-negative value survives any integer cast unchanged
+            UpperBound = e.UpperBound is long b && b <= 127 && to.IsInteger ? b : null,
         };
 
     /// <summary>
@@ -96,7 +98,7 @@ public static class CExprs
         if (IsSafeWidening(e.Type, to) && (assignment || promotes))
             return e with { Type = to, Constant = null, IsBoolean = e.IsBoolean && to.Size <= 4 };
         if (e.Type.IsPointer && to.IsPointer && to.Name == "void *")
-            return e with { Type = to, AddressOf = null };
+            return e with { Type = to, AddressOf = null, Element = null };
         return Cast(e, to);
     }
 

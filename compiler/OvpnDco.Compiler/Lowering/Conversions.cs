@@ -41,7 +41,9 @@ public sealed partial class MethodLowering
         if (CExprs.KindOf(v) == StackKind.I4 && (target.Size == 8 || target.Size < 0))
             v = CExprs.As32(v, unsigned: target.Unsigned);
         var converted = CExprs.Coerce(v with { Constant = null }, target);
-        Push(converted with { Type = converted.Type });
+        if (target.Kind == StackKind.Native && v.Type.Kind == StackKind.I4 && !target.Unsigned)
+            converted = converted with { WidenedFrom = v };
+        Push(converted);
     }
 
     private void ConvertChecked(CType target, bool sourceUnsigned)

@@ -44,6 +44,15 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary><c>index * scale</c>, remembered so <c>p + index * sizeof(*p)</c> prints as <c>p + index</c>.</summary>
     public (Expr Index, string Scale)? Scaled { get; init; }
 
+    /// <summary>For <c>p + i</c>: the base and the index, so <c>*(p + i)</c> prints as <c>p[i]</c>.</summary>
+    public (string Base, string Index)? Element { get; init; }
+
+    /// <summary>conv.i of an int32: the int32 itself (C converts an int index to ptrdiff_t on its own).</summary>
+    public Expr? WidenedFrom { get; init; }
+
+    /// <summary>A known upper bound of a non-negative value (e.g. <c>x &amp; 63</c>): shift counts under the width need no mask.</summary>
+    public long? UpperBound { get; init; }
+
     /// <summary>A C integer constant expression (literals, sizeof and arithmetic of them): usable as an array size.</summary>
     public bool IsCConstant { get; init; }
 

@@ -14,6 +14,8 @@ public sealed partial class MethodLowering
     {
         if (pointer.AddressOf != null)
             return new Expr(pointer.AddressOf, type, Prec.Primary) { Impure = pointer.Impure, Reads = pointer.Reads };
+        if (pointer.Element is { } element)
+            return new Expr($"{element.Base}[{element.Index}]", type, Prec.Primary) { Impure = true, Reads = pointer.Reads };
         return new Expr($"*{pointer.At(Prec.Unary)}", type, Prec.Unary) { Impure = true, Reads = pointer.Reads };
     }
 
