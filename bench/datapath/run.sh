@@ -20,3 +20,19 @@ count() {
 driver=$(count driver); reference=$(count reference)
 awk -v d="$driver" -v r="$reference" -v n="$packets" 'BEGIN {
     printf "datapath  transpiled driver: %8.0f instructions/packet   hand-written C: %8.0f   ratio %.3f (target <= 1.10, stretch 1.05)\n", d / n, r / n, d / r }'
+
+native_ns=$("$work/bench" timed)
+echo "datapath  native driver (gcc -O2, OpenSSL): ${native_ns} ns/packet (1400 B, AES-256-GCM encrypt + decrypt, wall clock, best of 5)"
+# The managed figure comes from the BenchmarkDotNet run of the driver core (bench/driver), when it has been run.
+managed_csv=$(ls -t "$root"/BenchmarkDotNet.Artifacts/results/*Driver*report.csv "$root"/bench/driver/BenchmarkDotNet.Artifacts/results/*report.csv 2>/dev/null | head -1 || true)
+if [ -n "$managed_csv" ]; then
+  # The first "<number> ns" field of the driver's aes-256-gcm row is its Mean.
+  managed_ns=$(grep -i "driver" "$managed_csv" | grep -i "aes-256-gcm" | grep -oE '"?[0-9][0-9,]*\.?[0-9]* ns"?' | head -1 | tr -d '", ns' || true)
+  if [ -n "$managed_ns" ]; then
+    awk -v m="$managed_ns" -v n="$native_ns" 'BEGIN { printf "datapath  managed (.NET, %s) %.1f ns/packet vs native %.1f ns/packet: managed/native %.2f\n", "BenchmarkDotNet", m, n, m / n }'
+  else
+    echo "datapath  managed/native ratio: no aes-256-gcm driver row in $managed_csv"
+  fi
+else
+  echo "datapath  managed/native ratio: run the driver-core benchmark (bench/driver) first"
+fi
