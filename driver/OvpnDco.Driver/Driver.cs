@@ -100,7 +100,12 @@ public static unsafe partial class Driver<TPlatform>
         TPlatform.Free(s, Proto.TagState);
     }
 
-    /// <summary>Handle close / device removal: cancels pending reads, deletes every peer, frees everything.</summary>
+    /// <summary>
+    /// Handle close / device removal: cancels pending reads, deletes every peer, frees everything. The platform must
+    /// first stop its sockets and its timer (waiting for a running <see cref="OnTimer"/> or receive callback): no
+    /// entry point may run during or after Destroy. <see cref="IPlatform.TimerCancel"/> and
+    /// <see cref="IPlatform.TransportClose"/> are still called and must tolerate an already stopped timer/socket.
+    /// </summary>
     public static void Destroy(DriverState* s)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
