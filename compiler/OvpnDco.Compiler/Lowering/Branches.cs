@@ -108,7 +108,7 @@ public sealed partial class MethodLowering
                 Goto(target);
             return;
         }
-        BranchIf(Condition(value, whenTrue), target);
+        BranchIf(Condition(value, whenTrue), target, Condition(value, !whenTrue));
     }
 
     private void BranchCompare(string op, bool unsigned, Instruction target)
@@ -117,7 +117,8 @@ public sealed partial class MethodLowering
         var a = Pop();
         // bne.un/bge.un/... : '.un' means unsigned (or unordered for floats, which we do not have).
         var compareUnsigned = unsigned && op != "!=";
-        BranchIf(Comparison(op, a, b, compareUnsigned).Text, target);
+        var comparison = Comparison(op, a, b, compareUnsigned);
+        BranchIf(comparison.Text, target, comparison.NegatedText);
     }
 
     private void Switch(Instruction[] targets)

@@ -179,7 +179,7 @@ public sealed partial class MethodLowering
         }
         if (decl.Length > 0)
             decl.Append('\n');
-        return decl.ToString() + _out;
+        return decl.ToString() + Structuring.Apply(_out.ToString(), _negations);
     }
 
     private readonly HashSet<string> _writtenLocals = new();
@@ -359,11 +359,17 @@ public sealed partial class MethodLowering
         _reachable = false;
     }
 
-    private void BranchIf(string condition, Instruction target)
+    private void BranchIf(string condition, Instruction target, string? negated = null)
     {
         FlushStackTo(target.Offset);
-        Line($"if ({condition}) goto {Label(target.Offset)};");
+        var line = $"if ({condition}) goto {Label(target.Offset)};";
+        if (negated != null)
+            _negations["    " + line] = negated;
+        Line(line);
     }
+
+    /// <summary>Each emitted conditional branch and its inverted condition, for <see cref="Structuring"/>.</summary>
+    private readonly Dictionary<string, string> _negations = new();
 
     // ---- helpers --------------------------------------------------------------------------------------
 
