@@ -12,9 +12,9 @@ namespace OvpnDco.Compiler.Lowering;
 /// </summary>
 internal static class Structuring
 {
-    private static readonly Regex Branch = new(@"^    if \((?<cond>.*)\) goto (?<label>IL_[0-9a-f]{4});$", RegexOptions.Compiled);
-    private static readonly Regex Jump = new(@"^    goto (?<label>IL_[0-9a-f]{4});$", RegexOptions.Compiled);
-    private static readonly Regex Label = new(@"^(IL_[0-9a-f]{4}|leave\d+):$", RegexOptions.Compiled);
+    private static readonly Regex Branch = new(@"^    if \((?<cond>.*)\) goto (?<label>IL_[0-9a-f]{4,});$", RegexOptions.Compiled);
+    private static readonly Regex Jump = new(@"^    goto (?<label>IL_[0-9a-f]{4,});$", RegexOptions.Compiled);
+    private static readonly Regex Label = new(@"^(IL_[0-9a-f]{4,}|leave\d+):$", RegexOptions.Compiled);
 
     public static string Apply(string body, IReadOnlyDictionary<string, string> negations)
     {
