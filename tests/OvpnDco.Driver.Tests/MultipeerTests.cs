@@ -102,6 +102,40 @@ public unsafe class MultipeerTests
     }
 
     [Test]
+    public void Ipv6TransportAddressesAndFloat()
+    {
+        using var server = new TestNode();
+        var listen = TestNode.V6("2001:db8::1", 1194);
+        Assert.That(server.Ioctl(OvpnIoctl.SetMode, new OvpnSetMode { Mode = OvpnMode.MP }), Is.EqualTo(NtStatus.Success));
+        Assert.That(server.Ioctl(OvpnIoctl.MpStartVpn, new OvpnMpStartVpn { ListenAddress = listen, IPv6Only = 1 }), Is.EqualTo(NtStatus.Success));
+        using var client = new TestNode();
+        var caddr = TestNode.V6("2001:db8::77", 50000);
+        Assert.That(client.NewPeer(caddr, listen), Is.EqualTo(NtStatus.Success));
+        var np = new OvpnMpNewPeer { Local = listen, Remote = caddr, PeerId = 42 };
+        IPAddress.Parse("10.8.0.2").GetAddressBytes().CopyTo(new Span<byte>(np.VpnAddr4.Bytes, 4));
+        Assert.That(server.Ioctl(OvpnIoctl.MpNewPeer, np), Is.EqualTo(NtStatus.Success));
+        var k1 = Keys.Bytes(32, 1);
+        var k2 = Keys.Bytes(32, 2);
+        var t = Keys.Bytes(8, 3);
+        Assert.That(client.NewKey(TestNode.Key(OvpnCipherAlg.AesGcm, 32, k1, k2, t, t, peerId: 42)), Is.EqualTo(NtStatus.Success));
+        Assert.That(server.NewKey(TestNode.Key(OvpnCipherAlg.AesGcm, 32, k2, k1, t, t, peerId: 42)), Is.EqualTo(NtStatus.Success));
+        client.Send(TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 33));
+        server.Receive(client.TakeSent().Single().Data, caddr);
+        Assert.That(server.TakeDelivered(), Has.Count.EqualTo(1));
+        server.Send(TestNode.Ipv4Packet("10.8.0.1", "10.8.0.2", 44));
+        var reply = server.TakeSent().Single();
+        Assert.That(reply.Remote.Family, Is.EqualTo(WinAddressFamily.Inet6));
+        Assert.That(TableKey.ForRemote(reply.Remote).Same(TableKey.ForRemote(caddr)));
+        // same address, other port: a float
+        var moved = TestNode.V6("2001:db8::77", 50001);
+        client.Send(TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 33));
+        server.Receive(client.TakeSent().Single().Data, moved);
+        Assert.That(server.Extra.Floats, Is.EqualTo(1));
+        Assert.That(PeerTableOps<ManagedPlatform>.Find(ref server.State->ByRemote, TableKey.ForRemote(moved))->PeerId, Is.EqualTo(42));
+        Assert.That(PeerTableOps<ManagedPlatform>.Find(ref server.State->ByRemote, TableKey.ForRemote(caddr)) == null);
+    }
+
+    [Test]
     public void SpoofedInnerSourceIsDropped()
     {
         using var bed = new MpBed(3);
