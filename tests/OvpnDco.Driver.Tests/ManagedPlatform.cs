@@ -113,14 +113,33 @@ public unsafe struct ManagedPlatform : IPlatform
 
     public static void LockInit(ref PlatformLock l) => l.Value = 0;
 
+    /// <summary>Multi-threaded tests: spin on contention instead of failing (re-entry still fails).</summary>
+    public static volatile bool AllowContention;
+
+    [ThreadStatic]
+    private static int t_held;
+
     public static byte LockAcquire(ref PlatformLock l)
     {
+        if (t_held != 0)
+            throw new InvalidOperationException("driver lock re-entered");
         if (Interlocked.CompareExchange(ref l.Value, 1, 0) != 0)
-            throw new InvalidOperationException("driver lock re-entered or contended in a single-threaded test");
+        {
+            if (!AllowContention)
+                throw new InvalidOperationException("driver lock contended in a single-threaded test");
+            var spin = new SpinWait();
+            while (Interlocked.CompareExchange(ref l.Value, 1, 0) != 0)
+                spin.SpinOnce();
+        }
+        t_held = 1;
         return 0;
     }
 
-    public static void LockRelease(ref PlatformLock l, byte previous) => Volatile.Write(ref l.Value, 0);
+    public static void LockRelease(ref PlatformLock l, byte previous)
+    {
+        t_held = 0;
+        Volatile.Write(ref l.Value, 0);
+    }
 
     public static void LockDestroy(ref PlatformLock l)
     {
