@@ -30,13 +30,11 @@ public sealed partial class MethodLowering
                 return a.Type.Name == b.Type.Name || b.Constant == 0 || a.Constant == 0
                     ? (a with { AddressOf = null }, b with { AddressOf = null })
                     : (CExprs.Cast(a, CType.NUInt), CExprs.Cast(b, CType.NUInt));
-            var ptr = a.Type.IsPointer ? a : b;
             var other = a.Type.IsPointer ? b : a;
             if (other.Constant == 0)
                 return a.Type.IsPointer ? (a, CExprs.Coerce(b, a.Type)) : (CExprs.Coerce(a, b.Type), b);
             var pa = a.Type.IsPointer ? CExprs.Cast(a, CType.NUInt) : CExprs.AsWidth(a, StackKind.Native, true);
             var pb = b.Type.IsPointer ? CExprs.Cast(b, CType.NUInt) : CExprs.AsWidth(b, StackKind.Native, true);
-            _ = ptr;
             return (pa, pb);
         }
         var kind = ResultKind(a, b);

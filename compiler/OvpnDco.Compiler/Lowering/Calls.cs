@@ -57,7 +57,7 @@ public sealed partial class MethodLowering
             var implContext = new GenericContext(
                 constrained is GenericInstanceType git ? git.GenericArguments.ToArray() : null,
                 calleeContext.MethodArgs);
-            EmitCall(new MethodInstance(implementation, implContext, constrained), args, isNewObj: false);
+            EmitCall(new MethodInstance(implementation, implContext, constrained), args);
             return;
         }
 
@@ -69,7 +69,7 @@ public sealed partial class MethodLowering
         var plugCall = new PlugCall(this, method, declaring, calleeContext, args, IsNewObj: false);
         if (_c.Plugs.TryLower(plugCall, out var plugged))
         {
-            PushCallResult(plugged, method);
+            PushCallResult(plugged);
             return;
         }
 
@@ -80,7 +80,7 @@ public sealed partial class MethodLowering
         if (def.IsAbstract)
             throw new CompileError(ErrorCodes.VirtualDispatch,
                 $"interface call to '{def.DeclaringType.Name}.{def.Name}' without a constrained type parameter is not supported in kernel code");
-        EmitCall(new MethodInstance(def, calleeContext, declaring), args, isNewObj: false);
+        EmitCall(new MethodInstance(def, calleeContext, declaring), args);
     }
 
     /// <summary>IComparable/IEquatable on an integer type parameter (Roslyn calls them through 'constrained.').</summary>
@@ -103,7 +103,7 @@ public sealed partial class MethodLowering
         var instance = new MethodInstance(plug, Plugs.UserPlugs.ContextFor(plug, calleeContext), plug.DeclaringType);
         if (cFunction == null)
         {
-            EmitCall(instance, args, isNewObj: false);
+            EmitCall(instance, args);
             return;
         }
         var name = _c.RequireCFunction(instance, cFunction);
@@ -158,7 +158,7 @@ public sealed partial class MethodLowering
         throw new CompileError(ErrorCodes.UnresolvedMember, $"'{type.FullName}' does not implement '{interfaceMethod.FullName}'");
     }
 
-    private void EmitCall(MethodInstance callee, List<Expr> args, bool isNewObj)
+    private void EmitCall(MethodInstance callee, List<Expr> args)
     {
         var name = _c.RequireMethod(callee);
         var def = callee.Definition;
@@ -178,7 +178,6 @@ public sealed partial class MethodLowering
             return;
         }
         Push(new Expr(text, ret, Prec.Primary) { PendingCall = true, Impure = true, Reads = Expr.Union(args.ToArray()) });
-        _ = isNewObj;
     }
 
     private string Argument(Expr arg, CType parameter)
@@ -197,9 +196,8 @@ public sealed partial class MethodLowering
     }
 
     /// <summary>What a plug produced: nothing (it emitted statements), or a value to push.</summary>
-    private void PushCallResult(Expr? result, MethodReference method)
+    private void PushCallResult(Expr? result)
     {
-        _ = method;
         if (result != null)
             Push(result);
     }
@@ -225,7 +223,7 @@ public sealed partial class MethodLowering
         var temp = NewTemp(type);
         Statement($"ovpn_rt_memset(&{temp}, 0, sizeof({temp}));");
         var self = new Expr("&" + temp, CType.PointerTo(type), Prec.Unary) { AddressOf = temp };
-        EmitCall(new MethodInstance(def, calleeContext, declaring), args.Prepend(self).ToList(), isNewObj: true);
+        EmitCall(new MethodInstance(def, calleeContext, declaring), args.Prepend(self).ToList());
         Push(Variable(temp, type));
     }
 

@@ -26,7 +26,6 @@ public sealed partial class MethodLowering
     private Expr FieldLValue(Expr obj, FieldReference f, CType fieldType, TypeReference owner)
     {
         var name = TypeMapper.FieldName(f);
-        var ownerDef = TypeMapper.Resolve(owner);
         string text;
         bool impure;
         if (obj.Type.Kind == StackKind.Struct)
@@ -46,7 +45,6 @@ public sealed partial class MethodLowering
             text = $"{typed.At(Prec.Primary)}->{name}";
             impure = true;
         }
-        _ = ownerDef;
         return new Expr(text, fieldType, Prec.Primary) { Impure = impure, Reads = obj.Reads };
     }
 

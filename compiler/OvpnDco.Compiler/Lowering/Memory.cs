@@ -116,7 +116,8 @@ public sealed partial class MethodLowering
         }
         else
         {
-            WriteThrough(p, type, CExprs.Constant(0, type.IsInteger ? type : CType.I32) with { Text = type.IsPointer ? "NULL" : CExprs.Constant(0, type.IsInteger ? type : CType.I32).Text });
+            // default(T) of an integer or pointer: 0 or NULL (Coerce turns the constant 0 into NULL for pointers)
+            WriteThrough(p, type, CExprs.Constant(0, type.IsInteger ? type : CType.I32));
         }
     }
 

@@ -84,4 +84,21 @@ public static class Generics
     private static T Max<T>(T a, T b) where T : System.IComparable<T> => a.CompareTo(b) > 0 ? a : b;
 
     private static unsafe int SizeOf<T>() where T : unmanaged => sizeof(T);
+
+    [Export("generic_default"), Case(9)]
+    public static long GenericDefault(int v)
+    {
+        var a = Reset(v);
+        var b = Reset((long)v * 3);
+        var p = Reset(new Pair<int>(v, v));
+        return a + b + p.First + p.Second + v;
+    }
+
+    // initobj on an integer and on a struct: default(T) through a generic parameter.
+    private static T Reset<T>(T value) where T : unmanaged
+    {
+        var copy = value;
+        copy = default;
+        return copy;
+    }
 }
