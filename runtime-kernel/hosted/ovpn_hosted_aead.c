@@ -17,6 +17,10 @@ struct ovpn_aead_key {
     pthread_spinlock_t lock;
 };
 
+static int64_t g_live_keys; /* key objects alive (tests check that the driver destroys every key it creates) */
+
+int64_t ovpn_hosted_aead_live(void) { return __atomic_load_n(&g_live_keys, __ATOMIC_RELAXED); }
+
 static const EVP_CIPHER *cipher_for(int32_t alg, int32_t key_len)
 {
     if (alg == OVPN_HOSTED_AEAD_AES_GCM) {
@@ -57,6 +61,7 @@ int32_t ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len
         return -2;
     }
     pthread_spin_init(&k->lock, PTHREAD_PROCESS_PRIVATE);
+    __atomic_add_fetch(&g_live_keys, 1, __ATOMIC_RELAXED);
     *handle = (intptr_t)k;
     return 0;
 }
@@ -71,6 +76,7 @@ void ovpn_hosted_aead_destroy(intptr_t *handle)
     pthread_spin_destroy(&k->lock);
     OPENSSL_cleanse(k, sizeof *k);
     free(k);
+    __atomic_sub_fetch(&g_live_keys, 1, __ATOMIC_RELAXED);
     *handle = 0;
 }
 

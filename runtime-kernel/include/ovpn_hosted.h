@@ -56,6 +56,8 @@ void ovpn_hosted_timer_destroy(intptr_t *handle);                 /* waits for a
 /* 0 on success; -1 bad algorithm or key length; -2 OpenSSL failure. The key is copied (and wiped on destroy). */
 int32_t ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);
 void ovpn_hosted_aead_destroy(intptr_t *handle);
+/* Key objects currently alive. */
+int64_t ovpn_hosted_aead_live(void);
 bool ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
                            const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag);
 bool ovpn_hosted_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,

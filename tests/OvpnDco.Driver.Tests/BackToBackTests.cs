@@ -196,12 +196,12 @@ public unsafe class BackToBackTests
         while (at < stream.Length)
         {
             int n = Math.Min(stream.Length - at, rng.Next(1, 300));
-            Driver<ManagedPlatform>.OnTransportStream(pair.B.State, stream.AsSpan(at, n));
+            DriverUnderTest.OnTransportStream(pair.B.State, stream.AsSpan(at, n));
             at += n;
         }
         Assert.That(pair.B.TakeDelivered(), Is.EqualTo(sent));
-        Driver<ManagedPlatform>.OnTransportStream(pair.B.State, new byte[] { 0, 0 });
-        Driver<ManagedPlatform>.OnTransportStream(pair.B.State, new byte[] { 0x30, 0x00 });
+        DriverUnderTest.OnTransportStream(pair.B.State, new byte[] { 0, 0 });
+        DriverUnderTest.OnTransportStream(pair.B.State, new byte[] { 0x30, 0x00 });
         Assert.That(pair.B.Extra.TcpBadLength, Is.EqualTo(2));
     }
 }

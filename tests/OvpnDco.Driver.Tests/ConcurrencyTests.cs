@@ -29,18 +29,18 @@ public unsafe class ConcurrencyTests
             var rx = Task.Run(() =>
             {
                 foreach (var d in inbound)
-                    Driver<ManagedPlatform>.OnTransportReceive(a, d, pair.AddrB);
+                    DriverUnderTest.OnTransportReceive(a, d, pair.AddrB);
             });
             var tx = Task.Run(() =>
             {
                 var packet = TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 1000);
                 for (int i = 0; i < 3000; i++)
-                    Driver<ManagedPlatform>.OnAdapterTransmit(a, packet);
+                    DriverUnderTest.OnAdapterTransmit(a, packet);
             });
             var timer = Task.Run(() =>
             {
                 for (int i = 0; i < 3000; i++)
-                    Driver<ManagedPlatform>.OnTimer(a);
+                    DriverUnderTest.OnTimer(a);
             });
             var control = Task.Run(() =>
             {
@@ -51,11 +51,11 @@ public unsafe class ConcurrencyTests
                 for (int i = 0; i < 3000; i++)
                 {
                     int n = 0;
-                    Driver<ManagedPlatform>.DeviceIoControl(a, OvpnIoctl.GetStats, ReadOnlySpan<byte>.Empty, stats, ref n, false);
-                    Driver<ManagedPlatform>.DeviceIoControl(a, OvpnIoctl.SetPeer, setPeerBytes, Span<byte>.Empty, ref n, false);
-                    Driver<ManagedPlatform>.WriteControl(a, new byte[] { 0x38, (byte)i });
-                    Driver<ManagedPlatform>.OnTransportReceive(a, new byte[] { 0x20, (byte)i }, pair.AddrB);
-                    Driver<ManagedPlatform>.ReadControl(a, i + 1, read, out _);
+                    DriverUnderTest.DeviceIoControl(a, OvpnIoctl.GetStats, ReadOnlySpan<byte>.Empty, stats, ref n, false);
+                    DriverUnderTest.DeviceIoControl(a, OvpnIoctl.SetPeer, setPeerBytes, Span<byte>.Empty, ref n, false);
+                    DriverUnderTest.WriteControl(a, new byte[] { 0x38, (byte)i });
+                    DriverUnderTest.OnTransportReceive(a, new byte[] { 0x20, (byte)i }, pair.AddrB);
+                    DriverUnderTest.ReadControl(a, i + 1, read, out _);
                 }
             });
             Assert.That(Task.WaitAll(new[] { rx, tx, timer, control }, TimeSpan.FromSeconds(60)), Is.True, "finished");

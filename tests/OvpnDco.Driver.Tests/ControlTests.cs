@@ -70,8 +70,8 @@ public class ControlTests
         Assert.That(pair.A.Read(new byte[2048], out _, out nint req), Is.EqualTo(NtStatus.Pending));
         unsafe
         {
-            Assert.That(Driver<ManagedPlatform>.CancelRead(pair.A.State, req), Is.True);
-            Assert.That(Driver<ManagedPlatform>.CancelRead(pair.A.State, req), Is.False);
+            Assert.That(DriverUnderTest.CancelRead(pair.A.State, req), Is.True);
+            Assert.That(DriverUnderTest.CancelRead(pair.A.State, req), Is.False);
         }
         pair.A.Receive(new byte[] { 0x20 }, pair.AddrB);
         Assert.That(pair.A.Platform.Reads, Is.Empty, "queued, not completed to the cancelled request");

@@ -70,7 +70,7 @@ public unsafe class FuzzTests
             pair.A.Receive(d, pair.AddrB);
             unsafe
             {
-                Driver<ManagedPlatform>.OnTransportStream(pair.A.State, d);
+                DriverUnderTest.OnTransportStream(pair.A.State, d);
             }
         }
         Assert.That(pair.A.TakeDelivered(), Is.Empty);

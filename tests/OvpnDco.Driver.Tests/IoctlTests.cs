@@ -92,7 +92,7 @@ public unsafe class IoctlTests
         using (var n = new TestNode())
         {
             int bytes = 0;
-            var status = Driver<ManagedPlatform>.DeviceIoControl(n.State, row.Code, new byte[row.Input], new byte[row.Output], ref bytes, true);
+            var status = DriverUnderTest.DeviceIoControl(n.State, row.Code, new byte[row.Input], new byte[row.Output], ref bytes, true);
             Assert.That(status, Is.EqualTo(row.Code == OvpnIoctl.GetVersion ? NtStatus.Success : NtStatus.InvalidDeviceRequest), "control device");
         }
     }
@@ -239,16 +239,16 @@ public unsafe class IoctlTests
         using var n = new TestNode();
         Assert.That(n.NewPeer(TestNode.V4("1.1.1.1", 1), TestNode.V4("2.2.2.2", 2), OvpnProto.Tcp), Is.EqualTo(NtStatus.Pending));
         Assert.That(n.Write(new byte[] { 0x38 }), Is.EqualTo(NtStatus.InvalidDeviceState), "not connected yet");
-        Driver<ManagedPlatform>.OnTransportConnected(n.State, NtStatus.Success);
+        DriverUnderTest.OnTransportConnected(n.State, NtStatus.Success);
         Assert.That(n.Platform.Pendings.Single().Status, Is.EqualTo(NtStatus.Success));
         Assert.That(n.Write(new byte[] { 0x38, 1, 2 }), Is.EqualTo(NtStatus.Success));
         Assert.That(n.TakeSent().Single().Data, Is.EqualTo(new byte[] { 0, 3, 0x38, 1, 2 }), "length-prefixed");
-        Driver<ManagedPlatform>.OnTransportDisconnected(n.State);
+        DriverUnderTest.OnTransportDisconnected(n.State);
         Assert.That(n.Read(new byte[2048], out _, out _), Is.EqualTo(NtStatus.ConnectionAborted));
 
         using var failed = new TestNode();
         Assert.That(failed.NewPeer(TestNode.V4("1.1.1.1", 1), TestNode.V4("2.2.2.2", 2), OvpnProto.Tcp), Is.EqualTo(NtStatus.Pending));
-        Driver<ManagedPlatform>.OnTransportConnected(failed.State, NtStatus.ConnectionAborted);
+        DriverUnderTest.OnTransportConnected(failed.State, NtStatus.ConnectionAborted);
         Assert.That(failed.Platform.Pendings.Single().Status, Is.EqualTo(NtStatus.ConnectionAborted));
         Assert.That(failed.P2pPeer == null);
     }

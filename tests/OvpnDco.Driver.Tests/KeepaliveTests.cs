@@ -164,7 +164,7 @@ public unsafe class KeepaliveScaleTests
         server.Platform.TimerCallback = () =>
         {
             timerRuns++;
-            Driver<ManagedPlatform>.OnTimer(s);
+            DriverUnderTest.OnTimer(s);
         };
         server.Platform.Capture = false;
         var local = TestNode.V4("198.51.100.1", 1194);

@@ -55,8 +55,14 @@ public unsafe struct ManagedPlatform : IPlatform
     private static long s_liveAllocations;
     private static int s_liveKeys;
 
+#if NATIVE_ENGINE
+    // The native suite: the driver allocates and creates keys in the hosted runtime, not here.
+    public static long LiveAllocations => DriverUnderTest.LiveAllocations;
+    public static int LiveKeys => DriverUnderTest.LiveKeys;
+#else
     public static long LiveAllocations => Interlocked.Read(ref s_liveAllocations);
     public static int LiveKeys => s_liveKeys;
+#endif
 
     public static PlatformInstance NewInstance()
     {

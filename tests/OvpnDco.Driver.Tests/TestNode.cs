@@ -19,24 +19,24 @@ public sealed unsafe class TestNode : IDisposable
     public TestNode()
     {
         Platform = ManagedPlatform.NewInstance();
-        State = Driver<ManagedPlatform>.Create(Platform.Id);
+        State = DriverUnderTest.Create(Platform.Id);
         if (State == null)
             throw new InvalidOperationException("Create failed");
         var s = State;
-        Platform.TimerCallback = () => Driver<ManagedPlatform>.OnTimer(s);
+        Platform.TimerCallback = () => DriverUnderTest.OnTimer(s);
     }
 
     public void Dispose()
     {
         if (State != null)
-            Driver<ManagedPlatform>.Destroy(State);
+            DriverUnderTest.Destroy(State);
         State = null;
     }
 
     public NtStatus Ioctl(uint code, ReadOnlySpan<byte> input, Span<byte> output, out int bytes)
     {
         int n = 0;
-        var status = Driver<ManagedPlatform>.DeviceIoControl(State, code, input, output, ref n, false);
+        var status = DriverUnderTest.DeviceIoControl(State, code, input, output, ref n, false);
         bytes = n;
         return status;
     }
@@ -122,9 +122,9 @@ public sealed unsafe class TestNode : IDisposable
 
     // ---- data path ----
 
-    public NtStatus Send(byte[] ip) => Driver<ManagedPlatform>.OnAdapterTransmit(State, (byte[])ip.Clone());
+    public NtStatus Send(byte[] ip) => DriverUnderTest.OnAdapterTransmit(State, (byte[])ip.Clone());
 
-    public void Receive(byte[] packet, SockAddrInet from) => Driver<ManagedPlatform>.OnTransportReceive(State, packet, from);
+    public void Receive(byte[] packet, SockAddrInet from) => DriverUnderTest.OnTransportReceive(State, packet, from);
 
     public List<SentPacket> TakeSent()
     {
@@ -143,10 +143,10 @@ public sealed unsafe class TestNode : IDisposable
     public NtStatus Read(byte[] buffer, out int bytes, out nint request)
     {
         request = _nextRequest++;
-        return Driver<ManagedPlatform>.ReadControl(State, request, buffer, out bytes);
+        return DriverUnderTest.ReadControl(State, request, buffer, out bytes);
     }
 
-    public NtStatus Write(byte[] buffer) => Driver<ManagedPlatform>.WriteControl(State, buffer);
+    public NtStatus Write(byte[] buffer) => DriverUnderTest.WriteControl(State, buffer);
 
     // ---- packets ----
 
@@ -220,8 +220,8 @@ public sealed class P2pPair : IDisposable
         {
             unsafe
             {
-                Driver<ManagedPlatform>.OnTransportConnected(A.State, NtStatus.Success);
-                Driver<ManagedPlatform>.OnTransportConnected(B.State, NtStatus.Success);
+                DriverUnderTest.OnTransportConnected(A.State, NtStatus.Success);
+                DriverUnderTest.OnTransportConnected(B.State, NtStatus.Success);
             }
         }
         else if (sa != NtStatus.Success || sb != NtStatus.Success)
@@ -261,7 +261,7 @@ public sealed class P2pPair : IDisposable
     public unsafe void Deliver(TestNode to, SentPacket p, SockAddrInet from)
     {
         if (p.Proto == OvpnProto.Tcp)
-            Driver<ManagedPlatform>.OnTransportStream(to.State, p.Data);
+            DriverUnderTest.OnTransportStream(to.State, p.Data);
         else
             to.Receive(p.Data, from);
     }
