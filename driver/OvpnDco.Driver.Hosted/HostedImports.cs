@@ -1,18 +1,20 @@
+using OvpnDco.Driver.Binding;
+using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime;
 
 namespace OvpnDco.Driver.Hosted;
 
 /// <summary>
 /// Raw bindings to the hosted C backend (runtime-kernel/include/ovpn_hosted.h and ovpn_host.h), one [Import] per
-/// C function, pointer + length arguments only. <see cref="HostedPlatform"/> is the safe layer over these.
+/// C function, pointer + length arguments only. <see cref="BoundPlatform{TImports}"/> is the safe layer over these.
 /// </summary>
-internal static unsafe class HostedImports
+public unsafe struct HostedImports : IPlatformImports
 {
     [Import("ovpn_hosted_alloc", Header = "ovpn_hosted.h")] public static extern void* Alloc(nuint size, uint tag);
     [Import("ovpn_hosted_free", Header = "ovpn_hosted.h")] public static extern void Free(void* memory, uint tag);
     [Import("ovpn_hosted_lock_init", Header = "ovpn_hosted.h")] public static extern int LockInit(nint* handle);
-    [Import("ovpn_hosted_lock_acquire", Header = "ovpn_hosted.h")] public static extern void LockAcquire(nint handle);
-    [Import("ovpn_hosted_lock_release", Header = "ovpn_hosted.h")] public static extern void LockRelease(nint handle);
+    [Import("ovpn_hosted_lock_acquire", Header = "ovpn_hosted.h")] public static extern byte LockAcquire(nint handle);
+    [Import("ovpn_hosted_lock_release", Header = "ovpn_hosted.h")] public static extern void LockRelease(nint handle, byte previous);
     [Import("ovpn_hosted_lock_destroy", Header = "ovpn_hosted.h")] public static extern void LockDestroy(nint* handle);
     [Import("ovpn_hosted_now_ms", Header = "ovpn_hosted.h")] public static extern long NowMs();
     [Import("ovpn_hosted_aead_create", Header = "ovpn_hosted.h")] public static extern int AeadCreate(int alg, byte* key, int keyLength, nint* handle);
@@ -21,6 +23,7 @@ internal static unsafe class HostedImports
     public static extern bool AeadSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);
     [Import("ovpn_hosted_aead_open", Header = "ovpn_hosted.h")]
     public static extern bool AeadOpen(nint key, byte* nonce, byte* aad, int aadLength, byte* ciphertext, int length, byte* tag, byte* plaintext);
+    [Import("ovpn_hosted_trace", Header = "ovpn_hosted.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
 
     [Import("ovpn_host_transport_open", Header = "ovpn_host.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
     [Import("ovpn_host_transport_listen", Header = "ovpn_host.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);

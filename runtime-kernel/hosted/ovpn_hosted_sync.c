@@ -26,9 +26,17 @@ int32_t ovpn_hosted_lock_init(intptr_t *handle)
     return 0;
 }
 
-void ovpn_hosted_lock_acquire(intptr_t handle) { pthread_spin_lock(&((struct ovpn_lock *)handle)->spin); }
+uint8_t ovpn_hosted_lock_acquire(intptr_t handle)
+{
+    pthread_spin_lock(&((struct ovpn_lock *)handle)->spin);
+    return 0;
+}
 
-void ovpn_hosted_lock_release(intptr_t handle) { pthread_spin_unlock(&((struct ovpn_lock *)handle)->spin); }
+void ovpn_hosted_lock_release(intptr_t handle, uint8_t previous)
+{
+    (void)previous; /* user space has no IRQL */
+    pthread_spin_unlock(&((struct ovpn_lock *)handle)->spin);
+}
 
 void ovpn_hosted_lock_destroy(intptr_t *handle)
 {

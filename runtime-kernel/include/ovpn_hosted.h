@@ -31,8 +31,9 @@ int64_t ovpn_hosted_mem_report(void);
 
 /* ---- locks ---------------------------------------------------------------------------------------- */
 int32_t ovpn_hosted_lock_init(intptr_t *handle);     /* 0 or an errno value */
-void ovpn_hosted_lock_acquire(intptr_t handle);
-void ovpn_hosted_lock_release(intptr_t handle);
+/* acquire returns what release needs back (the previous IRQL in the kernel; 0 here) */
+uint8_t ovpn_hosted_lock_acquire(intptr_t handle);
+void ovpn_hosted_lock_release(intptr_t handle, uint8_t previous);
 void ovpn_hosted_lock_destroy(intptr_t *handle);
 
 /* ---- time ----------------------------------------------------------------------------------------- */

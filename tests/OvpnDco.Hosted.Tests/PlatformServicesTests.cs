@@ -75,7 +75,7 @@ public unsafe class PlatformServicesTests
             static long counter;
             static void *worker(void *arg) {
                 (void)arg;
-                for (int i = 0; i < 100000; i++) { ovpn_hosted_lock_acquire(lock); counter++; ovpn_hosted_lock_release(lock); }
+                for (int i = 0; i < 100000; i++) { uint8_t prev = ovpn_hosted_lock_acquire(lock); counter++; ovpn_hosted_lock_release(lock, prev); }
                 return NULL;
             }
             int main(void) {

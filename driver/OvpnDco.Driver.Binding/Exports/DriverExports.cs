@@ -1,0 +1,82 @@
+using System;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
+
+namespace OvpnDco.Driver.Binding;
+
+/// <summary>
+/// The C API of the driver (generated into ovpndco.h): one function per driver entry point, instantiated for the
+/// binding's backend (<c>TargetImports</c>, a global alias in each binding project). Compiled into every binding from
+/// this one source. Buffers are pointer + length; statuses are NTSTATUS values.
+/// </summary>
+public static unsafe class DriverExports
+{
+    [Export("ovpn_dco_create")]
+    public static DriverState* Create(nint platformContext) => Driver<BoundPlatform<TargetImports>>.Create(platformContext);
+
+    [Export("ovpn_dco_destroy")]
+    public static void Destroy(DriverState* state) => Driver<BoundPlatform<TargetImports>>.Destroy(state);
+
+    [Export("ovpn_dco_ioctl")]
+    public static int DeviceIoControl(DriverState* state, uint code, byte* input, int inputLength, byte* output, int outputLength,
+        int* bytesReturned, bool controlDevice)
+    {
+        if (inputLength < 0 || outputLength < 0 || bytesReturned == null)
+            return (int)NtStatus.InvalidParameter;
+        var returned = 0;
+        var status = Driver<BoundPlatform<TargetImports>>.DeviceIoControl(state, code, new ReadOnlySpan<byte>(input, inputLength),
+            new Span<byte>(output, outputLength), ref returned, controlDevice);
+        *bytesReturned = returned;
+        return (int)status;
+    }
+
+    [Export("ovpn_dco_transport_receive")]
+    public static void TransportReceive(DriverState* state, byte* packet, int length, SockAddrInet* from)
+    {
+        if (length >= 0 && from != null)
+            Driver<BoundPlatform<TargetImports>>.OnTransportReceive(state, new ReadOnlySpan<byte>(packet, length), in *from);
+    }
+
+    [Export("ovpn_dco_transport_stream")]
+    public static void TransportStream(DriverState* state, byte* bytes, int length)
+    {
+        if (length >= 0)
+            Driver<BoundPlatform<TargetImports>>.OnTransportStream(state, new ReadOnlySpan<byte>(bytes, length));
+    }
+
+    [Export("ovpn_dco_transport_connected")]
+    public static void TransportConnected(DriverState* state, int status) =>
+        Driver<BoundPlatform<TargetImports>>.OnTransportConnected(state, (NtStatus)status);
+
+    [Export("ovpn_dco_transport_disconnected")]
+    public static void TransportDisconnected(DriverState* state) => Driver<BoundPlatform<TargetImports>>.OnTransportDisconnected(state);
+
+    [Export("ovpn_dco_adapter_transmit")]
+    public static int AdapterTransmit(DriverState* state, byte* packet, int length) =>
+        length < 0 ? (int)NtStatus.InvalidParameter : (int)Driver<BoundPlatform<TargetImports>>.OnAdapterTransmit(state, new Span<byte>(packet, length));
+
+    [Export("ovpn_dco_read_control")]
+    public static int ReadControl(DriverState* state, nint request, byte* buffer, int length, int* bytesRead)
+    {
+        if (length < 0 || bytesRead == null)
+            return (int)NtStatus.InvalidParameter;
+        var status = Driver<BoundPlatform<TargetImports>>.ReadControl(state, request, new Span<byte>(buffer, length), out var read);
+        *bytesRead = read;
+        return (int)status;
+    }
+
+    [Export("ovpn_dco_cancel_read")]
+    public static bool CancelRead(DriverState* state, nint request) => Driver<BoundPlatform<TargetImports>>.CancelRead(state, request);
+
+    [Export("ovpn_dco_write_control")]
+    public static int WriteControl(DriverState* state, byte* buffer, int length) =>
+        length < 0 ? (int)NtStatus.InvalidParameter : (int)Driver<BoundPlatform<TargetImports>>.WriteControl(state, new ReadOnlySpan<byte>(buffer, length));
+
+    [Export("ovpn_dco_cancel_pending")]
+    public static void CancelPending(DriverState* state, int kind) => Driver<BoundPlatform<TargetImports>>.CancelPending(state, (PendingKind)kind);
+
+    [Export("ovpn_dco_on_timer")]
+    public static void OnTimer(DriverState* state) => Driver<BoundPlatform<TargetImports>>.OnTimer(state);
+}

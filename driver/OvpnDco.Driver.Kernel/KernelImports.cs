@@ -1,0 +1,38 @@
+using OvpnDco.Driver.Binding;
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
+
+namespace OvpnDco.Driver.Kernel;
+
+/// <summary>
+/// Raw bindings to the kernel C backend (runtime-kernel/km/ovpn_km.h, on the WDK), one [Import] per C function,
+/// pointer + length arguments only. <see cref="BoundPlatform{TImports}"/> is the safe layer over these.
+/// </summary>
+public unsafe struct KernelImports : IPlatformImports
+{
+    [Import("ovpn_km_alloc", Header = "ovpn_km.h")] public static extern void* Alloc(nuint size, uint tag);
+    [Import("ovpn_km_free", Header = "ovpn_km.h")] public static extern void Free(void* memory, uint tag);
+    [Import("ovpn_km_lock_init", Header = "ovpn_km.h")] public static extern int LockInit(nint* handle);
+    [Import("ovpn_km_lock_acquire", Header = "ovpn_km.h")] public static extern byte LockAcquire(nint handle);
+    [Import("ovpn_km_lock_release", Header = "ovpn_km.h")] public static extern void LockRelease(nint handle, byte previous);
+    [Import("ovpn_km_lock_destroy", Header = "ovpn_km.h")] public static extern void LockDestroy(nint* handle);
+    [Import("ovpn_km_now_ms", Header = "ovpn_km.h")] public static extern long NowMs();
+    [Import("ovpn_km_aead_create", Header = "ovpn_km.h")] public static extern int AeadCreate(int alg, byte* key, int keyLength, nint* handle);
+    [Import("ovpn_km_aead_destroy", Header = "ovpn_km.h")] public static extern void AeadDestroy(nint* handle);
+    [Import("ovpn_km_aead_seal", Header = "ovpn_km.h")]
+    public static extern bool AeadSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);
+    [Import("ovpn_km_aead_open", Header = "ovpn_km.h")]
+    public static extern bool AeadOpen(nint key, byte* nonce, byte* aad, int aadLength, byte* ciphertext, int length, byte* tag, byte* plaintext);
+    [Import("ovpn_km_trace", Header = "ovpn_km.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
+
+    [Import("ovpn_km_transport_open", Header = "ovpn_km.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
+    [Import("ovpn_km_transport_listen", Header = "ovpn_km.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);
+    [Import("ovpn_km_transport_close", Header = "ovpn_km.h")] public static extern void TransportClose(nint context);
+    [Import("ovpn_km_transport_send", Header = "ovpn_km.h")] public static extern int TransportSend(nint context, int proto, void* remote, byte* data, int length);
+    [Import("ovpn_km_adapter_deliver", Header = "ovpn_km.h")] public static extern void AdapterDeliver(nint context, byte* packet, int length);
+    [Import("ovpn_km_adapter_set_link", Header = "ovpn_km.h")] public static extern void AdapterSetLink(nint context, bool connected);
+    [Import("ovpn_km_complete_read", Header = "ovpn_km.h")] public static extern void CompleteRead(nint context, nint request, int status, byte* data, int length);
+    [Import("ovpn_km_complete_pending", Header = "ovpn_km.h")] public static extern void CompletePending(nint context, int kind, int status, byte* output, int length);
+    [Import("ovpn_km_timer_arm", Header = "ovpn_km.h")] public static extern void TimerArm(nint context, long dueMs);
+    [Import("ovpn_km_timer_cancel", Header = "ovpn_km.h")] public static extern void TimerCancel(nint context);
+}
