@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using OvpnDco.Compiler;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.TestSupport;
@@ -24,24 +23,14 @@ public static unsafe class DriverUnderTest
 
     private static nint Build()
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        var output = IlToC.Compile(Path.Combine(AppContext.BaseDirectory, "OvpnDco.Driver.Hosted.dll"),
-            new CompilerOptions { Target = Target.Hosted, ModuleName = "ovpndco" });
-        IlToC.WriteOutput(output, Path.Combine(Directory, "c"));
-        var lib = Path.Combine(Directory, "libovpndco.so");
-        var build = NativeToolchain.Run(
-            $"gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -I {NativeToolchain.Quote(NativeToolchain.Include)} -I c c/*.c " +
-            $"{NativeToolchain.HostedSources} -lcrypto -lpthread -o {NativeToolchain.Quote(lib)}", Directory);
-        if (build.ExitCode != 0)
-            throw new InvalidOperationException("libovpndco.so does not build:\n" + build.Stderr);
-        var handle = NativeLibrary.Load(lib);
-        var ops = new HostOps
+        var handle = HostedDriverLibrary.BuildAndLoad(Directory);
+        var ops = new HostedDriverLibrary.HostOps
         {
             TransportOpen = &TransportOpen, TransportListen = &TransportListen, TransportClose = &TransportClose,
             TransportSend = &TransportSend, AdapterDeliver = &AdapterDeliver, AdapterSetLink = &AdapterSetLink,
             CompleteRead = &CompleteRead, CompletePending = &CompletePending, TimerArm = &TimerArm, TimerCancel = &TimerCancel,
         };
-        ((delegate* unmanaged<HostOps*, void>)NativeLibrary.GetExport(handle, "ovpn_host_set_ops"))(&ops);
+        HostedDriverLibrary.InstallHost(handle, ops);
         ((delegate* unmanaged<delegate* unmanaged<long>, void>)NativeLibrary.GetExport(handle, "ovpn_hosted_set_clock"))(&Now);
         ((delegate* unmanaged<byte*, int, int>)NativeLibrary.GetExport(handle, "ovpn_hosted_trace_open"))(null, 1);
         return handle;
@@ -49,26 +38,11 @@ public static unsafe class DriverUnderTest
 
     private static nint Export(string name) => NativeLibrary.GetExport(Library.Value, name);
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct HostOps
-    {
-        public delegate* unmanaged<nint, int, SockAddrInet*, SockAddrInet*, int> TransportOpen;
-        public delegate* unmanaged<nint, SockAddrInet*, byte, int> TransportListen;
-        public delegate* unmanaged<nint, void> TransportClose;
-        public delegate* unmanaged<nint, int, SockAddrInet*, byte*, int, int> TransportSend;
-        public delegate* unmanaged<nint, byte*, int, void> AdapterDeliver;
-        public delegate* unmanaged<nint, byte, void> AdapterSetLink;
-        public delegate* unmanaged<nint, nint, int, byte*, int, void> CompleteRead;
-        public delegate* unmanaged<nint, int, int, byte*, int, void> CompletePending;
-        public delegate* unmanaged<nint, long, void> TimerArm;
-        public delegate* unmanaged<nint, void> TimerCancel;
-    }
-
     [UnmanagedCallersOnly] private static long Now() => ManagedPlatform.NowMs();
-    [UnmanagedCallersOnly] private static int TransportOpen(nint c, int proto, SockAddrInet* l, SockAddrInet* r) => (int)ManagedPlatform.TransportOpen(c, (OvpnProto)proto, *l, *r);
-    [UnmanagedCallersOnly] private static int TransportListen(nint c, SockAddrInet* l, byte v6) => (int)ManagedPlatform.TransportListen(c, *l, v6 != 0);
+    [UnmanagedCallersOnly] private static int TransportOpen(nint c, int proto, byte* l, byte* r) => (int)ManagedPlatform.TransportOpen(c, (OvpnProto)proto, *(SockAddrInet*)l, *(SockAddrInet*)r);
+    [UnmanagedCallersOnly] private static int TransportListen(nint c, byte* l, byte v6) => (int)ManagedPlatform.TransportListen(c, *(SockAddrInet*)l, v6 != 0);
     [UnmanagedCallersOnly] private static void TransportClose(nint c) => ManagedPlatform.TransportClose(c);
-    [UnmanagedCallersOnly] private static int TransportSend(nint c, int proto, SockAddrInet* r, byte* d, int n) => (int)ManagedPlatform.TransportSend(c, (OvpnProto)proto, *r, new ReadOnlySpan<byte>(d, n));
+    [UnmanagedCallersOnly] private static int TransportSend(nint c, int proto, byte* r, byte* d, int n) => (int)ManagedPlatform.TransportSend(c, (OvpnProto)proto, *(SockAddrInet*)r, new ReadOnlySpan<byte>(d, n));
     [UnmanagedCallersOnly] private static void AdapterDeliver(nint c, byte* d, int n) => ManagedPlatform.AdapterDeliver(c, new ReadOnlySpan<byte>(d, n));
     [UnmanagedCallersOnly] private static void AdapterSetLink(nint c, byte up) => ManagedPlatform.AdapterSetLink(c, up != 0);
     [UnmanagedCallersOnly] private static void CompleteRead(nint c, nint r, int s, byte* d, int n) => ManagedPlatform.CompleteRead(c, r, (NtStatus)s, new ReadOnlySpan<byte>(d, n));

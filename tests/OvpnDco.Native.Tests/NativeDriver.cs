@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
-using OvpnDco.Compiler;
 using OvpnDco.TestSupport;
 
 namespace OvpnDco.Native.Tests;
@@ -45,18 +44,7 @@ public static unsafe class NativeDriver
 
     private static nint Build()
     {
-        System.IO.Directory.CreateDirectory(Directory);
-        var dll = Path.Combine(AppContext.BaseDirectory, "OvpnDco.Driver.Hosted.dll");
-        var output = IlToC.Compile(dll, new CompilerOptions { Target = Target.Hosted, ModuleName = "ovpndco" });
-        var c = Path.Combine(Directory, "c");
-        IlToC.WriteOutput(output, c);
-        var lib = Path.Combine(Directory, "libovpndco.so");
-        var build = NativeToolchain.Run(
-            $"gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -I {NativeToolchain.Quote(NativeToolchain.Include)} -I c c/*.c " +
-            $"{NativeToolchain.HostedSources} -lcrypto -lpthread -o {NativeToolchain.Quote(lib)}", Directory);
-        if (build.ExitCode != 0)
-            throw new InvalidOperationException("libovpndco.so does not build:\n" + build.Stderr);
-        var handle = NativeLibrary.Load(lib);
+        var handle = HostedDriverLibrary.BuildAndLoad(Directory);
         InstallHost(handle);
         return handle;
     }
@@ -71,21 +59,6 @@ public static unsafe class NativeDriver
             _ = Library.Value;
             return Path.Combine(Directory, "c");
         }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct HostOps
-    {
-        public delegate* unmanaged<nint, int, byte*, byte*, int> TransportOpen;
-        public delegate* unmanaged<nint, byte*, byte, int> TransportListen;
-        public delegate* unmanaged<nint, void> TransportClose;
-        public delegate* unmanaged<nint, int, byte*, byte*, int, int> TransportSend;
-        public delegate* unmanaged<nint, byte*, int, void> AdapterDeliver;
-        public delegate* unmanaged<nint, byte, void> AdapterSetLink;
-        public delegate* unmanaged<nint, nint, int, byte*, int, void> CompleteRead;
-        public delegate* unmanaged<nint, int, int, byte*, int, void> CompletePending;
-        public delegate* unmanaged<nint, long, void> TimerArm;
-        public delegate* unmanaged<nint, void> TimerCancel;
     }
 
     private static byte[] Bytes(byte* p, int n) => p == null || n <= 0 ? Array.Empty<byte>() : new ReadOnlySpan<byte>(p, n).ToArray();
@@ -108,7 +81,7 @@ public static unsafe class NativeDriver
 
     private static void InstallHost(nint library)
     {
-        var ops = new HostOps
+        var ops = new HostedDriverLibrary.HostOps
         {
             TransportOpen = &OnTransportOpen,
             TransportListen = &OnTransportListen,
@@ -121,7 +94,7 @@ public static unsafe class NativeDriver
             TimerArm = &OnTimerArm,
             TimerCancel = &OnTimerCancel,
         };
-        ((delegate* unmanaged<HostOps*, void>)NativeLibrary.GetExport(library, "ovpn_host_set_ops"))(&ops);
+        HostedDriverLibrary.InstallHost(library, ops);
     }
 
     // ---- the exported driver API -----------------------------------------------------------------------
