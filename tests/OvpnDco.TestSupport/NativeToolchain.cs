@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -29,14 +30,26 @@ public static class NativeToolchain
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string commandLine, string? workingDirectory = null, int timeoutMs = 120_000)
+    /// <summary>Runs a shell command line (bash -c) with the sanitizer options the tests expect.</summary>
+    public static Result Run(string commandLine, string? workingDirectory = null, int timeoutMs = 120_000) =>
+        Start(new ProcessStartInfo("bash", new[] { "-c", commandLine }) { WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory },
+            commandLine, timeoutMs);
+
+    /// <summary>Runs a program with an argument list (no shell, no quoting); output is stdout followed by stderr.</summary>
+    public static (int ExitCode, string Output) Exec(string file, IEnumerable<string> arguments, int timeoutMs = 180_000)
     {
-        var psi = new ProcessStartInfo("bash", new[] { "-c", commandLine })
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
+        var psi = new ProcessStartInfo(file);
+        foreach (var a in arguments)
+            psi.ArgumentList.Add(a);
+        var result = Start(psi, file, timeoutMs);
+        return (result.ExitCode, result.Stdout + result.Stderr);
+    }
+
+    private static Result Start(ProcessStartInfo psi, string what, int timeoutMs)
+    {
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
         psi.Environment["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1";
         psi.Environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1";
         using var p = Process.Start(psi)!;
@@ -45,7 +58,7 @@ public static class NativeToolchain
         if (!p.WaitForExit(timeoutMs))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"timed out: {commandLine}");
+            throw new TimeoutException($"timed out: {what}");
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result);
     }

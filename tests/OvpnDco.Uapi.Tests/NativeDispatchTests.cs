@@ -57,21 +57,8 @@ public class NativeDispatchTests
         }
         """;
 
-    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(180_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} did not finish");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments) =>
+        OvpnDco.TestSupport.NativeToolchain.Exec(file, arguments, 180_000);
 
     [Test]
     public void GeneratedDispatchCompilesToCAndRuns()

@@ -125,21 +125,8 @@ public class NativeDataPathTests
         }
         """;
 
-    private static (int ExitCode, string Output) Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(300_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} did not finish");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
+    private static (int ExitCode, string Output) Run(string file, params string[] arguments) =>
+        OvpnDco.TestSupport.NativeToolchain.Exec(file, arguments, 300_000);
 
     [Test]
     public void TranspiledDataPathRunsNatively()
