@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using OvpnDco.Uapi;
@@ -62,8 +63,11 @@ public unsafe class StaticKeyTests
         Assert.That(StaticKey.Parse(ok, 2, out _), Is.EqualTo(StaticKeyError.BadDirection));
     }
 
-    [Test]
-    public void DecoderMatchesConvertOnRandomInput([Random(0, 10000, 50)] int seed)
+    /// <summary>50 fixed seeds (the same on every run, so a failure names a seed that reproduces it).</summary>
+    public static IEnumerable<int> DecoderSeeds() => Enumerable.Range(0, 50).Select(i => i * 197 + 13);
+
+    [TestCaseSource(nameof(DecoderSeeds))]
+    public void DecoderMatchesConvertOnRandomInput(int seed)
     {
         var rng = new Random(seed);
         var data = new byte[rng.Next(0, 300)];

@@ -95,30 +95,63 @@ public unsafe class PlatformServicesTests
     [Test]
     public void TimersFireOnceCanBeCancelledAndRearmed()
     {
+        // No fixed sleeps: the callbacks signal a condition variable and main waits for the firing it expects with a
+        // generous timeout (10 s, for ASan on a loaded machine). A cancelled timer is shown not to fire by a witness
+        // timer armed for a later time on the same clock; a replaced due time by firing long before the first one.
         var result = RunC("timers", Prelude + """
-            static volatile int fired;
-            static void on_timer(intptr_t ctx) { fired += (int)ctx; }
-            static void sleep_ms(long ms) { struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L }; nanosleep(&ts, NULL); }
+            static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+            static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+            static int fired[2];
+            static int64_t fired_at[2];
+            static void on_timer(intptr_t which) {
+                pthread_mutex_lock(&mu);
+                fired[which]++;
+                fired_at[which] = ovpn_hosted_now_ms();
+                pthread_cond_broadcast(&cv);
+                pthread_mutex_unlock(&mu);
+            }
+            /* Waits until timer `which` has fired `count` times or 10 s passed; returns its count. */
+            static int wait_fired(int which, int count) {
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_sec += 10;
+                pthread_mutex_lock(&mu);
+                while (fired[which] < count && pthread_cond_timedwait(&cv, &mu, &until) == 0) { }
+                int n = fired[which];
+                pthread_mutex_unlock(&mu);
+                return n;
+            }
+            static int count_of(int which) { pthread_mutex_lock(&mu); int n = fired[which]; pthread_mutex_unlock(&mu); return n; }
             int main(void) {
-                intptr_t t;
-                if (ovpn_hosted_timer_create(on_timer, 1, &t) != 0) return 2;
-                ovpn_hosted_timer_arm(t, ovpn_hosted_now_ms() + 30);
-                sleep_ms(150);
-                int after_first = fired;
-                ovpn_hosted_timer_arm(t, ovpn_hosted_now_ms() + 50);
+                intptr_t t, witness;
+                if (ovpn_hosted_timer_create(on_timer, 0, &t) != 0 || ovpn_hosted_timer_create(on_timer, 1, &witness) != 0) return 2;
+                int64_t armed = ovpn_hosted_now_ms();
+                ovpn_hosted_timer_arm(t, armed + 30);
+                int first = wait_fired(0, 1);
+                int on_time = fired_at[0] >= armed + 30;                  /* never before the due time */
+
+                armed = ovpn_hosted_now_ms();
+                ovpn_hosted_timer_arm(t, armed + 20);
                 ovpn_hosted_timer_cancel(t);
-                sleep_ms(150);
-                int after_cancel = fired;
-                ovpn_hosted_timer_arm(t, ovpn_hosted_now_ms() + 10000);
-                ovpn_hosted_timer_arm(t, ovpn_hosted_now_ms() + 20);   /* re-arming replaces the due time */
-                sleep_ms(150);
+                ovpn_hosted_timer_arm(witness, armed + 200);              /* due well after the cancelled time */
+                int witnessed = wait_fired(1, 1);
+                int after_cancel = count_of(0);
+
+                armed = ovpn_hosted_now_ms();
+                ovpn_hosted_timer_arm(t, armed + 60000);
+                ovpn_hosted_timer_arm(t, armed + 20);                     /* re-arming replaces the due time */
+                int second = wait_fired(0, 2);
+                int replaced = second == 2 && fired_at[0] >= armed + 20 && fired_at[0] < armed + 60000;
+
                 ovpn_hosted_timer_destroy(&t);
-                printf("%d %d %d\n", after_first, after_cancel, fired);
+                ovpn_hosted_timer_destroy(&witness);
+                printf("%d %d %d %d %d %d %d\n", first, on_time, witnessed, after_cancel, second, replaced, count_of(0));
                 return 0;
             }
             """);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
-        Assert.That(result.Stdout.Trim(), Is.EqualTo("1 1 2"));
+        // first firing, on time, witness fired, still one firing after the cancel, second firing, at the replaced time, no extra
+        Assert.That(result.Stdout.Trim(), Is.EqualTo("1 1 1 1 2 1 2"));
     }
 
     [TestCase("wrong-tag", "free with a different pool tag than the allocation")]

@@ -1,4 +1,6 @@
 using System;
+using System.IO;
+using System.Text.RegularExpressions;
 using System.Linq;
 using System.Reflection;
 using OvpnDco.Runtime;
@@ -27,14 +29,33 @@ public class RuntimeAttributeTests
     }
 
     [Test]
-    public void ExportAndImportKeepTheCNameVerbatim()
+    public void EveryImportOfTheRuntimeIsDeclaredInTheHeaderAndDefinedByBothBackends()
     {
-        Assert.That(new ExportAttribute("ovpn_dco_rx").CName, Is.EqualTo("ovpn_dco_rx"));
-        Assert.That(new ImportAttribute("ovpn_rt_failfast").CName, Is.EqualTo("ovpn_rt_failfast"));
-        var plug = new PlugAttribute(typeof(Span<>), "get_Length") { CFunction = "ovpn_span_len" };
-        Assert.That(plug.Target, Is.EqualTo(typeof(Span<>)));
-        Assert.That(plug.Method, Is.EqualTo("get_Length"));
-        Assert.That(plug.CFunction, Is.EqualTo("ovpn_span_len"));
+        // The C names the compiler binds [Import]s to must exist in C: declared in ovpn_rt.h and defined by the
+        // hosted and the kernel backend (a renamed C function or a typo in a CName fails here, not at link time).
+        var root = RepoRoot();
+        string header = File.ReadAllText(Path.Combine(root, "runtime-kernel", "include", "ovpn_rt.h"));
+        string hosted = File.ReadAllText(Path.Combine(root, "runtime-kernel", "hosted", "ovpn_rt_hosted.c"));
+        string kernel = File.ReadAllText(Path.Combine(root, "runtime-kernel", "km", "ovpn_rt_km.c"));
+        var imports = Runtime.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
+            .Select(m => m.GetCustomAttribute<ImportAttribute>()?.CName).OfType<string>().ToArray();
+        Assert.That(imports, Is.Not.Empty);
+        foreach (var name in imports)
+        {
+            var declaration = new Regex($@"\b{Regex.Escape(name)}\s*\([^)]*\)\s*;");
+            var definition = new Regex($@"\b{Regex.Escape(name)}\s*\([^)]*\)\s*\{{");
+            Assert.That(declaration.IsMatch(header), Is.True, $"{name} is declared in ovpn_rt.h");
+            Assert.That(definition.IsMatch(hosted), Is.True, $"{name} is defined in hosted/ovpn_rt_hosted.c");
+            Assert.That(definition.IsMatch(kernel), Is.True, $"{name} is defined in km/ovpn_rt_km.c");
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "OvpnDco.sln")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("OvpnDco.sln not found above " + AppContext.BaseDirectory);
     }
 
     [Test]
