@@ -16,6 +16,12 @@ public sealed class TypeMapper
     private readonly Dictionary<string, CType> _cache = new();
     private readonly Dictionary<string, TypeDefinitionText> _definitions = new();
 
+    /// <summary>
+    /// Size and alignment of each struct for a 64-bit target (pointers and native ints 8 bytes), as .NET lays it out
+    /// on x64/ARM64: the layout the C must reproduce when a struct holds pointers (its <see cref="CType.Size"/> is then -1).
+    /// </summary>
+    private readonly Dictionary<string, (int Size, int Align)> _layout64 = new(StringComparer.Ordinal);
+
     /// <summary>A C definition and the names of the types it needs complete before it.</summary>
     public sealed record TypeDefinitionText(string Name, string Text, IReadOnlyList<string> ValueDependencies, bool IsStruct);
 
@@ -123,6 +129,7 @@ public sealed class TypeMapper
         var name = (readOnly ? "ReadOnlySpan_" : "Span_") + Names.Short(element);
         var text = $"struct {name} {{\n    {CType.PointerTo(elem).Declare("ptr")};\n    int32_t len;\n}};";
         _definitions[name] = new TypeDefinitionText(name, text, Array.Empty<string>(), true);
+        _layout64[name] = (16, 8);
         return CType.Struct(name, -1, spanElement: elem);
     }
 
@@ -160,6 +167,9 @@ public sealed class TypeMapper
             var count = elem.Size > 0 ? Math.Max(1, def.ClassSize / elem.Size) : 1;
             sb.Append($"struct {name} {{\n    {elem.Declare("FixedElementField")}[{count}];\n}};");
             _definitions[name] = new TypeDefinitionText(name, sb.ToString(), deps, true);
+            var elem64 = Layout64(elem);
+            if (elem64.Size > 0)
+                _layout64[name] = (elem64.Size * count, elem64.Align);
             return CType.Struct(name, elem.Size > 0 ? elem.Size * count : -1, fixedBuffer: true) with { Align = elem.Size };
         }
 
@@ -194,12 +204,14 @@ public sealed class TypeMapper
         if (pack > 0)
             sb.Append("\n#pragma pack(pop)");
 
-        var (size, align) = ComputeLayout(def, mapped.Select(m => m.Type).ToList(), pack);
+        var (size, align, _) = ComputeLayout(def, mapped.Select(m => (m.Type.Size, Alignment(m.Type))).ToList(), pack);
         if (!def.IsExplicitLayout && def.ClassSize > 0 && size > 0 && def.ClassSize > size)
             throw new CompileError(ErrorCodes.UnsupportedType,
                 $"struct '{type.FullName}' sets Size={def.ClassSize} on a sequential layout; use explicit layout or fixed buffers");
-        if (size > 0)
-            sb.Append($"\n_Static_assert(sizeof(struct {name}) == {size}, \"layout of {type.FullName} differs from .NET\");");
+        var (size64, align64, offsets64) = ComputeLayout(def, mapped.Select(m => Layout64(m.Type)).ToList(), pack);
+        if (size64 > 0)
+            _layout64[name] = (size64, align64);
+        AppendLayoutAsserts(sb, name, type.FullName, mapped.Select(m => (FieldName(m.Field), m.Field.Name)).ToList(), size, size64, offsets64);
         _definitions[name] = new TypeDefinitionText(name, sb.ToString(), deps, true);
         return CType.Struct(name, size) with { Align = align };
     }
@@ -212,34 +224,68 @@ public sealed class TypeMapper
         return Names.Variable(n);
     }
 
-    /// <summary>.NET's size of a blittable struct when it does not depend on pointer size; else -1.</summary>
-    private static (int Size, int Align) ComputeLayout(TypeDefinition def, IReadOnlyList<CType> fields, int pack)
+    /// <summary>
+    /// .NET's layout of a blittable struct from the sizes and alignments of its fields (-1 when one is unknown):
+    /// size, alignment and the offset of each field (sequential: aligned in order, capped by Pack; explicit: FieldOffset).
+    /// </summary>
+    private static (int Size, int Align, int[] Offsets) ComputeLayout(TypeDefinition def, IReadOnlyList<(int Size, int Align)> fields, int pack)
     {
         if (fields.Any(f => f.Size < 0))
-            return (-1, -1);
+            return (-1, -1, Array.Empty<int>());
+        var instanceFields = def.Fields.Where(f => !f.IsStatic).ToList();
+        var offsets = new int[fields.Count];
         var maxAlign = 1;
-        var offset = 0;
+        var end = 0;
         for (var i = 0; i < fields.Count; i++)
         {
-            var align = Alignment(fields[i]);
+            var align = Math.Max(1, fields[i].Align);
             if (pack > 0)
                 align = Math.Min(align, pack);
             maxAlign = Math.Max(maxAlign, align);
             if (def.IsExplicitLayout)
             {
-                offset = Math.Max(offset, (int)def.Fields.Where(f => !f.IsStatic).ElementAt(i).Offset + fields[i].Size);
+                offsets[i] = instanceFields[i].Offset;
+                end = Math.Max(end, offsets[i] + fields[i].Size);
                 continue;
             }
-            offset = (offset + align - 1) / align * align + fields[i].Size;
+            offsets[i] = (end + align - 1) / align * align;
+            end = offsets[i] + fields[i].Size;
         }
-        if (def.IsExplicitLayout && def.ClassSize > offset)
-            offset = def.ClassSize;
+        if (def.IsExplicitLayout && def.ClassSize > end)
+            end = def.ClassSize;
         if (fields.Count == 0)
-            offset = Math.Max(1, def.ClassSize);
-        return ((offset + maxAlign - 1) / maxAlign * maxAlign, maxAlign);
+            end = Math.Max(1, def.ClassSize);
+        return ((end + maxAlign - 1) / maxAlign * maxAlign, maxAlign, offsets);
     }
 
     private static int Alignment(CType t) => t.Kind == StackKind.Struct ? Math.Max(1, t.Align) : Math.Max(1, t.Size);
+
+    /// <summary>Size and alignment of a field type on a 64-bit target (-1 when unknown).</summary>
+    private (int Size, int Align) Layout64(CType t) => t.Kind switch
+    {
+        StackKind.Pointer or StackKind.Native => (8, 8),
+        StackKind.Struct => t.Size > 0 && t.Align > 0 ? (t.Size, t.Align) : _layout64.TryGetValue(t.Name, out var l) ? l : (-1, -1),
+        _ => (t.Size, Math.Max(1, t.Size)),
+    };
+
+    /// <summary>
+    /// <c>_Static_assert</c>s that the C compiler lays the struct out as .NET does: its size and every field offset.
+    /// A layout that does not depend on the pointer size is asserted on every target; one that does (pointers,
+    /// native ints) is asserted where pointers are 8 bytes (x64, ARM64: the hosted build and the 64-bit kernels),
+    /// which is what the managed tests that read native structs through the C# layout rely on. The message names the
+    /// CLR type and field (as Cecil spells them) so a failure points at the C# source.
+    /// </summary>
+    private static void AppendLayoutAsserts(StringBuilder sb, string name, string clrName, IReadOnlyList<(string C, string Clr)> fields,
+        int size, int size64, int[] offsets64)
+    {
+        if (size64 <= 0 && size <= 0)
+            return;
+        var guard = size > 0 ? "" : "sizeof(void *) != 8 || ";
+        var message = size > 0 ? $"layout of {clrName} differs from .NET" : $"64-bit layout of {clrName} differs from .NET";
+        sb.Append($"\n_Static_assert({guard}sizeof(struct {name}) == {(size > 0 ? size : size64)}, \"{message}\");");
+        for (var i = 0; i < fields.Count && i < offsets64.Length; i++)
+            sb.Append($"\n_Static_assert({guard}offsetof(struct {name}, {fields[i].C}) == {offsets64[i]}, \"{message}: field {fields[i].Clr}\");");
+    }
 
     /// <summary>
     /// Emission order: enum and function-pointer typedefs, forward declarations of every struct, then struct

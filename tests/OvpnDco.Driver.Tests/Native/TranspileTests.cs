@@ -31,6 +31,17 @@ public class TranspileTests
             string source = File.ReadAllText(c);
             Assert.That(source, Does.Contain("ReceivePacket").And.Contain("DispatchIoctl").And.Contain("Seal"));
             string include = Path.Combine(root, "runtime-kernel", "include");
+            // The C asserts the C# layout of every struct (size and each field offset); the numbers must be .NET's,
+            // since the native suite reads DriverState, Peer and KeySlot of libovpndco through the C# structs.
+            var (mismatches, checkedTypes) = OvpnDco.TestSupport.LayoutAsserts.CompareWithDotNet(
+                File.ReadAllText(Path.Combine(outDir, "driver_core.h")),
+                new[] { typeof(DriverState).Assembly, typeof(OvpnDco.Uapi.OvpnStats).Assembly, typeof(TranspileRoot).Assembly });
+            Assert.That(mismatches, Is.Empty);
+            Assert.That(checkedTypes, Is.SupersetOf(new[]
+            {
+                "OvpnDco.Driver.DriverState", "OvpnDco.Driver.Peer", "OvpnDco.Driver.KeySlot", "OvpnDco.Driver.DriverStats",
+                "OvpnDco.Driver.PeerTable", "OvpnDco.Driver.TableEntry", "OvpnDco.Uapi.OvpnStats",
+            }));
             if (target == "hosted")
             {
                 (rc, output) = Run("gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-I", include, "-I", outDir, "-c", c,
