@@ -9,9 +9,13 @@ using OvpnDco.Uapi;
 namespace OvpnDco.Driver.Tests;
 
 /// <summary>
-/// The driver under test as native code: driver/OvpnDco.Driver.Hosted transpiled by ovpn-il2c, built with gcc -O2
-/// and the hosted runtime (OpenSSL) into a shared library. The host callbacks forward to <see cref="ManagedPlatform"/>,
-/// so the test platform's capture, virtual clock and timers serve both builds of the suite.
+/// The driver under test as native code: driver/OvpnDco.Driver.Hosted transpiled by ovpn-il2c, built with gcc and the
+/// hosted runtime (OpenSSL) into a shared library — with ASan+UBSan (libovpndco-asan.so) when the AddressSanitizer
+/// runtime is preloaded into the test host, which this project's run settings do (sanitizers.runsettings, written at
+/// build time: LD_PRELOAD of gcc's libasan, detect_leaks=0 because .NET itself keeps memory to the end, handle_segv=0
+/// because CoreCLR turns SIGSEGV into NullReferenceException; leaks are counted by the hosted allocator instead).
+/// The host callbacks forward to <see cref="ManagedPlatform"/>, so the test platform's capture, virtual clock and
+/// timers serve both builds of the suite.
 /// </summary>
 public static unsafe class DriverUnderTest
 {
@@ -21,9 +25,20 @@ public static unsafe class DriverUnderTest
 
     public static string Directory { get; } = Path.Combine(Path.GetTempPath(), $"ovpndco-native-suite-{Environment.ProcessId}");
 
+    /// <summary>The run settings ask for the sanitizer build (OVPNDCO_NATIVE_SANITIZERS=1).</summary>
+    public static bool SanitizersRequested => Environment.GetEnvironmentVariable("OVPNDCO_NATIVE_SANITIZERS") == "1";
+
+    /// <summary>The loaded library is the ASan+UBSan build.</summary>
+    public static bool Sanitized => HostedDriverLibrary.SanitizerRuntimeLoaded;
+
+    public static nint Handle => Library.Value;
+
     private static nint Build()
     {
-        var handle = HostedDriverLibrary.BuildAndLoad(Directory);
+        if (SanitizersRequested && !Sanitized)
+            throw new InvalidOperationException("OVPNDCO_NATIVE_SANITIZERS=1 but the ASan runtime is not in the test host: " +
+                "run with LD_PRELOAD=$(gcc -print-file-name=libasan.so) (tests/OvpnDco.Driver.NativeTests/obj/sanitizers.runsettings does)");
+        var handle = HostedDriverLibrary.BuildAndLoad(Directory, Sanitized);
         var ops = new HostedDriverLibrary.HostOps
         {
             TransportOpen = &TransportOpen, TransportListen = &TransportListen, TransportClose = &TransportClose,

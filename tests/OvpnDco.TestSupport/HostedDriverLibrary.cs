@@ -11,21 +11,35 @@ namespace OvpnDco.TestSupport;
 /// </summary>
 public static class HostedDriverLibrary
 {
-    /// <summary>Builds into <paramref name="directory"/> (generated C in <c>c/</c>) and loads the library.</summary>
-    public static nint BuildAndLoad(string directory)
+    /// <summary>The compiler flags of the sanitizer build (as scripts/transpile-hosted.sh builds libovpndco-asan.so), plus
+    /// no recovery: any UBSan report aborts like an ASan one.</summary>
+    public const string SanitizerFlags = "-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer";
+
+    /// <summary>
+    /// Builds into <paramref name="directory"/> (generated C in <c>c/</c>) and loads the library: libovpndco.so (gcc -O2),
+    /// or with <paramref name="sanitized"/> libovpndco-asan.so (ASan+UBSan), which only loads into a process that has the
+    /// ASan runtime first (LD_PRELOAD, see <see cref="SanitizerRuntimeLoaded"/>).
+    /// </summary>
+    public static nint BuildAndLoad(string directory, bool sanitized = false)
     {
         Directory.CreateDirectory(directory);
         var output = IlToC.Compile(Path.Combine(AppContext.BaseDirectory, "OvpnDco.Driver.Hosted.dll"),
             new CompilerOptions { Target = Target.Hosted, ModuleName = "ovpndco" });
         IlToC.WriteOutput(output, Path.Combine(directory, "c"));
-        var lib = Path.Combine(directory, "libovpndco.so");
+        var lib = Path.Combine(directory, LibraryName(sanitized));
         var build = NativeToolchain.Run(
-            $"gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -I {NativeToolchain.Quote(NativeToolchain.Include)} -I c c/*.c " +
+            $"gcc -std=c11 {(sanitized ? SanitizerFlags : "-O2")} -Wall -Wextra -Werror -shared -fPIC -I {NativeToolchain.Quote(NativeToolchain.Include)} -I c c/*.c " +
             $"{NativeToolchain.HostedSources} -lcrypto -lpthread -o {NativeToolchain.Quote(lib)}", directory);
         if (build.ExitCode != 0)
-            throw new InvalidOperationException("libovpndco.so does not build:\n" + build.Stderr);
+            throw new InvalidOperationException($"{LibraryName(sanitized)} does not build:\n" + build.Stderr);
         return NativeLibrary.Load(lib);
     }
+
+    public static string LibraryName(bool sanitized) => sanitized ? "libovpndco-asan.so" : "libovpndco.so";
+
+    /// <summary>True when the AddressSanitizer runtime is in this process (its global <c>__asan_init</c> resolves).</summary>
+    public static bool SanitizerRuntimeLoaded =>
+        NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "__asan_init", out _);
 
     /// <summary>struct ovpn_host_ops (runtime-kernel/include/ovpn_host.h): the embedding program's callbacks.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -50,6 +50,9 @@ public static class NativeToolchain
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.UseShellExecute = false;
+        // A test host run with the sanitizer runtime preloaded (the native driver suite) must not pass it on to
+        // gcc, clang or the programs under test: they link their own.
+        psi.Environment.Remove("LD_PRELOAD");
         psi.Environment["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1";
         psi.Environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1";
         using var p = Process.Start(psi)!;
