@@ -8,7 +8,8 @@ using OvpnDco.Uapi;
 
 namespace OvpnDco.Driver.Tests;
 
-/// <summary>The driver's AEAD framing against BouncyCastle, stored known answers and shared/vectors/data-v2.json.</summary>
+/// <summary>The driver's AEAD framing against BouncyCastle, stored known answers and shared/vectors/data-v2.json, at the
+/// crypto layer (managed only); the same oracles through the device entry points, in both suites: DeviceOracleTests.</summary>
 public unsafe class CryptoTests
 {
     private sealed class Slot : IDisposable
@@ -183,45 +184,6 @@ public unsafe class CryptoTests
             cases++;
         }
         Assert.That(cases, Is.GreaterThanOrEqualTo(7));
-    }
-
-    [Test]
-    public void SharedVectorsThroughTheReceivePath()
-    {
-        var path = Path.Combine(Reference.RepoRoot(), "..", "shared", "vectors", "data-v2.json");
-        if (!File.Exists(path))
-            path = Path.Combine(Reference.RepoRoot(), "tests", "vectors", "data-v2.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        int delivered = 0;
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
-        {
-            string cipher = c.GetProperty("cipher").GetString()!;
-            var key = Reference.Hex(c.GetProperty("key").GetString()!);
-            var tail = Reference.Hex(c.GetProperty("nonce_tail").GetString()!);
-            var plain = Reference.Hex(c.GetProperty("plaintext").GetString()!);
-            var packet = Reference.Hex(c.GetProperty("packet").GetString()!);
-            bool tagEnd = c.GetProperty("aead_tag_end").GetBoolean();
-            int keyId = c.GetProperty("key_id").GetInt32();
-            using var node = new TestNode();
-            Assert.That(node.NewPeer(TestNode.V4("192.0.2.1", 1), TestNode.V4("192.0.2.2", 2)), Is.EqualTo(NtStatus.Success));
-            var k = cipher == "none" ? new byte[32] : key;
-            var data = TestNode.Key(Alg(cipher), cipher == "none" ? 0 : key.Length, k, k, tail, tail, OvpnKeySlot.Secondary, keyId);
-            Assert.That(node.NewKey(data, tagEnd ? OvpnCryptoOptions.AeadTagEnd : 0), Is.EqualTo(NtStatus.Success));
-            node.Receive(packet, TestNode.V4("192.0.2.2", 2));
-            var got = node.TakeDelivered();
-            bool isIp = plain.Length > 0 && (plain[0] >> 4 == 4 || plain[0] >> 4 == 6);
-            Assert.That(node.Stats.ReceivedDataPackets, Is.EqualTo(1), c.GetProperty("name").GetString());
-            if (isIp)
-            {
-                Assert.That(got.Single(), Is.EqualTo(plain));
-                delivered++;
-            }
-            else
-            {
-                Assert.That(got, Is.Empty, "pings and non-IP payloads are not delivered");
-            }
-        }
-        Assert.That(delivered, Is.GreaterThanOrEqualTo(3));
     }
 
     [Test]
