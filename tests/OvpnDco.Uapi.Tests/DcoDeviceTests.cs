@@ -112,7 +112,7 @@ public class DcoDeviceTests
     public async Task TcpNewPeerCompletesWhenConnected()
     {
         var task = _device.NewPeerAsync(IPEndPoint.Parse("[2001:db8::1%4]:0"), IPEndPoint.Parse("[2001:db8::2]:443"), OvpnProto.Tcp);
-        await Task.Delay(20);
+        Assert.That(_transport.PendingCount, Is.EqualTo(1), "the request waits in the driver");
         Assert.That(task.IsCompleted, Is.False, "TCP NEW_PEER pends until connected");
         _transport.CompleteTcpConnect();
         await task;
@@ -171,7 +171,7 @@ public class DcoDeviceTests
     {
         StartServer();
         var pending = _device.NotifyEventAsync();
-        await Task.Delay(20);
+        Assert.That(_transport.PendingCount, Is.EqualTo(1), "the request waits in the driver");
         Assert.That(pending.IsCompleted, Is.False);
         var ev = new OvpnNotifyEvent { Cmd = OvpnNotifyCmd.FloatPeer, PeerId = 7 };
         ev.FloatAddress = SockAddrConverter.ToSockAddrStorage(IPEndPoint.Parse("[2001:db8::99%2]:41000"));

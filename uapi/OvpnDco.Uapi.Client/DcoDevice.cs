@@ -229,12 +229,22 @@ public sealed class DcoDevice : IDisposable
         return result;
     }
 
-    /// <summary>GET_PEER_STATS of every peer (PeerId -1), room for <paramref name="maxPeers"/> entries.</summary>
+    /// <summary>GET_PEER_STATS of every peer (PeerId -1), room for <paramref name="maxPeers"/> entries: with more peers than
+    /// that, the driver fills the buffer and completes STATUS_BUFFER_OVERFLOW (ERROR_MORE_DATA), and these are returned.</summary>
     public OvpnPeerStats[] GetAllPeerStats(int maxPeers = 256)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPeers, 1);
         var buffer = new OvpnPeerStats[maxPeers];
-        int n = Transport.DeviceIoControl(OvpnIoctl.GetPeerStats, Bytes(UapiLimits.AllPeers), MemoryMarshal.AsBytes(buffer.AsSpan()));
+        int n;
+        try
+        {
+            n = Transport.DeviceIoControl(OvpnIoctl.GetPeerStats, Bytes(UapiLimits.AllPeers), MemoryMarshal.AsBytes(buffer.AsSpan()));
+        }
+        catch (DcoException e) when (e.Status == NtStatus.BufferOverflow)
+        {
+            // A warning status: the output was copied out (as many entries as fit), only the call reports failure.
+            n = maxPeers * Unsafe.SizeOf<OvpnPeerStats>();
+        }
         return buffer.AsSpan(0, n / Unsafe.SizeOf<OvpnPeerStats>()).ToArray();
     }
 
