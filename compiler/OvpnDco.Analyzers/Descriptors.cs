@@ -96,4 +96,10 @@ public static class Descriptors
         "Runtime type tests are not supported in kernel code",
         "{0} is not supported in kernel code: there is no runtime type information; use a field that says which variant a value is",
         "is/as, type and declaration patterns that test a type, downcasts and unboxing need runtime type information.");
+
+    /// <summary>OVD0015.</summary>
+    public static readonly DiagnosticDescriptor RawOwnedPointer = Rule(DiagnosticIds.RawOwnedPointer,
+        "A raw pointer to an owned object outside its owner",
+        "{0} is not supported in kernel code: it points at '{1}', which only '{2}' may hold; store a generation-checked handle and resolve it where it is used",
+        "Structs marked [OwnedBy(typeof(Owner))] are freed explicitly while other structures may still name them. Only the owner keeps raw pointers to them in fields; everything else keeps a handle that fails closed once the object is gone, and holds a raw pointer only in locals and parameters within one entry point.");
 }

@@ -34,4 +34,6 @@ public static class DiagnosticIds
     public const string ReferenceStorage = "OVD0013";
     /// <summary>Runtime type tests and casts (is/as/type patterns, downcasts, unboxing).</summary>
     public const string RuntimeTypeTest = "OVD0014";
+    /// <summary>A raw pointer to an explicitly freed ([OwnedBy]) struct stored in a field outside its owner.</summary>
+    public const string RawOwnedPointer = "OVD0015";
 }

@@ -17,10 +17,11 @@ public unsafe struct BoundPlatform<TImports> : IPlatform
 
     public static void Free(void* memory, uint tag) => TImports.Free(memory, tag);
 
-    public static void LockInit(ref PlatformLock l)
+    public static NtStatus LockInit(ref PlatformLock l)
     {
         fixed (nint* handle = &l.Handle)
             l.Value = TImports.LockInit(handle);
+        return l.Value == 0 ? NtStatus.Success : NtStatus.InsufficientResources;
     }
 
     public static byte LockAcquire(ref PlatformLock l) => TImports.LockAcquire(l.Handle);

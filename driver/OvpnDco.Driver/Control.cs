@@ -168,7 +168,7 @@ public static unsafe partial class Driver<TPlatform>
         }
         else
         {
-            Peer* p = s->P2pPeer;
+            Peer* p = P2pPeer(s);
             if (p == null || p->Connecting != 0)
                 return NtStatus.InvalidDeviceState;
             remote = p->Remote;

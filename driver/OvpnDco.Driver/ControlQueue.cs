@@ -105,6 +105,9 @@ public unsafe struct EventQueue
 {
     public const int Depth = 1024;
 
+    /// <summary>NOTIFY_EVENT requests pended at once; more are refused with STATUS_INSUFFICIENT_RESOURCES.</summary>
+    public const int MaxPending = 64;
+
     public OvpnNotifyEvent* Items;
     public int Head;
     public int Count;

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -22,12 +23,11 @@ public unsafe struct DriverState
     public int Started;
     public int Listening;
 
-    /// <summary>P2P: the single peer (also in the peer list); null when none.</summary>
-    public Peer* P2pPeer;
+    /// <summary>Owner of every peer; the rest of the state names peers by <see cref="PeerRef"/>.</summary>
+    public PeerStore Peers;
 
-    /// <summary>All peers (doubly linked), for keepalive and teardown.</summary>
-    public Peer* PeerList;
-    public int PeerCount;
+    /// <summary>P2P: the single peer (None when there is none).</summary>
+    public PeerRef P2p;
 
     public PeerTable ById;
     public PeerTable ByRemote;
@@ -59,6 +59,7 @@ public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
     private const int InitialTableCapacity = 64;
+    private const int InitialPeerCapacity = 16;
 
     /// <summary>Creates a device instance; null when memory is short.</summary>
     public static DriverState* Create(nint platformContext)
@@ -67,12 +68,17 @@ public static unsafe partial class Driver<TPlatform>
         if (s == null)
             return null;
         s->PlatformContext = platformContext;
-        TPlatform.LockInit(ref s->Lock);
+        if (!TPlatform.LockInit(ref s->Lock).IsSuccess())
+        {
+            TPlatform.Free(s, Proto.TagState);
+            return null;
+        }
         s->Mode = OvpnMode.P2P;
         s->Control.Items = (ControlItem*)TPlatform.Alloc((nuint)(ControlQueue.Depth * sizeof(ControlItem)), Proto.TagQueue);
         s->Control.Pending = (PendingRead*)TPlatform.Alloc((nuint)(ControlQueue.PendingDepth * sizeof(PendingRead)), Proto.TagQueue);
         s->Events.Items = (OvpnNotifyEvent*)TPlatform.Alloc((nuint)(EventQueue.Depth * sizeof(OvpnNotifyEvent)), Proto.TagQueue);
         bool ok = s->Control.Items != null && s->Control.Pending != null && s->Events.Items != null
+            && PeerStoreOps<TPlatform>.Init(ref s->Peers, InitialPeerCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->ById, InitialTableCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->ByRemote, InitialTableCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->Routes.Table, InitialTableCapacity).IsSuccess();
@@ -92,6 +98,7 @@ public static unsafe partial class Driver<TPlatform>
             TPlatform.Free(s->Control.Pending, Proto.TagQueue);
         if (s->Events.Items != null)
             TPlatform.Free(s->Events.Items, Proto.TagQueue);
+        PeerStoreOps<TPlatform>.Free(ref s->Peers);
         PeerTableOps<TPlatform>.Free(ref s->ById);
         PeerTableOps<TPlatform>.Free(ref s->ByRemote);
         PeerTableOps<TPlatform>.Free(ref s->Routes.Table);
@@ -110,8 +117,7 @@ public static unsafe partial class Driver<TPlatform>
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         CancelAllReads(s);
-        while (s->PeerList != null)
-            DeletePeer(s, s->PeerList);
+        DeleteAllPeers(s);
         TPlatform.TimerCancel(s->PlatformContext);
         TPlatform.TransportClose(s->PlatformContext);
         TPlatform.LockRelease(ref s->Lock, irql);
@@ -143,9 +149,14 @@ public static unsafe partial class Driver<TPlatform>
         }
         else if (s->NewPeerPending > 0)
         {
+            // The TCP NEW_PEER was cancelled: the half-open connection and its peer go with it.
             s->NewPeerPending = 0;
-            if (s->P2pPeer != null && s->P2pPeer->Connecting != 0)
-                DeletePeer(s, s->P2pPeer);
+            Peer* p = P2pPeer(s);
+            if (p != null && p->Connecting != 0)
+            {
+                DeletePeer(s, p);
+                TPlatform.TransportClose(s->PlatformContext);
+            }
         }
         TPlatform.LockRelease(ref s->Lock, irql);
     }
@@ -154,6 +165,12 @@ public static unsafe partial class Driver<TPlatform>
 
     // ---- peers ----
 
+    /// <summary>The P2P peer, null when none (or in MP mode).</summary>
+    private static Peer* P2pPeer(DriverState* s) => PeerStoreOps<TPlatform>.Get(ref s->Peers, s->P2p);
+
+    private static Peer* Resolve(DriverState* s, PeerRef reference) => PeerStoreOps<TPlatform>.Get(ref s->Peers, reference);
+
+    /// <summary>Allocates a peer and stores it; null when memory is short (nothing is left behind).</summary>
     private static Peer* NewPeerObject(DriverState* s, int peerId, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote)
     {
         var p = (Peer*)TPlatform.Alloc((nuint)sizeof(Peer), Proto.TagPeer);
@@ -168,6 +185,13 @@ public static unsafe partial class Driver<TPlatform>
                 return null;
             }
         }
+        if (!PeerStoreOps<TPlatform>.Insert(ref s->Peers, p, out p->Self).IsSuccess())
+        {
+            if (p->Tcp.Buffer != null)
+                TPlatform.Free(p->Tcp.Buffer, Proto.TagTcp);
+            TPlatform.Free(p, Proto.TagPeer);
+            return null;
+        }
         p->PeerId = peerId;
         p->Proto = proto;
         p->Local = local;
@@ -175,53 +199,56 @@ public static unsafe partial class Driver<TPlatform>
         long now = TPlatform.NowMs();
         p->LastSentMs = now;
         p->LastRecvMs = now;
-        p->Next = s->PeerList;
-        if (s->PeerList != null)
-            s->PeerList->Prev = p;
-        s->PeerList = p;
-        s->PeerCount++;
         return p;
     }
 
-    /// <summary>Unlinks <paramref name="p"/> from every table, zeroes its keys and frees it.</summary>
+    /// <summary>
+    /// Unlinks <paramref name="p"/> from every table and every route that points at it (<see cref="Peer.RouteCount"/>
+    /// tells when none is left), takes it off the timer heap, retires its reference, zeroes its keys and frees it.
+    /// </summary>
     private static void DeletePeer(DriverState* s, Peer* p)
     {
+        PeerRef self = p->Self;
         if (s->Mode == OvpnMode.MP)
         {
-            PeerTableOps<TPlatform>.Remove(ref s->ById, TableKey.ForPeerId(p->PeerId), p);
-            PeerTableOps<TPlatform>.Remove(ref s->ByRemote, TableKey.ForRemote(p->Remote), p);
+            PeerTableOps<TPlatform>.Remove(ref s->ById, TableKey.ForPeerId(p->PeerId), self);
+            PeerTableOps<TPlatform>.Remove(ref s->ByRemote, TableKey.ForRemote(p->Remote), self);
             if (p->HasVpn4 != 0)
-                Routes<TPlatform>.Remove(ref s->Routes, WinAddressFamily.Inet, p->VpnAddr4.Bytes, 32, p);
+                Routes<TPlatform>.Remove(ref s->Routes, ref s->Peers, WinAddressFamily.Inet, p->VpnAddr4.Bytes, 32, self);
             if (p->HasVpn6 != 0)
-                Routes<TPlatform>.Remove(ref s->Routes, WinAddressFamily.Inet6, p->VpnAddr6.Bytes, 128, p);
-            if (p->IrouteCount > 0)
+                Routes<TPlatform>.Remove(ref s->Routes, ref s->Peers, WinAddressFamily.Inet6, p->VpnAddr6.Bytes, 128, self);
+            if (p->RouteCount > 0)
                 Routes<TPlatform>.RemovePeer(ref s->Routes, p);
         }
-        TimerHeapOps<TPlatform>.Remove(ref s->Timers, p);
-        if (s->P2pPeer == p)
-            s->P2pPeer = null;
-        if (p->Prev != null)
-            p->Prev->Next = p->Next;
-        else
-            s->PeerList = p->Next;
-        if (p->Next != null)
-            p->Next->Prev = p->Prev;
-        s->PeerCount--;
+        TimerHeapOps<TPlatform>.Remove(ref s->Timers, ref s->Peers, self);
+        if (s->P2p.Same(self))
+            s->P2p = PeerRef.None;
+        PeerStoreOps<TPlatform>.Remove(ref s->Peers, self);
         CryptoAead<TPlatform>.Destroy(ref p->Keys.Primary);
         CryptoAead<TPlatform>.Destroy(ref p->Keys.Secondary);
         if (p->Tcp.Buffer != null)
         {
-            new Span<byte>(p->Tcp.Buffer, Proto.MaxTcpFrame).Clear();
+            CryptographicOperations.ZeroMemory(new Span<byte>(p->Tcp.Buffer, Proto.MaxTcpFrame));
             TPlatform.Free(p->Tcp.Buffer, Proto.TagTcp);
         }
         TPlatform.Free(p, Proto.TagPeer);
     }
 
+    private static void DeleteAllPeers(DriverState* s)
+    {
+        for (int i = 0; i < s->Peers.Capacity && s->Peers.Count > 0; i++)
+        {
+            Peer* p = PeerStoreOps<TPlatform>.At(ref s->Peers, i);
+            if (p != null)
+                DeletePeer(s, p);
+        }
+    }
+
     private static Peer* FindPeer(DriverState* s, int peerId)
     {
         if (s->Mode == OvpnMode.P2P)
-            return s->P2pPeer;
-        return PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId));
+            return P2pPeer(s);
+        return Resolve(s, PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId)));
     }
 
     // ---- notify events ----
@@ -233,7 +260,11 @@ public static unsafe partial class Driver<TPlatform>
         e.PeerId = peerId;
         e.DelPeerReason = reason;
         if (floatAddress != null)
-            e.FloatAddress.Inet = *floatAddress;
+        {
+            // Only the family's own bytes (16 for IPv4, 28 for IPv6): the rest of the union stays zero.
+            int length = floatAddress->Length;
+            new ReadOnlySpan<byte>(floatAddress, length).CopyTo(new Span<byte>(&e.FloatAddress, length));
+        }
         if (s->Events.Pending > 0 && s->Events.Count == 0)
         {
             s->Events.Pending--;

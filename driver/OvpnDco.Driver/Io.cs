@@ -32,7 +32,7 @@ public static unsafe partial class Driver<TPlatform>
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         s->Stats.Abi.TransportBytesReceived += bytes.Length;
-        Peer* p = s->P2pPeer;
+        Peer* p = P2pPeer(s);
         if (p != null && p->Tcp.Buffer != null)
         {
             int offset = 0;
@@ -48,7 +48,7 @@ public static unsafe partial class Driver<TPlatform>
                 if (r == TcpFrameResult.NeedMore)
                     break;
                 ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote);
-                p = s->P2pPeer; // a control/keepalive action never deletes the P2P peer, but stay safe
+                p = P2pPeer(s); // re-resolved by reference: null if the packet's handling deleted the peer
                 if (p == null)
                     break;
             }
@@ -56,11 +56,14 @@ public static unsafe partial class Driver<TPlatform>
         TPlatform.LockRelease(ref s->Lock, irql);
     }
 
-    /// <summary>The P2P TCP connection completed (NEW_PEER pended): completes the pended NEW_PEER.</summary>
+    /// <summary>
+    /// The P2P TCP connection completed (NEW_PEER pended): completes the pended NEW_PEER. A failed connect deletes
+    /// the peer and closes the transport (nothing of the attempt stays open).
+    /// </summary>
     public static void OnTransportConnected(DriverState* s, NtStatus status)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
-        Peer* p = s->P2pPeer;
+        Peer* p = P2pPeer(s);
         if (p != null && p->Connecting != 0)
         {
             if (status.IsSuccess())
@@ -74,6 +77,7 @@ public static unsafe partial class Driver<TPlatform>
             else
             {
                 DeletePeer(s, p);
+                TPlatform.TransportClose(s->PlatformContext);
             }
             if (s->NewPeerPending > 0)
             {
@@ -88,7 +92,7 @@ public static unsafe partial class Driver<TPlatform>
     public static void OnTransportDisconnected(DriverState* s)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
-        if (s->P2pPeer != null)
+        if (P2pPeer(s) != null)
             SignalReadStatus(s, NtStatus.ConnectionAborted);
         TPlatform.LockRelease(ref s->Lock, irql);
     }
@@ -102,9 +106,19 @@ public static unsafe partial class Driver<TPlatform>
             s->Stats.Abi.LostInControlPackets++;
             return;
         }
-        if (Proto.Opcode(packet[0]) != Proto.OpDataV2)
+        int opcode = Proto.Opcode(packet[0]);
+        if (opcode != Proto.OpDataV2)
         {
-            DeliverControl(s, packet, from);
+            // Only the control channel goes to user space; DATA_V1 and unknown opcodes stop here.
+            if (Proto.IsControlOpcode(opcode))
+            {
+                DeliverControl(s, packet, from);
+            }
+            else
+            {
+                s->Stats.BadOpcode++;
+                s->Stats.Abi.LostInControlPackets++;
+            }
             return;
         }
         if (packet.Length < Proto.HeaderSize + Proto.PacketIdSize)
@@ -116,16 +130,16 @@ public static unsafe partial class Driver<TPlatform>
         Peer* p;
         if (s->Mode == OvpnMode.P2P)
         {
-            p = s->P2pPeer;
+            p = P2pPeer(s);
             if (p != null && p->Connecting != 0)
                 p = null;
         }
         else
         {
             int peerId = (int)(BinaryPrimitives.ReadUInt32BigEndian(packet) & Proto.PeerIdMask);
-            p = peerId == Proto.PeerIdUndefined
+            p = Resolve(s, peerId == Proto.PeerIdUndefined
                 ? PeerTableOps<TPlatform>.Find(ref s->ByRemote, TableKey.ForRemote(from))
-                : PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId));
+                : PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId)));
         }
         if (p == null)
         {
@@ -172,7 +186,7 @@ public static unsafe partial class Driver<TPlatform>
         p->LastRecvMs = now;
         p->LinkRxBytes += packet.Length;
         s->Stats.Abi.ReceivedDataPackets++;
-        if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp)
+        if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp && slot.Alg != OvpnCipherAlg.None)
             CheckFloat(s, p, from);
         var payload = plain.Slice(0, n);
         if (Proto.IsPing(payload))
@@ -204,7 +218,7 @@ public static unsafe partial class Driver<TPlatform>
     /// </summary>
     private static bool SourceBelongsTo(DriverState* s, Peer* p, ReadOnlySpan<byte> ip, int version)
     {
-        Peer* owner = null;
+        PeerRef owner = PeerRef.None;
         fixed (byte* b = ip)
         {
             if (version == 4 && ip.Length >= 20)
@@ -212,19 +226,30 @@ public static unsafe partial class Driver<TPlatform>
             else if (version == 6 && ip.Length >= 40)
                 owner = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet6, b + 8);
         }
-        return owner == p;
+        return owner.Same(p->Self);
     }
 
-    /// <summary>MP: an authenticated packet from a new transport address moves the peer there (FLOAT_PEER event).</summary>
+    /// <summary>
+    /// MP: an authenticated packet (never cipher NONE, which MP refuses anyway) from a new transport address moves
+    /// the peer there (FLOAT_PEER event). An address that another peer holds is not taken over: the packet is
+    /// delivered, the peer stays where it is and the refusal is counted (FloatRefused).
+    /// </summary>
     private static void CheckFloat(DriverState* s, Peer* p, in SockAddrInet from)
     {
         var newKey = TableKey.ForRemote(from);
         var oldKey = TableKey.ForRemote(p->Remote);
         if (newKey.Same(oldKey))
             return;
-        PeerTableOps<TPlatform>.Remove(ref s->ByRemote, oldKey, p);
-        if (!PeerTableOps<TPlatform>.Set(ref s->ByRemote, newKey, p, out _).IsSuccess())
+        PeerRef holder = PeerTableOps<TPlatform>.Find(ref s->ByRemote, newKey);
+        if (!holder.IsNone && !holder.Same(p->Self))
+        {
+            s->Stats.FloatRefused++;
+            TPlatform.Trace(TraceLevel.Warning, "float onto another peer's address refused", p->PeerId, 0);
             return;
+        }
+        if (!PeerTableOps<TPlatform>.Set(ref s->ByRemote, newKey, p->Self, out _).IsSuccess())
+            return;
+        PeerTableOps<TPlatform>.Remove(ref s->ByRemote, oldKey, p->Self);
         p->Remote = from;
         s->Stats.Floats++;
         var address = from;
@@ -254,19 +279,20 @@ public static unsafe partial class Driver<TPlatform>
         Peer* p;
         if (s->Mode == OvpnMode.P2P)
         {
-            p = s->P2pPeer;
+            p = P2pPeer(s);
         }
         else
         {
             int version = ip[0] >> 4;
-            p = null;
+            PeerRef route = PeerRef.None;
             fixed (byte* b = ip)
             {
                 if (version == 4 && ip.Length >= 20)
-                    p = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet, b + 16);
+                    route = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet, b + 16);
                 else if (version == 6 && ip.Length >= 40)
-                    p = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet6, b + 24);
+                    route = Routes<TPlatform>.Lookup(ref s->Routes, WinAddressFamily.Inet6, b + 24);
             }
+            p = Resolve(s, route); // a route that outlived its peer resolves to null: dropped, never a freed peer
         }
         if (p == null || p->Connecting != 0)
         {

@@ -19,15 +19,20 @@ public static unsafe partial class Driver<TPlatform>
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         long now = TPlatform.NowMs();
         s->TimerDue = 0;
-        while (true)
+        while (s->Timers.Count > 0 && TimerHeapOps<TPlatform>.Min(ref s->Timers) <= now)
         {
-            Peer* p = TimerHeapOps<TPlatform>.Top(ref s->Timers);
-            if (p == null || p->HeapDeadline > now)
-                break;
+            PeerRef top = TimerHeapOps<TPlatform>.Top(ref s->Timers);
+            Peer* p = Resolve(s, top);
+            if (p == null)
+            {
+                // Cannot happen while DeletePeer takes peers off the heap; fail closed all the same.
+                TimerHeapOps<TPlatform>.PopMin(ref s->Timers, ref s->Peers);
+                continue;
+            }
             if (Due(s, p, now))
                 continue; // deleted (MP expiry): already out of the heap
-            if (!TimerHeapOps<TPlatform>.Set(ref s->Timers, p, Deadline(p)).IsSuccess())
-                TimerHeapOps<TPlatform>.Remove(ref s->Timers, p);
+            if (!TimerHeapOps<TPlatform>.Set(ref s->Timers, ref s->Peers, top, Deadline(p)).IsSuccess())
+                TimerHeapOps<TPlatform>.Remove(ref s->Timers, ref s->Peers, top);
         }
         Rearm(s);
         TPlatform.LockRelease(ref s->Lock, irql);
@@ -81,7 +86,7 @@ public static unsafe partial class Driver<TPlatform>
     /// <summary>(Re)queues <paramref name="p"/> at its current deadline and arms the timer earlier if needed.</summary>
     private static NtStatus ScheduleFor(DriverState* s, Peer* p)
     {
-        var status = TimerHeapOps<TPlatform>.Set(ref s->Timers, p, Deadline(p));
+        var status = TimerHeapOps<TPlatform>.Set(ref s->Timers, ref s->Peers, p->Self, Deadline(p));
         Rearm(s);
         return status;
     }

@@ -1,13 +1,18 @@
+using OvpnDco.Runtime;
 using OvpnDco.Uapi;
 
 namespace OvpnDco.Driver;
 
 /// <summary>
 /// One peer (the single P2P peer, or an MP client): endpoints, key slots, keepalive, TCP receive state, MSS and
-/// per-peer counters. Allocated from the platform (<see cref="Proto.TagPeer"/>), linked into the device's peer list.
+/// per-peer counters. Allocated from the platform (<see cref="Proto.TagPeer"/>) and owned by the device's
+/// <see cref="PeerStore"/>: everything else names a peer by its <see cref="PeerRef"/> (see driver/README.md, ownership).
 /// </summary>
+[OwnedBy(typeof(PeerSlot))]
 public unsafe struct Peer
 {
+    /// <summary>This peer's reference in the store (what tables, routes and the timer heap hold).</summary>
+    public PeerRef Self;
     public int PeerId;
     public OvpnProto Proto;
     public SockAddrInet Local;
@@ -30,18 +35,13 @@ public unsafe struct Peer
 
     /// <summary>P2P TCP: 1 while NEW_PEER waits for the connection.</summary>
     public int Connecting;
-    public int IrouteCount;
+
+    /// <summary>Route-table entries that point at this peer (its VPN addresses and iroutes); kept by Routes alone.</summary>
+    public int RouteCount;
     public TcpRx Tcp;
 
     public long LinkRxBytes;
     public long LinkTxBytes;
     public long VpnRxBytes;
     public long VpnTxBytes;
-
-    public Peer* Next;
-    public Peer* Prev;
-
-    /// <summary>Keepalive heap position + 1 (0 = not queued) and the deadline it is queued at.</summary>
-    public int HeapSlot;
-    public long HeapDeadline;
 }

@@ -91,18 +91,19 @@ public unsafe struct TableKey
     }
 }
 
-/// <summary>One slot of a <see cref="PeerTable"/>: 0 empty, 1 used, 2 deleted.</summary>
+/// <summary>One slot of a <see cref="PeerTable"/>: 0 empty, 1 used, 2 deleted. It names its peer by reference.</summary>
 public unsafe struct TableEntry
 {
     public ulong Hash;
-    public Peer* Peer;
+    public PeerRef Peer;
     public int State;
     public TableKey Key;
 }
 
 /// <summary>
 /// Open-addressing hash table (linear probing, tombstones, power-of-two capacity, grows at 3/4 load) mapping a
-/// <see cref="TableKey"/> to a peer. O(1) expected. The device has three: by peer id (rx), by transport address
+/// <see cref="TableKey"/> to a peer reference (resolved through the <see cref="PeerStore"/>; a stale one resolves to
+/// null). O(1) expected. The device has three: by peer id (rx), by transport address
 /// (rx without peer id, float detection), and routes (VPN addresses as /32 and /128 plus iroutes; tx LPM).
 /// </summary>
 public unsafe struct PeerTable
@@ -156,10 +157,11 @@ public static unsafe class PeerTableOps<TPlatform>
         return -1;
     }
 
-    public static Peer* Find(ref PeerTable t, in TableKey key)
+    /// <summary>The reference stored under <paramref name="key"/>, None when absent.</summary>
+    public static PeerRef Find(ref PeerTable t, in TableKey key)
     {
         int i = FindIndex(ref t, key, key.Hash());
-        return i < 0 ? null : t.Entries[i].Peer;
+        return i < 0 ? PeerRef.None : t.Entries[i].Peer;
     }
 
     private static NtStatus Resize(ref PeerTable t, int capacity)
@@ -195,9 +197,9 @@ public static unsafe class PeerTableOps<TPlatform>
     }
 
     /// <summary>Inserts or replaces (returns the previous peer through <paramref name="previous"/>).</summary>
-    public static NtStatus Set(ref PeerTable t, in TableKey key, Peer* peer, out Peer* previous)
+    public static NtStatus Set(ref PeerTable t, in TableKey key, PeerRef peer, out PeerRef previous)
     {
-        previous = null;
+        previous = PeerRef.None;
         ulong hash = key.Hash();
         int i = FindIndex(ref t, key, hash);
         if (i >= 0)
@@ -221,37 +223,18 @@ public static unsafe class PeerTableOps<TPlatform>
         return NtStatus.Success;
     }
 
-    /// <summary>Removes <paramref name="key"/> when it maps to <paramref name="peer"/> (any peer when null).</summary>
-    public static bool Remove(ref PeerTable t, in TableKey key, Peer* peer)
+    /// <summary>Removes <paramref name="key"/> when it maps to <paramref name="peer"/> (any peer when None).</summary>
+    public static bool Remove(ref PeerTable t, in TableKey key, PeerRef peer)
     {
         int i = FindIndex(ref t, key, key.Hash());
         if (i < 0)
             return false;
-        if (peer != null && t.Entries[i].Peer != peer)
+        if (!peer.IsNone && !t.Entries[i].Peer.Same(peer))
             return false;
         t.Entries[i].State = 2;
-        t.Entries[i].Peer = null;
+        t.Entries[i].Peer = PeerRef.None;
         t.Count--;
         t.Deleted++;
         return true;
-    }
-
-    /// <summary>Removes every entry that maps to <paramref name="peer"/> (O(capacity); for iroutes).</summary>
-    public static int RemoveAll(ref PeerTable t, Peer* peer)
-    {
-        int removed = 0;
-        for (int i = 0; i < t.Capacity; i++)
-        {
-            TableEntry* e = t.Entries + i;
-            if (e->State == 1 && e->Peer == peer && e->Key.Kind == KeyKind.Route)
-            {
-                e->State = 2;
-                e->Peer = null;
-                t.Count--;
-                t.Deleted++;
-                removed++;
-            }
-        }
-        return removed;
     }
 }

@@ -55,6 +55,14 @@ public static class Proto
 
     public static int KeyId(byte first) => first & KeyIdMask;
 
+    /// <summary>
+    /// The control-channel opcodes user space handles: 3 SOFT_RESET_V1, 4 CONTROL_V1, 5 ACK_V1,
+    /// 7 HARD_RESET_CLIENT_V2, 8 HARD_RESET_SERVER_V2, 10 HARD_RESET_CLIENT_V3, 11 CONTROL_WKC_V1. Not 0 (unused),
+    /// 1 and 2 (obsolete V1 resets), 6 DATA_V1 (data the driver does not implement) or 12..31 (undefined).
+    /// </summary>
+    public static bool IsControlOpcode(int opcode)
+        => opcode == 3 || opcode == 4 || opcode == 5 || opcode == 7 || opcode == 8 || opcode == 10 || opcode == 11;
+
     public static bool IsPing(ReadOnlySpan<byte> payload)
         => payload.Length == 16 && payload.SequenceEqual(PingMagic);
 

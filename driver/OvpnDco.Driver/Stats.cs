@@ -40,5 +40,11 @@ public struct DriverStats
     public long EventsLost;
     public long MssClamped;
     public long Floats;
+
+    /// <summary>Authenticated packets from a transport address that another peer holds (no float).</summary>
+    public long FloatRefused;
+
+    /// <summary>Packets whose opcode is neither DATA_V2 nor a control opcode (dropped, not queued to user space).</summary>
+    public long BadOpcode;
     public long KeepaliveExpired;
 }

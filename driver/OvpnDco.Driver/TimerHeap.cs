@@ -3,14 +3,22 @@ using OvpnDco.Runtime.Uapi;
 
 namespace OvpnDco.Driver;
 
+/// <summary>One queued keepalive deadline: which peer (a reference, never a pointer) and when.</summary>
+public struct TimerEntry
+{
+    public PeerRef Peer;
+    public long Deadline;
+}
+
 /// <summary>
-/// Binary min-heap of peers by keepalive deadline (<see cref="Peer.HeapDeadline"/>; <see cref="Peer.HeapSlot"/> =
-/// index + 1, 0 = not queued). Entries are lazy: traffic moves a peer's real deadline later without touching the heap;
-/// when an entry comes due the deadline is recomputed and the entry re-keyed. O(log n) per change, O(1) minimum.
+/// Binary min-heap of peers by keepalive deadline. A peer's position lives in its store slot
+/// (<see cref="PeerSlot.HeapPosition"/> = index + 1, 0 = not queued), so moving an entry never touches the peer.
+/// Entries are lazy: traffic moves a peer's real deadline later without touching the heap; when an entry comes due
+/// the deadline is recomputed and the entry re-keyed. O(log n) per change, O(1) minimum.
 /// </summary>
 public unsafe struct TimerHeap
 {
-    public Peer** Items;
+    public TimerEntry* Items;
     public int Count;
     public int Capacity;
 }
@@ -28,88 +36,107 @@ public static unsafe class TimerHeapOps<TPlatform>
     }
 
     /// <summary>The earliest deadline, 0 when empty.</summary>
-    public static long Min(ref TimerHeap h) => h.Count == 0 ? 0 : h.Items[0]->HeapDeadline;
+    public static long Min(ref TimerHeap h) => h.Count == 0 ? 0 : h.Items[0].Deadline;
 
-    public static Peer* Top(ref TimerHeap h) => h.Count == 0 ? null : h.Items[0];
+    /// <summary>The peer with the earliest deadline (None when empty).</summary>
+    public static PeerRef Top(ref TimerHeap h) => h.Count == 0 ? PeerRef.None : h.Items[0].Peer;
 
-    private static void Put(ref TimerHeap h, int i, Peer* p)
+    private static void Put(ref TimerHeap h, ref PeerStore store, int i, TimerEntry e)
     {
-        h.Items[i] = p;
-        p->HeapSlot = i + 1;
+        h.Items[i] = e;
+        store.Slots[e.Peer.Index].HeapPosition = i + 1;
     }
 
-    private static void SiftUp(ref TimerHeap h, int i)
+    private static void SiftUp(ref TimerHeap h, ref PeerStore store, int i)
     {
-        Peer* p = h.Items[i];
+        TimerEntry e = h.Items[i];
         while (i > 0)
         {
             int parent = (i - 1) / 2;
-            Peer* q = h.Items[parent];
-            if (q->HeapDeadline <= p->HeapDeadline)
+            if (h.Items[parent].Deadline <= e.Deadline)
                 break;
-            Put(ref h, i, q);
+            Put(ref h, ref store, i, h.Items[parent]);
             i = parent;
         }
-        Put(ref h, i, p);
+        Put(ref h, ref store, i, e);
     }
 
-    private static void SiftDown(ref TimerHeap h, int i)
+    private static void SiftDown(ref TimerHeap h, ref PeerStore store, int i)
     {
-        Peer* p = h.Items[i];
+        TimerEntry e = h.Items[i];
         while (true)
         {
             int child = 2 * i + 1;
             if (child >= h.Count)
                 break;
-            if (child + 1 < h.Count && h.Items[child + 1]->HeapDeadline < h.Items[child]->HeapDeadline)
+            if (child + 1 < h.Count && h.Items[child + 1].Deadline < h.Items[child].Deadline)
                 child++;
-            if (h.Items[child]->HeapDeadline >= p->HeapDeadline)
+            if (h.Items[child].Deadline >= e.Deadline)
                 break;
-            Put(ref h, i, h.Items[child]);
+            Put(ref h, ref store, i, h.Items[child]);
             i = child;
         }
-        Put(ref h, i, p);
+        Put(ref h, ref store, i, e);
     }
 
-    /// <summary>Removes <paramref name="p"/> if queued.</summary>
-    public static void Remove(ref TimerHeap h, Peer* p)
+    /// <summary>The heap position + 1 of <paramref name="peer"/>, 0 when not queued or when the reference is stale.</summary>
+    private static int PositionOf(ref PeerStore store, PeerRef peer)
+        => PeerStoreOps<TPlatform>.Get(ref store, peer) == null ? 0 : store.Slots[peer.Index].HeapPosition;
+
+    /// <summary>Removes <paramref name="peer"/> if queued.</summary>
+    public static void Remove(ref TimerHeap h, ref PeerStore store, PeerRef peer)
     {
-        if (p->HeapSlot == 0)
+        int position = PositionOf(ref store, peer);
+        if (position == 0)
             return;
-        int i = p->HeapSlot - 1;
-        p->HeapSlot = 0;
+        store.Slots[peer.Index].HeapPosition = 0;
+        RemoveAt(ref h, ref store, position - 1);
+    }
+
+    /// <summary>Drops the earliest entry whatever it names (for an entry whose peer no longer resolves).</summary>
+    public static void PopMin(ref TimerHeap h, ref PeerStore store)
+    {
+        if (h.Count > 0)
+            RemoveAt(ref h, ref store, 0);
+    }
+
+    private static void RemoveAt(ref TimerHeap h, ref PeerStore store, int i)
+    {
         h.Count--;
         if (i == h.Count)
             return;
-        Peer* moved = h.Items[h.Count];
-        Put(ref h, i, moved);
-        SiftUp(ref h, i);
-        SiftDown(ref h, moved->HeapSlot - 1);
+        TimerEntry moved = h.Items[h.Count];
+        Put(ref h, ref store, i, moved);
+        SiftUp(ref h, ref store, i);
+        SiftDown(ref h, ref store, store.Slots[moved.Peer.Index].HeapPosition - 1);
     }
 
-    /// <summary>Queues or re-keys <paramref name="p"/> at <paramref name="deadline"/> (0 = remove).</summary>
-    public static NtStatus Set(ref TimerHeap h, Peer* p, long deadline)
+    /// <summary>Queues or re-keys <paramref name="peer"/> at <paramref name="deadline"/> (0 = remove).</summary>
+    public static NtStatus Set(ref TimerHeap h, ref PeerStore store, PeerRef peer, long deadline)
     {
         if (deadline == 0)
         {
-            Remove(ref h, p);
+            Remove(ref h, ref store, peer);
             return NtStatus.Success;
         }
-        if (p->HeapSlot != 0)
+        if (PeerStoreOps<TPlatform>.Get(ref store, peer) == null)
+            return NtStatus.InvalidParameter;
+        int position = store.Slots[peer.Index].HeapPosition;
+        if (position != 0)
         {
-            int i = p->HeapSlot - 1;
-            long old = p->HeapDeadline;
-            p->HeapDeadline = deadline;
+            int i = position - 1;
+            long old = h.Items[i].Deadline;
+            h.Items[i].Deadline = deadline;
             if (deadline < old)
-                SiftUp(ref h, i);
+                SiftUp(ref h, ref store, i);
             else
-                SiftDown(ref h, i);
+                SiftDown(ref h, ref store, i);
             return NtStatus.Success;
         }
         if (h.Count == h.Capacity)
         {
             int capacity = h.Capacity == 0 ? 64 : h.Capacity * 2;
-            var items = (Peer**)TPlatform.Alloc((nuint)(capacity * sizeof(Peer*)), Proto.TagTable);
+            var items = (TimerEntry*)TPlatform.Alloc((nuint)(capacity * sizeof(TimerEntry)), Proto.TagTable);
             if (items == null)
                 return NtStatus.InsufficientResources;
             for (int i = 0; i < h.Count; i++)
@@ -119,10 +146,12 @@ public static unsafe class TimerHeapOps<TPlatform>
             h.Items = items;
             h.Capacity = capacity;
         }
-        p->HeapDeadline = deadline;
-        Put(ref h, h.Count, p);
+        var e = default(TimerEntry);
+        e.Peer = peer;
+        e.Deadline = deadline;
+        Put(ref h, ref store, h.Count, e);
         h.Count++;
-        SiftUp(ref h, h.Count - 1);
+        SiftUp(ref h, ref store, h.Count - 1);
         return NtStatus.Success;
     }
 }

@@ -40,7 +40,7 @@ void *ovpn_hosted_alloc(size_t size, uint32_t tag)
 {
     struct ovpn_block_header *h;
     struct ovpn_tag_stats *stats;
-    if (tag == 0 || size > SIZE_MAX - sizeof *h)
+    if (tag == 0 || size > SIZE_MAX - sizeof *h || ovpn_hosted_fault_hit(OVPN_HOSTED_FAULT_ALLOC))
         return NULL;
     h = calloc(1, sizeof *h + size);
     if (h == NULL)

@@ -13,8 +13,11 @@ struct ovpn_lock {
 
 int32_t ovpn_hosted_lock_init(intptr_t *handle)
 {
-    struct ovpn_lock *lock = malloc(sizeof *lock);
+    struct ovpn_lock *lock;
     int rc;
+    if (ovpn_hosted_fault_hit(OVPN_HOSTED_FAULT_LOCK_INIT))
+        return EAGAIN;
+    lock = malloc(sizeof *lock);
     if (lock == NULL)
         return ENOMEM;
     rc = pthread_spin_init(&lock->spin, PTHREAD_PROCESS_PRIVATE);

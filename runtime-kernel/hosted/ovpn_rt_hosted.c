@@ -1,4 +1,5 @@
 /* ovpn_rt_hosted.c - the POSIX backend of the runtime: fail-fast and memory helpers. */
+#define _DEFAULT_SOURCE /* explicit_bzero (glibc 2.25+) under -std=c11 */
 #include "ovpn_rt.h"
 
 #include <stdio.h>
@@ -20,6 +21,13 @@ void *ovpn_rt_memmove(void *dst, const void *src, size_t n)
 void *ovpn_rt_memset(void *dst, int value, size_t n)
 {
     return n == 0 ? dst : memset(dst, value, n);
+}
+
+/* explicit_bzero: a memset the compiler may not remove as a dead store (secrets in memory about to be freed). */
+void ovpn_rt_secure_zero(void *dst, size_t n)
+{
+    if (n != 0)
+        explicit_bzero(dst, n);
 }
 
 int ovpn_rt_memcmp(const void *a, const void *b, size_t n)

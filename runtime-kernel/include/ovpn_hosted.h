@@ -29,6 +29,13 @@ int64_t ovpn_hosted_mem_live_bytes(uint32_t tag);
 /* Prints every tag with live allocations to the trace sink; returns the number of live allocations. */
 int64_t ovpn_hosted_mem_report(void);
 
+/* ---- fault injection (tests, fuzzers) ------------------------------------------------------------- */
+enum { OVPN_HOSTED_FAULT_ALLOC = 1, OVPN_HOSTED_FAULT_LOCK_INIT = 2, OVPN_HOSTED_FAULT_SITES = 3 };
+/* The nth call at `site` from now on fails (1 = the next one); 0 turns the site off. */
+void ovpn_hosted_fail_at(int32_t site, int64_t nth);
+/* Counts one call at `site`; true when this is the call that must fail. */
+bool ovpn_hosted_fault_hit(int32_t site);
+
 /* ---- locks ---------------------------------------------------------------------------------------- */
 int32_t ovpn_hosted_lock_init(intptr_t *handle);     /* 0 or an errno value */
 /* acquire returns what release needs back (the previous IRQL in the kernel; 0 here) */

@@ -32,6 +32,8 @@ OVPN_RT_NORETURN void ovpn_rt_failfast(const char *reason);
 /* Memory: plain byte moves the generated code uses for spans, cpblk/initblk and struct copies. */
 void *ovpn_rt_memmove(void *dst, const void *src, size_t n);
 void *ovpn_rt_memset(void *dst, int value, size_t n);
+/* Zeroes secrets with stores the optimiser may not remove (RtlSecureZeroMemory in the kernel, explicit_bzero hosted). */
+void ovpn_rt_secure_zero(void *dst, size_t n);
 int ovpn_rt_memcmp(const void *a, const void *b, size_t n);
 
 /* Width of intptr_t in bits: C# masks native-int shift counts with it. */

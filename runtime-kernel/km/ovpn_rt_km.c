@@ -5,6 +5,13 @@
  */
 #include "ovpn_rt.h"
 
+#ifdef OVPN_KM_WDK_HEADERS
+/* The WDK build (and `wdk-cc` checks): the real declarations, and RtlSecureZeroMemory from wdm.h. */
+#include <wdm.h>
+typedef ULONG ovpn_km_ulong;
+typedef ULONG_PTR ovpn_km_ulong_ptr;
+#else
+/* Header-less syntax check of the generated C in the MSVC dialect: the same routines declared by hand. */
 typedef unsigned long ovpn_km_ulong;
 typedef uintptr_t ovpn_km_ulong_ptr;
 __declspec(noreturn) void KeBugCheckEx(ovpn_km_ulong code, ovpn_km_ulong_ptr p1, ovpn_km_ulong_ptr p2,
@@ -12,6 +19,7 @@ __declspec(noreturn) void KeBugCheckEx(ovpn_km_ulong code, ovpn_km_ulong_ptr p1,
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int value, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+#endif
 
 /* MANUALLY_INITIATED_CRASH is for people; a driver bugchecks with its own code: 'ovpn' in ASCII. */
 #define OVPN_KM_BUGCHECK_CODE 0x6F76706EUL
@@ -24,3 +32,20 @@ void ovpn_rt_failfast(const char *reason)
 void *ovpn_rt_memmove(void *dst, const void *src, size_t n) { return memmove(dst, src, n); }
 void *ovpn_rt_memset(void *dst, int value, size_t n) { return memset(dst, value, n); }
 int ovpn_rt_memcmp(const void *a, const void *b, size_t n) { return memcmp(a, b, n); }
+
+/*
+ * Zeroing of secrets (CryptographicOperations.ZeroMemory): RtlSecureZeroMemory, whose volatile stores the compiler
+ * may not drop even when the memory is freed right after. Without the WDK headers: the same volatile stores.
+ */
+void ovpn_rt_secure_zero(void *dst, size_t n)
+{
+#ifdef OVPN_KM_WDK_HEADERS
+    RtlSecureZeroMemory(dst, n);
+#else
+    volatile unsigned char *p = (volatile unsigned char *)dst;
+    while (n != 0) {
+        *p++ = 0;
+        n--;
+    }
+#endif
+}

@@ -28,6 +28,22 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
         }
         """;
 
+    /// <summary>
+    /// The runtime's OwnedByAttribute (OVD0015), kept out of <see cref="AttributeSource"/>: under
+    /// [assembly: KernelCode] its System.Type member would itself be reported.
+    /// </summary>
+    public const string OwnedByAttributeSource = """
+        namespace OvpnDco.Runtime
+        {
+            [System.AttributeUsage(System.AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+            public sealed class OwnedByAttribute : System.Attribute
+            {
+                public OwnedByAttribute(System.Type owner) => Owner = owner;
+                public System.Type Owner { get; }
+            }
+        }
+        """;
+
     public KernelAnalyzerTest(string source, bool withOutside = true)
     {
         TestCode = source;
@@ -117,6 +133,10 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
     /// <summary>An expected diagnostic of <paramref name="id"/> at markup location {|#n:...|} with its message argument.</summary>
     public static DiagnosticResult Diagnostic(string id, int location, string what) =>
         new DiagnosticResult(id, DiagnosticSeverity.Error).WithLocation(location).WithArguments(what);
+
+    /// <summary>An expected diagnostic whose message has several arguments.</summary>
+    public static DiagnosticResult Diagnostic(string id, int location, params object[] arguments) =>
+        new DiagnosticResult(id, DiagnosticSeverity.Error).WithLocation(location).WithArguments(arguments);
 }
 
 /// <summary>

@@ -126,4 +126,7 @@ public static unsafe class DriverUnderTest
     }
 
     public static void OnTimer(DriverState* s) => ((delegate* unmanaged<DriverState*, void>)Export("ovpn_dco_on_timer"))(s);
+
+    /// <summary>Fault injection in the hosted runtime: the next lock creation fails (OVPN_HOSTED_FAULT_LOCK_INIT).</summary>
+    public static void FailNextLockInit() => ((delegate* unmanaged<int, long, void>)Export("ovpn_hosted_fail_at"))(2, 1);
 }

@@ -30,7 +30,9 @@ public class ControlTests
     public void SmallReadBufferLosesThePacket()
     {
         using var pair = new P2pPair();
-        pair.A.Receive(new byte[100], pair.AddrB);
+        var control = new byte[100];
+        control[0] = 4 << 3; // P_CONTROL_V1
+        pair.A.Receive(control, pair.AddrB);
         Assert.That(pair.A.Read(new byte[50], out _, out _), Is.EqualTo(NtStatus.BufferTooSmall));
         Assert.That(pair.A.Read(new byte[2048], out _, out _), Is.EqualTo(NtStatus.Pending), "packet is gone (upstream behaviour)");
         Assert.That(pair.A.Stats.LostInControlPackets, Is.EqualTo(1));

@@ -28,5 +28,8 @@ public static unsafe class DriverUnderTest
     public static bool CancelRead(DriverState* s, nint request) => Driver<ManagedPlatform>.CancelRead(s, request);
     public static NtStatus WriteControl(DriverState* s, ReadOnlySpan<byte> buffer) => Driver<ManagedPlatform>.WriteControl(s, buffer);
     public static void OnTimer(DriverState* s) => Driver<ManagedPlatform>.OnTimer(s);
+
+    /// <summary>Fault injection: the next device's lock cannot be created.</summary>
+    public static void FailNextLockInit() => ManagedPlatform.FailNextLockInit = true;
 }
 #endif

@@ -41,8 +41,9 @@ public unsafe class IoctlTests
     private static byte[] Snapshot(TestNode n)
     {
         var bytes = new List<byte>(new ReadOnlySpan<byte>(n.State, sizeof(DriverState)).ToArray());
-        for (Peer* p = n.State->PeerList; p != null; p = p->Next)
-            bytes.AddRange(new ReadOnlySpan<byte>(p, sizeof(Peer)).ToArray());
+        foreach (var p in n.Peers())
+            bytes.AddRange(new ReadOnlySpan<byte>((Peer*)p, sizeof(Peer)).ToArray());
+        bytes.AddRange(new ReadOnlySpan<byte>(n.State->Peers.Slots, n.State->Peers.Capacity * sizeof(PeerSlot)).ToArray());
         bytes.AddRange(new ReadOnlySpan<byte>(n.State->ById.Entries, n.State->ById.Capacity * sizeof(TableEntry)).ToArray());
         bytes.AddRange(new ReadOnlySpan<byte>(n.State->Routes.Table.Entries, n.State->Routes.Table.Capacity * sizeof(TableEntry)).ToArray());
         return bytes.ToArray();
@@ -238,7 +239,7 @@ public unsafe class IoctlTests
         Array.Fill(o, (byte)0xEE);
         Assert.That(n.Ioctl(OvpnIoctl.GetStats, Array.Empty<byte>(), o, out bytes), Is.EqualTo(NtStatus.Success));
         Assert.That(bytes, Is.EqualTo(64));
-        Assert.That(o.Skip(64).All(b => b == 0), "output zeroed past the struct");
+        Assert.That(o.Skip(64).All(b => b == 0xEE), "only the returned struct is written (the caller's buffer past it is untouched)");
         // GET_VERSION/GET_STATS do not lock the mode
         Assert.That(n.Ioctl(OvpnIoctl.SetMode, new OvpnSetMode { Mode = OvpnMode.MP }), Is.EqualTo(NtStatus.Success));
         Assert.That(n.Ioctl(OvpnIoctl.SetMode, new OvpnSetMode { Mode = OvpnMode.MP }), Is.EqualTo(NtStatus.AlreadyInitialized));

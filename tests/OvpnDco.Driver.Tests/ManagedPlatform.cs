@@ -117,7 +117,18 @@ public unsafe struct ManagedPlatform : IPlatform
         NativeMemory.Free(memory);
     }
 
-    public static void LockInit(ref PlatformLock l) => l.Value = 0;
+    /// <summary>Fault injection: the next LockInit fails (as the hosted backend's can).</summary>
+    [ThreadStatic]
+    public static bool FailNextLockInit;
+
+    public static NtStatus LockInit(ref PlatformLock l)
+    {
+        l.Value = 0;
+        if (!FailNextLockInit)
+            return NtStatus.Success;
+        FailNextLockInit = false;
+        return NtStatus.InsufficientResources;
+    }
 
     /// <summary>Multi-threaded tests: spin on contention instead of failing (re-entry still fails).</summary>
     public static volatile bool AllowContention;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using OvpnDco.Runtime.Uapi;
 
 namespace OvpnDco.Driver.Tests;
@@ -8,11 +7,13 @@ namespace OvpnDco.Driver.Tests;
 /// <summary>The open-addressing table against a dictionary under random insert/replace/remove (tombstones, growth).</summary>
 public unsafe class PeerTableTests
 {
+    /// <summary>A distinct reference per value (generation 1 + value, so none is None).</summary>
+    private static PeerRef Ref(int v) => new() { Index = v, Generation = (uint)v + 1 };
+
     [Test]
     public void MatchesAModel([Values(1, 2, 3)] int seed)
     {
         var rng = new Random(seed);
-        var fake = (Peer*)NativeMemory.AllocZeroed((nuint)(64 * sizeof(Peer)));
         var t = default(PeerTable);
         Assert.That(PeerTableOps<ManagedPlatform>.Init(ref t, 8), Is.EqualTo(NtStatus.Success));
         var model = new Dictionary<int, int>();
@@ -26,16 +27,16 @@ public unsafe class PeerTableTests
                 {
                     case 0:
                         int v = rng.Next(64);
-                        Assert.That(PeerTableOps<ManagedPlatform>.Set(ref t, key, fake + v, out Peer* previous), Is.EqualTo(NtStatus.Success));
-                        Assert.That(previous == (model.TryGetValue(id, out int old) ? fake + old : null));
+                        Assert.That(PeerTableOps<ManagedPlatform>.Set(ref t, key, Ref(v), out PeerRef previous), Is.EqualTo(NtStatus.Success));
+                        Assert.That(previous.Same(model.TryGetValue(id, out int old) ? Ref(old) : PeerRef.None));
                         model[id] = v;
                         break;
                     case 1:
-                        Assert.That(PeerTableOps<ManagedPlatform>.Remove(ref t, key, null), Is.EqualTo(model.Remove(id)));
+                        Assert.That(PeerTableOps<ManagedPlatform>.Remove(ref t, key, PeerRef.None), Is.EqualTo(model.Remove(id)));
                         break;
                     default:
-                        Peer* found = PeerTableOps<ManagedPlatform>.Find(ref t, key);
-                        Assert.That(found == (model.TryGetValue(id, out int cur) ? fake + cur : null), $"find {id}");
+                        PeerRef found = PeerTableOps<ManagedPlatform>.Find(ref t, key);
+                        Assert.That(found.Same(model.TryGetValue(id, out int cur) ? Ref(cur) : PeerRef.None), $"find {id}");
                         break;
                 }
                 Assert.That(t.Count, Is.EqualTo(model.Count));
@@ -45,7 +46,6 @@ public unsafe class PeerTableTests
         finally
         {
             PeerTableOps<ManagedPlatform>.Free(ref t);
-            NativeMemory.Free(fake);
         }
     }
 }

@@ -17,7 +17,7 @@ public unsafe class RoutesTests
         var rng = new Random(seed);
         int bytes = family == WinAddressFamily.Inet ? 4 : 16;
         int maxBits = bytes * 8;
-        var fake = (Peer*)NativeMemory.AllocZeroed((nuint)(16 * sizeof(Peer)));
+        using var fake = new FakePeers(16);
         var r = (RouteTable*)NativeMemory.AllocZeroed((nuint)sizeof(RouteTable));
         Assert.That(PeerTableOps<ManagedPlatform>.Init(ref r->Table, 16), Is.EqualTo(NtStatus.Success));
         var model = new Dictionary<(string, int), int>();
@@ -49,7 +49,7 @@ public unsafe class RoutesTests
                     int bits = rng.Next(0, Math.Min(maxBits, 24) + 1);
                     int peer = rng.Next(16);
                     fixed (byte* a = p)
-                        Assert.That(Routes<ManagedPlatform>.Add(ref *r, family, a, bits, fake + peer, out _), Is.EqualTo(NtStatus.Success));
+                        Assert.That(Routes<ManagedPlatform>.Add(ref *r, ref fake.Store, family, a, bits, fake.Ref(peer)), Is.EqualTo(NtStatus.Success));
                     prefixes.RemoveAll(x => x.Bits == bits && Matches(x.P, p, bits));
                     prefixes.Add((p, bits, peer));
                 }
@@ -58,23 +58,25 @@ public unsafe class RoutesTests
                     int k = rng.Next(prefixes.Count);
                     var (p, bits, peer) = prefixes[k];
                     fixed (byte* a = p)
-                        Assert.That(Routes<ManagedPlatform>.Remove(ref *r, family, a, bits, fake + peer), Is.True);
+                        Assert.That(Routes<ManagedPlatform>.Remove(ref *r, ref fake.Store, family, a, bits, fake.Ref(peer)), Is.True);
                     prefixes.RemoveAt(k);
                 }
                 var dst = Random();
                 var best = prefixes.Where(x => Matches(dst, x.P, x.Bits)).OrderByDescending(x => x.Bits).FirstOrDefault();
                 fixed (byte* d = dst)
                 {
-                    Peer* got = Routes<ManagedPlatform>.Lookup(ref *r, family, d);
-                    Assert.That(got == (best.P == null ? null : fake + best.Peer), $"step {step}");
+                    int got = fake.IndexOf(Routes<ManagedPlatform>.Lookup(ref *r, family, d));
+                    Assert.That(got, Is.EqualTo(best.P == null ? -1 : best.Peer), $"step {step}");
                 }
+                // The invariant peer deletion relies on: each peer's count is the number of routes naming it.
+                for (int k = 0; k < fake.Count; k++)
+                    Assert.That(fake[k]->RouteCount, Is.EqualTo(prefixes.Count(x => x.Peer == k)), $"route count of peer {k}, step {step}");
             }
         }
         finally
         {
             PeerTableOps<ManagedPlatform>.Free(ref r->Table);
             NativeMemory.Free(r);
-            NativeMemory.Free(fake);
         }
     }
 
@@ -82,7 +84,7 @@ public unsafe class RoutesTests
     public void MpPacketIdExhaustionNotifiesUserSpace()
     {
         using var bed = new MpBed(3);
-        Peer* p = PeerTableOps<ManagedPlatform>.Find(ref bed.Server.State->ById, TableKey.ForPeerId(2));
+        Peer* p = bed.Server.Resolve(PeerTableOps<ManagedPlatform>.Find(ref bed.Server.State->ById, TableKey.ForPeerId(2)));
         p->Keys.Primary.TxPacketId = 0xF0000000u - 1;
         Assert.That(bed.Server.Send(TestNode.Ipv4Packet("10.8.0.1", "10.8.0.3", 10)), Is.EqualTo(NtStatus.IntegerOverflow));
         Assert.That(bed.Server.Send(TestNode.Ipv4Packet("10.8.0.1", "10.8.0.3", 10)), Is.EqualTo(NtStatus.IntegerOverflow));

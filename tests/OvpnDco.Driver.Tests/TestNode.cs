@@ -64,7 +64,25 @@ public sealed unsafe class TestNode : IDisposable
 
     public ref DriverStats Extra => ref State->Stats;
 
-    public Peer* P2pPeer => State->P2pPeer;
+    /// <summary>The peer a reference names in this device's store (null when stale), read from the state's memory.</summary>
+    public Peer* Resolve(PeerRef reference) => PeerStoreOps<ManagedPlatform>.Get(ref State->Peers, reference);
+
+    public Peer* P2pPeer => Resolve(State->P2p);
+
+    public int PeerCount => State->Peers.Count;
+
+    /// <summary>Every live peer, in slot order.</summary>
+    public System.Collections.Generic.List<nint> Peers()
+    {
+        var list = new System.Collections.Generic.List<nint>();
+        for (int i = 0; i < State->Peers.Capacity; i++)
+        {
+            Peer* p = PeerStoreOps<ManagedPlatform>.At(ref State->Peers, i);
+            if (p != null)
+                list.Add((nint)p);
+        }
+        return list;
+    }
 
     // ---- addresses ----
 

@@ -27,7 +27,9 @@ public class DispatchGeneratorTests
         Assert.That(code, Does.Contain("if (input.Length < sizeof(global::Sample.Peer))\n                        return global::OvpnDco.Runtime.Uapi.NtStatus.BufferTooSmall;"));
         Assert.That(code, Does.Contain("if (output.Length < sizeof(long))\n                        return global::OvpnDco.Runtime.Uapi.NtStatus.BufferTooSmall;"));
         Assert.That(code, Does.Contain("default:\n                    return global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceRequest;"));
-        Assert.That(code, Does.Contain("global::OvpnDco.Runtime.Uapi.IoctlBuffer.Zero(output);\n                    return NewPeer("));
+        Assert.That(code, Does.Contain("return global::OvpnDco.Runtime.Uapi.NtStatus.BufferTooSmall;\n                    return NewPeer("), "no output struct: nothing zeroed");
+        Assert.That(code, Does.Contain("global::OvpnDco.Runtime.Uapi.IoctlBuffer.Zero(output.Slice(0, sizeof(long)));\n                    return GetStats("),
+            "the output struct's bytes zeroed, not the caller's whole buffer");
     }
 
     [Test]

@@ -74,12 +74,6 @@ public class DcoDeviceDriverTests
         _device.StartVpn();
         Assert.That(_transport.Platform.LinkUp, Is.True, "START_VPN sets the adapter link");
 
-        var peer = _transport.State->P2pPeer;
-        Assert.That(peer != null, Is.True);
-        Assert.That(peer->Keys.Primary.KeyId, Is.EqualTo(3), "SWAP_KEYS moved NEW_KEY's secondary to primary");
-        Assert.That(peer->Keys.Secondary.KeyId, Is.EqualTo(2));
-        Assert.That(peer->Mss, Is.EqualTo(1300));
-
         // The session works: what the device sends, the other end (holding the swapped key) delivers, and back.
         using var other = OtherEnd(Remote, Local, 3);
         var ip = TestNode.Ipv4Packet("10.8.0.1", "10.8.0.2", 200);
@@ -102,12 +96,21 @@ public class DcoDeviceDriverTests
             Assert.That(stats.TransportBytesSent, Is.EqualTo(wire.Data.Length));
         });
 
+        // SET_PEER's keepalive interval: a ping 10 s after the last packet sent.
+        _transport.Advance(9_000);
+        Assert.That(_transport.TakeSent(), Is.Empty);
+        _transport.Advance(1_500);
+        var ping = _transport.TakeSent().Single();
+        other.Receive(ping.Data, SockAddrConverter.ToSockAddrInet(Local));
+        Assert.That(other.TakeDelivered(), Is.Empty, "the ping is swallowed by the other end");
+        Assert.That(other.Stats.ReceivedDataPackets, Is.EqualTo(2), "and authenticated with the swapped key");
+
         ExpectFailure(() => _device.SetMode(OvpnMode.MP), NtStatus.AlreadyInitialized, Win32Error.AlreadyInitialized, "SET_MODE after NEW_PEER");
         ExpectFailure(() => _device.MpDelPeer(1), NtStatus.InvalidDeviceRequest, Win32Error.InvalidFunction, "MP-only in P2P");
         ExpectFailure(() => _device.SetPeer(-2, 0, 0), NtStatus.InvalidParameter, Win32Error.InvalidParameter, "SET_PEER value < -1");
 
         _device.DelPeer();
-        Assert.That(_transport.State->P2pPeer == null, Is.True);
+        Assert.That(_transport.Platform.TransportOpen, Is.False, "DEL_PEER closed the socket");
         ExpectFailure(() => _device.SwapKeys(), NtStatus.InvalidDeviceRequest, Win32Error.InvalidFunction, "SWAP_KEYS without a peer");
         ExpectFailure(() => _device.NewKey(Key(OvpnKeySlot.Primary, 1)), NtStatus.InvalidDeviceRequest, Win32Error.InvalidFunction, "NEW_KEY without a peer");
         _device.DelPeer(); // always succeeds

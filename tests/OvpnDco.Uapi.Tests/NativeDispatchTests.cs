@@ -29,11 +29,11 @@ public class NativeDispatchTests
             int32_t n = 99;
             memset(in, 0, sizeof in);
             memset(out, 0xCC, sizeof out);
-            /* GET_VERSION: output zeroed past the struct, 12 bytes returned */
+            /* GET_VERSION: 12 bytes returned, the caller's bytes past the struct not written */
             CHECK(uapi_test_dispatch(0x00220020u, in, 0, out, 16, &n) == 0);
             CHECK(n == 12);
             CHECK(out[0] == 2 && out[4] == 5 && out[8] == 1);
-            CHECK(out[12] == 0 && out[15] == 0 && out[16] == 0xCC);
+            CHECK(out[12] == 0xCC && out[15] == 0xCC && out[16] == 0xCC);
             /* short output, unknown code, short input: refused before any handler runs */
             CHECK(uapi_test_dispatch(0x00220020u, in, 0, out, 11, &n) == BUFFER_TOO_SMALL && n == 0);
             CHECK(uapi_test_dispatch(0x00220050u, in, 64, out, 64, &n) == INVALID_DEVICE_REQUEST);

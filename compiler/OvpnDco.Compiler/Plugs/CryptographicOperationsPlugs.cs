@@ -15,7 +15,8 @@ internal static class CryptographicOperationsPlugs
         r.Add(type, "ZeroMemory", c =>
         {
             var s = SpanShapes.Value(c, c[0]);
-            c.Statement($"ovpn_rt_memset({SpanShapes.Ptr(s)}, 0, (size_t){SpanShapes.Len(s)});");
+            // Not memset: zeroing a secret right before its memory is freed is a dead store an optimiser may drop.
+            c.Statement($"ovpn_rt_secure_zero({SpanShapes.Ptr(s)}, (size_t){SpanShapes.Len(s)});");
             return null;
         });
     }

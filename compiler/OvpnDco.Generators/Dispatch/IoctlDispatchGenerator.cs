@@ -399,7 +399,7 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
         sb.Append(i1).Append("/// <summary>\n");
         sb.Append(i1).Append("/// Runs the handler of <paramref name=\"code\"/>: unknown codes and codes not valid in <paramref name=\"mode\"/> give\n");
         sb.Append(i1).Append("/// STATUS_INVALID_DEVICE_REQUEST, an input or output shorter than the request's struct STATUS_BUFFER_TOO_SMALL;\n");
-        sb.Append(i1).Append("/// otherwise the output is zeroed, <paramref name=\"bytesReturned\"/> is 0 and the handler's status is returned.\n");
+        sb.Append(i1).Append("/// otherwise the output struct's bytes are zeroed, <paramref name=\"bytesReturned\"/> is 0 and the handler's status is returned.\n");
         sb.Append(i1).Append("/// </summary>\n");
         sb.Append(i1).Append(access).Append(" static ").Append(unsafeKeyword).Append(Rt).Append("NtStatus DispatchIoctl(ref ").Append(state)
             .Append(" state, ").Append(Rt).Append("IoctlModes mode, uint code, global::System.ReadOnlySpan<byte> input, global::System.Span<byte> output, ref int bytesReturned)\n");
@@ -422,8 +422,10 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
             {
                 sb.Append(i4).Append("if (output.Length < ").Append(SizeExpression(h.Output)).Append(")\n");
                 sb.Append(i4).Append("    return ").Append(Rt).Append("NtStatus.BufferTooSmall;\n");
+                // Zero what a reply can return (one struct), not the caller's whole buffer: handlers that return
+                // more (arrays) write every byte they return.
+                sb.Append(i4).Append(Rt).Append("IoctlBuffer.Zero(output.Slice(0, ").Append(SizeExpression(h.Output)).Append("));\n");
             }
-            sb.Append(i4).Append(Rt).Append("IoctlBuffer.Zero(output);\n");
             sb.Append(i4).Append("return ").Append(h.MethodName).Append("(ref state, input, output, ref bytesReturned);\n");
         }
         sb.Append(i3).Append("default:\n");

@@ -51,6 +51,8 @@ public static unsafe partial class Driver<TPlatform>
             bytesReturned = sizeof(OvpnNotifyEvent);
             return NtStatus.Success;
         }
+        if (state.Events.Pending >= EventQueue.MaxPending)
+            return NtStatus.InsufficientResources;
         state.Events.Pending++;
         return NtStatus.Pending;
     }

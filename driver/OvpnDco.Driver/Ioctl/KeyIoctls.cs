@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -13,42 +12,42 @@ public static unsafe partial class Driver<TPlatform>
     /// <summary>CryptoOptions bits we implement (EPOCH is refused: see driver/README.md).</summary>
     private const OvpnCryptoOptions SupportedOptions = OvpnCryptoOptions.AeadTagEnd | OvpnCryptoOptions.PacketId64Bit;
 
+    // The request is used where it lies (the I/O manager's copy of the caller's buffer): no copy of the key bytes is
+    // made on the stack, so none can be left behind. The platform's key objects hold the only other copy.
     [Ioctl(OvpnIoctl.NewKey, Input = typeof(OvpnCryptoData), Modes = IoctlModes.Any)]
     private static NtStatus NewKey(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
-        var request = MemoryMarshal.Read<OvpnCryptoData>(input);
-        var status = InstallKey(StatePtr(ref state), request, 0);
-        CryptographicZero(ref request);
-        return status;
+        fixed (byte* request = input)
+            return InstallKey(StatePtr(ref state), (OvpnCryptoData*)request, 0);
     }
 
     [Ioctl(OvpnIoctl.NewKeyV2, Input = typeof(OvpnCryptoDataV2), Modes = IoctlModes.Any)]
     private static NtStatus NewKeyV2(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
-        var request = MemoryMarshal.Read<OvpnCryptoDataV2>(input);
-        NtStatus status;
-        if ((request.CryptoOptions & ~SupportedOptions) != 0)
-            status = NtStatus.InvalidDeviceRequest;
-        else
-            status = InstallKey(StatePtr(ref state), request.V1, request.CryptoOptions);
-        CryptographicZero(ref request.V1);
-        return status;
+        fixed (byte* bytes = input)
+        {
+            var request = (OvpnCryptoDataV2*)bytes;
+            if ((request->CryptoOptions & ~SupportedOptions) != 0)
+                return NtStatus.InvalidDeviceRequest;
+            return InstallKey(StatePtr(ref state), &request->V1, request->CryptoOptions);
+        }
     }
 
-    private static void CryptographicZero(ref OvpnCryptoData data)
+    /// <summary>
+    /// Installs a key into the named slot. Cipher NONE is refused in MP mode: without authentication a forged packet
+    /// could move a peer (float) and push its replay window forward. (OpenVPN never offers NONE to ovpn-dco-win:
+    /// its Windows DCO cipher list is AES-GCM and ChaCha20-Poly1305 only.)
+    /// </summary>
+    private static NtStatus InstallKey(DriverState* s, OvpnCryptoData* request, OvpnCryptoOptions options)
     {
-        fixed (OvpnCryptoData* d = &data)
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(new Span<byte>(d, sizeof(OvpnCryptoData)));
-    }
-
-    private static NtStatus InstallKey(DriverState* s, in OvpnCryptoData request, OvpnCryptoOptions options)
-    {
-        if (!CryptoAead<TPlatform>.IsValid(request))
+        if (!CryptoAead<TPlatform>.IsValid(*request))
             return NtStatus.InvalidDeviceRequest;
-        Peer* p = FindPeer(s, request.PeerId);
+        if (s->Mode == OvpnMode.MP && request->CipherAlg == OvpnCipherAlg.None)
+            return NtStatus.InvalidParameter;
+        Peer* p = FindPeer(s, request->PeerId);
         if (p == null)
             return NtStatus.InvalidDeviceRequest;
-        ref KeySlot slot = ref request.KeySlot == OvpnKeySlot.Primary ? ref p->Keys.Primary : ref p->Keys.Secondary;
-        return CryptoAead<TPlatform>.Install(ref slot, request, options);
+        ref KeySlot slot = ref request->KeySlot == OvpnKeySlot.Primary ? ref p->Keys.Primary : ref p->Keys.Secondary;
+        return CryptoAead<TPlatform>.Install(ref slot, *request, options);
     }
 }

@@ -51,8 +51,8 @@ public static unsafe partial class Driver<TPlatform>
             return NtStatus.InvalidParameter;
         var idKey = TableKey.ForPeerId(request.PeerId);
         var remoteKey = TableKey.ForRemote(request.Remote);
-        if (PeerTableOps<TPlatform>.Find(ref s->ById, idKey) != null
-            || PeerTableOps<TPlatform>.Find(ref s->ByRemote, remoteKey) != null)
+        if (!PeerTableOps<TPlatform>.Find(ref s->ById, idKey).IsNone
+            || !PeerTableOps<TPlatform>.Find(ref s->ByRemote, remoteKey).IsNone)
             return NtStatus.ObjectIdExists;
         Peer* p = NewPeerObject(s, request.PeerId, OvpnProto.Udp, request.Local, request.Remote);
         if (p == null)
@@ -61,14 +61,13 @@ public static unsafe partial class Driver<TPlatform>
         p->VpnAddr6 = request.VpnAddr6;
         p->HasVpn4 = IsZero(p->VpnAddr4.Bytes, 4) ? 0 : 1;
         p->HasVpn6 = IsZero(p->VpnAddr6.Bytes, 16) ? 0 : 1;
-        Peer* previous;
-        status = PeerTableOps<TPlatform>.Set(ref s->ById, idKey, p, out previous);
+        status = PeerTableOps<TPlatform>.Set(ref s->ById, idKey, p->Self, out _);
         if (status.IsSuccess())
-            status = PeerTableOps<TPlatform>.Set(ref s->ByRemote, remoteKey, p, out previous);
+            status = PeerTableOps<TPlatform>.Set(ref s->ByRemote, remoteKey, p->Self, out _);
         if (status.IsSuccess() && p->HasVpn4 != 0)
-            status = Routes<TPlatform>.Add(ref s->Routes, WinAddressFamily.Inet, p->VpnAddr4.Bytes, 32, p, out previous);
+            status = Routes<TPlatform>.Add(ref s->Routes, ref s->Peers, WinAddressFamily.Inet, p->VpnAddr4.Bytes, 32, p->Self);
         if (status.IsSuccess() && p->HasVpn6 != 0)
-            status = Routes<TPlatform>.Add(ref s->Routes, WinAddressFamily.Inet6, p->VpnAddr6.Bytes, 128, p, out previous);
+            status = Routes<TPlatform>.Add(ref s->Routes, ref s->Peers, WinAddressFamily.Inet6, p->VpnAddr6.Bytes, 128, p->Self);
         if (!status.IsSuccess())
         {
             DeletePeer(s, p);
@@ -131,17 +130,7 @@ public static unsafe partial class Driver<TPlatform>
         if (!status.IsSuccess())
             return status;
         var family = request.IPv6 != 0 ? WinAddressFamily.Inet6 : WinAddressFamily.Inet;
-        Peer* previous;
-        status = Routes<TPlatform>.Add(ref s->Routes, family, request.Addr.Addr6.Bytes, request.Netbits, p, out previous);
-        if (!status.IsSuccess())
-            return status;
-        if (previous != p)
-        {
-            p->IrouteCount++;
-            if (previous != null)
-                previous->IrouteCount--;
-        }
-        return NtStatus.Success;
+        return Routes<TPlatform>.Add(ref s->Routes, ref s->Peers, family, request.Addr.Addr6.Bytes, request.Netbits, p->Self);
     }
 
     [Ioctl(OvpnIoctl.MpDelIroute, Input = typeof(OvpnMpIroute), Modes = IoctlModes.MP)]
@@ -152,9 +141,8 @@ public static unsafe partial class Driver<TPlatform>
         if (!status.IsSuccess())
             return status;
         var family = request.IPv6 != 0 ? WinAddressFamily.Inet6 : WinAddressFamily.Inet;
-        if (!Routes<TPlatform>.Remove(ref s->Routes, family, request.Addr.Addr6.Bytes, request.Netbits, p))
+        if (!Routes<TPlatform>.Remove(ref s->Routes, ref s->Peers, family, request.Addr.Addr6.Bytes, request.Netbits, p->Self))
             return NtStatus.NotFound;
-        p->IrouteCount--;
         return NtStatus.Success;
     }
 
@@ -174,13 +162,16 @@ public static unsafe partial class Driver<TPlatform>
         }
         int room = output.Length / sizeof(OvpnPeerStats);
         int n = 0;
-        for (Peer* q = s->PeerList; q != null && n < room; q = q->Next)
+        for (int i = 0; i < s->Peers.Capacity && n < room; i++)
         {
+            Peer* q = PeerStoreOps<TPlatform>.At(ref s->Peers, i);
+            if (q == null)
+                continue;
             WritePeerStats(q, output.Slice(n * sizeof(OvpnPeerStats)));
             n++;
         }
         bytesReturned = n * sizeof(OvpnPeerStats);
-        return n < s->PeerCount ? NtStatus.BufferOverflow : NtStatus.Success;
+        return n < s->Peers.Count ? NtStatus.BufferOverflow : NtStatus.Success;
     }
 
     private static void WritePeerStats(Peer* p, Span<byte> output)

@@ -15,7 +15,7 @@ public static unsafe partial class Driver<TPlatform>
     {
         DriverState* s = StatePtr(ref state);
         var request = MemoryMarshal.Read<OvpnNewPeer>(input);
-        if (s->P2pPeer != null)
+        if (P2pPeer(s) != null)
             return NtStatus.ObjectIdExists;
         var status = SockAddr.ValidatePair(request.Local, request.Remote);
         if (!status.IsSuccess())
@@ -25,7 +25,7 @@ public static unsafe partial class Driver<TPlatform>
         Peer* p = NewPeerObject(s, 0, request.Proto, request.Local, request.Remote);
         if (p == null)
             return NtStatus.InsufficientResources;
-        s->P2pPeer = p;
+        s->P2p = p->Self;
         status = TPlatform.TransportOpen(s->PlatformContext, request.Proto, request.Local, request.Remote);
         if (status == NtStatus.Pending)
         {
@@ -43,16 +43,17 @@ public static unsafe partial class Driver<TPlatform>
     {
         DriverState* s = StatePtr(ref state);
         var request = MemoryMarshal.Read<OvpnSetPeer>(input);
-        if (s->P2pPeer == null)
+        Peer* p = P2pPeer(s);
+        if (p == null)
             return NtStatus.InvalidDeviceRequest;
-        return ApplyPeerSettings(s, s->P2pPeer, request.KeepaliveInterval, request.KeepaliveTimeout, request.MSS);
+        return ApplyPeerSettings(s, p, request.KeepaliveInterval, request.KeepaliveTimeout, request.MSS);
     }
 
     [Ioctl(OvpnIoctl.StartVpn, Modes = IoctlModes.P2P)]
     private static NtStatus StartVpn(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
         DriverState* s = StatePtr(ref state);
-        if (s->P2pPeer == null)
+        if (P2pPeer(s) == null)
             return NtStatus.InvalidDeviceRequest;
         s->Started = 1;
         TPlatform.AdapterSetLink(s->PlatformContext, true);
@@ -64,14 +65,15 @@ public static unsafe partial class Driver<TPlatform>
     {
         DriverState* s = StatePtr(ref state);
         CancelAllReads(s);
-        if (s->P2pPeer != null)
+        Peer* p = P2pPeer(s);
+        if (p != null)
         {
             if (s->NewPeerPending != 0)
             {
                 s->NewPeerPending = 0;
                 TPlatform.CompletePending(s->PlatformContext, PendingKind.NewPeer, NtStatus.Cancelled, default);
             }
-            DeletePeer(s, s->P2pPeer);
+            DeletePeer(s, p);
             TPlatform.TransportClose(s->PlatformContext);
         }
         if (s->Started != 0)
@@ -86,9 +88,10 @@ public static unsafe partial class Driver<TPlatform>
     private static NtStatus SwapKeys(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
         DriverState* s = StatePtr(ref state);
-        if (s->P2pPeer == null)
+        Peer* p = P2pPeer(s);
+        if (p == null)
             return NtStatus.InvalidDeviceRequest;
-        Swap(ref s->P2pPeer->Keys);
+        Swap(ref p->Keys);
         return NtStatus.Success;
     }
 

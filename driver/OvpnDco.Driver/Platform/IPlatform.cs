@@ -49,7 +49,8 @@ public unsafe interface IPlatform
 
     // ---- locks ----
 
-    static abstract void LockInit(ref PlatformLock l);
+    /// <summary>Creates the lock; a failure (the hosted backend allocates) fails device creation.</summary>
+    static abstract NtStatus LockInit(ref PlatformLock l);
 
     /// <summary>Acquires the lock; returns what <see cref="LockRelease"/> needs (the previous IRQL in the kernel).</summary>
     static abstract byte LockAcquire(ref PlatformLock l);

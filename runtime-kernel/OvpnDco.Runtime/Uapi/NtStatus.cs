@@ -50,9 +50,5 @@ public static class NtStatusExtensions
 public static class IoctlBuffer
 {
     /// <summary>Zeroes <paramref name="buffer"/> (outputs reach user space with padding as 0).</summary>
-    public static void Zero(System.Span<byte> buffer)
-    {
-        for (int i = 0; i < buffer.Length; i++)
-            buffer[i] = 0;
-    }
+    public static void Zero(System.Span<byte> buffer) => buffer.Clear();
 }

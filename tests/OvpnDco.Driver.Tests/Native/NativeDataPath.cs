@@ -29,7 +29,11 @@ public unsafe struct NativePlatform : IPlatform
 
     public static void Free(void* memory, uint tag) => NtFree(memory, tag);
 
-    public static void LockInit(ref PlatformLock l) => l.Value = 0;
+    public static NtStatus LockInit(ref PlatformLock l)
+    {
+        l.Value = 0;
+        return NtStatus.Success;
+    }
 
     public static byte LockAcquire(ref PlatformLock l)
     {

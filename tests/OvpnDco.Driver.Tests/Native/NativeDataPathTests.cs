@@ -152,7 +152,7 @@ public class NativeDataPathTests
                 "-std=c11", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                 "-I", include, "-I", outDir, Path.Combine(outDir, "driver_native.c"), main,
                 Path.Combine(hosted, "ovpn_rt_hosted.c"), Path.Combine(hosted, "ovpn_hosted_mem.c"),
-                Path.Combine(hosted, "ovpn_hosted_aead.c"), Path.Combine(hosted, "ovpn_hosted_sync.c"),
+                Path.Combine(hosted, "ovpn_hosted_aead.c"), Path.Combine(hosted, "ovpn_hosted_sync.c"), Path.Combine(hosted, "ovpn_hosted_faults.c"),
                 Path.Combine(hosted, "ovpn_hosted_trace.c"), "-o", exe, "-lcrypto", "-lpthread",
             };
             (rc, output) = Run("gcc", args.ToArray());

@@ -19,7 +19,11 @@ public unsafe struct StubPlatform : IPlatform
 
     public static void* Alloc(nuint size, uint tag) => RawAlloc(size);
     public static void Free(void* memory, uint tag) => RawFree(memory);
-    public static void LockInit(ref PlatformLock l) => l.Value = 0;
+    public static NtStatus LockInit(ref PlatformLock l)
+    {
+        l.Value = 0;
+        return NtStatus.Success;
+    }
     public static byte LockAcquire(ref PlatformLock l) { l.Value = 1; return 0; }
     public static void LockRelease(ref PlatformLock l, byte previous) => l.Value = 0;
     public static void LockDestroy(ref PlatformLock l) { }
