@@ -232,6 +232,20 @@ public unsafe class SecurityTests
         Assert.That(server.Platform.Pendings, Is.Empty, "no FLOAT_PEER event");
     }
 
+    [Test]
+    public void NewKeyFromAnUnalignedBufferIsInstalled()
+    {
+        // The request is copied byte for byte: an input at an odd address is no misaligned struct access (UBSan
+        // aborts the native suite if it is — found by fuzz_ioctl after the key request was first read in place).
+        using var pair = new P2pPair();
+        var key = TestNode.Key(OvpnCipherAlg.AesGcm, 32, Keys.Bytes(32, 1), Keys.Bytes(32, 2), Keys.Bytes(8, 3), Keys.Bytes(8, 4));
+        var buffer = new byte[sizeof(OvpnCryptoData) + 1];
+        MemoryMarshal.Write(buffer.AsSpan(1), in key);
+        Assert.That(pair.A.Ioctl(OvpnIoctl.NewKey, buffer.AsSpan(1), Span<byte>.Empty, out _), Is.EqualTo(NtStatus.Success));
+        Assert.That(pair.A.P2pPeer->Keys.Primary.InUse, Is.EqualTo(1));
+        Assert.That(pair.A.Send(TestNode.Ipv4Packet("10.8.0.1", "10.8.0.2", 20)), Is.EqualTo(NtStatus.Success));
+    }
+
     // ---- finding 5: the transport of a pending TCP NEW_PEER ----
 
     [Test]

@@ -1,4 +1,5 @@
 using System;
+using System.Security.Cryptography;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -12,25 +13,32 @@ public static unsafe partial class Driver<TPlatform>
     /// <summary>CryptoOptions bits we implement (EPOCH is refused: see driver/README.md).</summary>
     private const OvpnCryptoOptions SupportedOptions = OvpnCryptoOptions.AeadTagEnd | OvpnCryptoOptions.PacketId64Bit;
 
-    // The request is used where it lies (the I/O manager's copy of the caller's buffer): no copy of the key bytes is
-    // made on the stack, so none can be left behind. The platform's key objects hold the only other copy.
+    // The request is copied once, byte for byte, into a local we own (the caller's buffer need not be aligned for
+    // the struct), and that copy is zeroed with secure zeroing on every path: no key bytes stay on the stack.
     [Ioctl(OvpnIoctl.NewKey, Input = typeof(OvpnCryptoData), Modes = IoctlModes.Any)]
     private static NtStatus NewKey(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
-        fixed (byte* request = input)
-            return InstallKey(StatePtr(ref state), (OvpnCryptoData*)request, 0);
+        OvpnCryptoData request = default;
+        var copy = new Span<byte>(&request, sizeof(OvpnCryptoData));
+        input.Slice(0, sizeof(OvpnCryptoData)).CopyTo(copy);
+        var status = InstallKey(StatePtr(ref state), &request, 0);
+        CryptographicOperations.ZeroMemory(copy);
+        return status;
     }
 
     [Ioctl(OvpnIoctl.NewKeyV2, Input = typeof(OvpnCryptoDataV2), Modes = IoctlModes.Any)]
     private static NtStatus NewKeyV2(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
-        fixed (byte* bytes = input)
-        {
-            var request = (OvpnCryptoDataV2*)bytes;
-            if ((request->CryptoOptions & ~SupportedOptions) != 0)
-                return NtStatus.InvalidDeviceRequest;
-            return InstallKey(StatePtr(ref state), &request->V1, request->CryptoOptions);
-        }
+        OvpnCryptoDataV2 request = default;
+        var copy = new Span<byte>(&request, sizeof(OvpnCryptoDataV2));
+        input.Slice(0, sizeof(OvpnCryptoDataV2)).CopyTo(copy);
+        NtStatus status;
+        if ((request.CryptoOptions & ~SupportedOptions) != 0)
+            status = NtStatus.InvalidDeviceRequest;
+        else
+            status = InstallKey(StatePtr(ref state), &request.V1, request.CryptoOptions);
+        CryptographicOperations.ZeroMemory(copy);
+        return status;
     }
 
     /// <summary>
