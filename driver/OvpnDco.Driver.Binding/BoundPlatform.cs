@@ -70,6 +70,12 @@ public unsafe struct BoundPlatform<TImports> : IPlatform
             return TImports.AeadOpen(key, n, a, aad.Length, c, ciphertext.Length, t, p);
     }
 
+    public static NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        fixed (byte* k = prk, i = info, o = output)
+            return TImports.HkdfExpandSha256(k, prk.Length, i, info.Length, o, output.Length) == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
+    }
+
     public static NtStatus TransportOpen(nint context, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote)
     {
         fixed (SockAddrInet* l = &local, r = &remote)

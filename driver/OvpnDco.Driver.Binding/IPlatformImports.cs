@@ -19,6 +19,7 @@ public unsafe interface IPlatformImports
     static abstract void AeadDestroy(nint* handle);
     static abstract bool AeadSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);
     static abstract bool AeadOpen(nint key, byte* nonce, byte* aad, int aadLength, byte* ciphertext, int length, byte* tag, byte* plaintext);
+    static abstract int HkdfExpandSha256(byte* prk, int prkLength, byte* info, int infoLength, byte* output, int outputLength);
     static abstract void Trace(TraceLevel level, string message, long a, long b);
     static abstract int TransportOpen(nint context, int proto, void* local, void* remote);
     static abstract int TransportListen(nint context, void* listen, bool ipv6Only);

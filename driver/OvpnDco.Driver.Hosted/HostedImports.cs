@@ -23,6 +23,8 @@ public unsafe struct HostedImports : IPlatformImports
     public static extern bool AeadSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);
     [Import("ovpn_hosted_aead_open", Header = "ovpn_hosted.h")]
     public static extern bool AeadOpen(nint key, byte* nonce, byte* aad, int aadLength, byte* ciphertext, int length, byte* tag, byte* plaintext);
+    [Import("ovpn_hosted_hkdf_sha256_expand", Header = "ovpn_hosted.h")]
+    public static extern int HkdfExpandSha256(byte* prk, int prkLength, byte* info, int infoLength, byte* output, int outputLength);
     [Import("ovpn_hosted_trace", Header = "ovpn_hosted.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
 
     [Import("ovpn_host_transport_open", Header = "ovpn_host.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);

@@ -23,6 +23,8 @@ public unsafe struct KernelImports : IPlatformImports
     public static extern bool AeadSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);
     [Import("ovpn_km_aead_open", Header = "ovpn_km.h")]
     public static extern bool AeadOpen(nint key, byte* nonce, byte* aad, int aadLength, byte* ciphertext, int length, byte* tag, byte* plaintext);
+    [Import("ovpn_km_hkdf_sha256_expand", Header = "ovpn_km.h")]
+    public static extern int HkdfExpandSha256(byte* prk, int prkLength, byte* info, int infoLength, byte* output, int outputLength);
     [Import("ovpn_km_trace", Header = "ovpn_km.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
 
     [Import("ovpn_km_transport_open", Header = "ovpn_km.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);

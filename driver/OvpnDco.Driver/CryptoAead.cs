@@ -28,10 +28,9 @@ public enum CryptoError
 }
 
 /// <summary>
-/// DATA_V2 AEAD framing: <c>[4 header][4|8 packet id BE][16 tag][ciphertext]</c>, or with AEAD_TAG_END
-/// <c>[header][packet id][ciphertext][tag]</c>; AAD = header + packet id; nonce = packet id as on the wire ||
-/// the first (12 - packet id length) bytes of the direction's nonce tail. Cipher NONE: header + packet id + plaintext.
-/// Also key installation and zeroing.
+/// DATA_V2 AEAD framing of the classic format: <c>[4 header][4 packet id BE][16 tag][ciphertext]</c>; AAD = header +
+/// packet id; nonce = packet id as on the wire || the direction's 8-byte nonce tail. Cipher NONE: header + packet id +
+/// plaintext. Epoch-format slots are handed to <see cref="CryptoEpoch{TPlatform}"/>. Also key installation and zeroing.
 /// </summary>
 public static unsafe class CryptoAead<TPlatform>
     where TPlatform : IPlatform
@@ -52,12 +51,23 @@ public static unsafe class CryptoAead<TPlatform>
         return true;
     }
 
-    /// <summary>Installs <paramref name="data"/> into <paramref name="slot"/> with fresh packet-id state (old key zeroed).</summary>
-    public static NtStatus Install(ref KeySlot slot, in OvpnCryptoData data, OvpnCryptoOptions options)
+    /// <summary>
+    /// Installs <paramref name="data"/> into <paramref name="slot"/> with fresh packet-id state (old key zeroed).
+    /// <see cref="KeyFormat.Epoch"/>: Key[] holds each direction's 32-byte epoch key E1 and KeyLen the data key size;
+    /// the epoch state is made first, so a failure leaves the slot as it was.
+    /// </summary>
+    public static NtStatus Install(ref KeySlot slot, in OvpnCryptoData data, KeyFormat format)
     {
         nint enc = 0;
         nint dec = 0;
-        if (data.CipherAlg != OvpnCipherAlg.None)
+        EpochState* epoch = null;
+        if (format == KeyFormat.Epoch)
+        {
+            epoch = CryptoEpoch<TPlatform>.Create(data, out var status);
+            if (epoch == null)
+                return status;
+        }
+        else if (data.CipherAlg != OvpnCipherAlg.None)
         {
             fixed (OvpnCryptoData* d = &data)
             {
@@ -76,10 +86,13 @@ public static unsafe class CryptoAead<TPlatform>
         slot.InUse = 1;
         slot.KeyId = data.KeyId & Proto.KeyIdMask;
         slot.Alg = data.CipherAlg;
-        slot.Options = options;
+        slot.Format = format;
         slot.TxPeerId = data.PeerId;
         slot.EncryptKey = enc;
         slot.DecryptKey = dec;
+        slot.Epoch = epoch;
+        if (format == KeyFormat.Epoch)
+            return NtStatus.Success;
         fixed (OvpnCryptoData* d = &data)
         {
             for (int i = 0; i < Proto.NonceTailSize; i++)
@@ -98,14 +111,15 @@ public static unsafe class CryptoAead<TPlatform>
             TPlatform.AeadKeyDestroy(slot.EncryptKey);
         if (slot.DecryptKey != 0)
             TPlatform.AeadKeyDestroy(slot.DecryptKey);
+        CryptoEpoch<TPlatform>.Destroy(slot.Epoch);
         CryptographicOperations.ZeroMemory(new Span<byte>(Unsafe.AsPointer(ref slot), sizeof(KeySlot)));
     }
 
     private static void MakeNonce(Span<byte> nonce, ReadOnlySpan<byte> packetId, byte* tail)
     {
         packetId.CopyTo(nonce);
-        for (int i = packetId.Length; i < Proto.NonceSize; i++)
-            nonce[i] = tail[i - packetId.Length];
+        for (int i = Proto.PacketIdSize; i < Proto.NonceSize; i++)
+            nonce[i] = tail[i - Proto.PacketIdSize];
     }
 
     /// <summary>
@@ -116,21 +130,19 @@ public static unsafe class CryptoAead<TPlatform>
     {
         if (slot.InUse == 0)
             return (int)CryptoError.NoKey;
-        int pidLen = slot.PacketIdLength;
-        int aadLen = Proto.HeaderSize + pidLen;
+        if (slot.Format == KeyFormat.Epoch)
+            return CryptoEpoch<TPlatform>.Seal(ref slot, peerId, plaintext, output);
+        const int aadLen = Proto.HeaderSize + Proto.PacketIdSize;
         bool none = slot.Alg == OvpnCipherAlg.None;
         int total = aadLen + (none ? 0 : Proto.TagSize) + plaintext.Length;
         if (total > output.Length)
             return (int)CryptoError.TooLarge;
         ulong pid = slot.TxPacketId + 1;
-        if (pid >= slot.PacketIdLimit)
+        if (pid >= Proto.PacketIdLimit32)
             return (int)CryptoError.PacketIdExhausted;
         slot.TxPacketId = pid;
         BinaryPrimitives.WriteUInt32BigEndian(output, Proto.MakeHeader(slot.KeyId, peerId));
-        if (pidLen == Proto.PacketIdSize64)
-            BinaryPrimitives.WriteUInt64BigEndian(output.Slice(Proto.HeaderSize), pid);
-        else
-            BinaryPrimitives.WriteUInt32BigEndian(output.Slice(Proto.HeaderSize), (uint)pid);
+        BinaryPrimitives.WriteUInt32BigEndian(output.Slice(Proto.HeaderSize), (uint)pid);
         if (none)
         {
             plaintext.CopyTo(output.Slice(aadLen));
@@ -138,20 +150,9 @@ public static unsafe class CryptoAead<TPlatform>
         }
         Span<byte> nonce = stackalloc byte[Proto.NonceSize];
         fixed (byte* tail = slot.EncryptNonceTail)
-            MakeNonce(nonce, output.Slice(Proto.HeaderSize, pidLen), tail);
-        Span<byte> tag;
-        Span<byte> cipher;
-        if (slot.TagAtEnd)
-        {
-            cipher = output.Slice(aadLen, plaintext.Length);
-            tag = output.Slice(aadLen + plaintext.Length, Proto.TagSize);
-        }
-        else
-        {
-            tag = output.Slice(aadLen, Proto.TagSize);
-            cipher = output.Slice(aadLen + Proto.TagSize, plaintext.Length);
-        }
-        if (!TPlatform.AeadSeal(slot.EncryptKey, nonce, output.Slice(0, aadLen), plaintext, cipher, tag))
+            MakeNonce(nonce, output.Slice(Proto.HeaderSize, Proto.PacketIdSize), tail);
+        if (!TPlatform.AeadSeal(slot.EncryptKey, nonce, output.Slice(0, aadLen), plaintext,
+                output.Slice(aadLen + Proto.TagSize, plaintext.Length), output.Slice(aadLen, Proto.TagSize)))
             return (int)CryptoError.AuthFailed;
         return total;
     }
@@ -165,8 +166,9 @@ public static unsafe class CryptoAead<TPlatform>
         packetId = 0;
         if (slot.InUse == 0)
             return (int)CryptoError.NoKey;
-        int pidLen = slot.PacketIdLength;
-        int aadLen = Proto.HeaderSize + pidLen;
+        if (slot.Format == KeyFormat.Epoch)
+            return CryptoEpoch<TPlatform>.Open(ref slot, packet, plaintext, out packetId);
+        const int aadLen = Proto.HeaderSize + Proto.PacketIdSize;
         bool none = slot.Alg == OvpnCipherAlg.None;
         int minimum = aadLen + (none ? 0 : Proto.TagSize);
         if (packet.Length < minimum)
@@ -174,9 +176,7 @@ public static unsafe class CryptoAead<TPlatform>
         int length = packet.Length - minimum;
         if (length > plaintext.Length)
             return (int)CryptoError.TooLarge;
-        packetId = pidLen == Proto.PacketIdSize64
-            ? BinaryPrimitives.ReadUInt64BigEndian(packet.Slice(Proto.HeaderSize))
-            : BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(Proto.HeaderSize));
+        packetId = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(Proto.HeaderSize));
         if (none)
         {
             packet.Slice(aadLen).CopyTo(plaintext);
@@ -184,21 +184,19 @@ public static unsafe class CryptoAead<TPlatform>
         }
         Span<byte> nonce = stackalloc byte[Proto.NonceSize];
         fixed (byte* tail = slot.DecryptNonceTail)
-            MakeNonce(nonce, packet.Slice(Proto.HeaderSize, pidLen), tail);
-        ReadOnlySpan<byte> tag;
-        ReadOnlySpan<byte> cipher;
-        if (slot.TagAtEnd)
-        {
-            cipher = packet.Slice(aadLen, length);
-            tag = packet.Slice(aadLen + length, Proto.TagSize);
-        }
-        else
-        {
-            tag = packet.Slice(aadLen, Proto.TagSize);
-            cipher = packet.Slice(aadLen + Proto.TagSize, length);
-        }
-        if (!TPlatform.AeadOpen(slot.DecryptKey, nonce, packet.Slice(0, aadLen), cipher, tag, plaintext.Slice(0, length)))
+            MakeNonce(nonce, packet.Slice(Proto.HeaderSize, Proto.PacketIdSize), tail);
+        if (!TPlatform.AeadOpen(slot.DecryptKey, nonce, packet.Slice(0, aadLen), packet.Slice(aadLen + Proto.TagSize, length),
+                packet.Slice(aadLen, Proto.TagSize), plaintext.Slice(0, length)))
             return (int)CryptoError.AuthFailed;
         return length;
     }
+
+    /// <summary>
+    /// The replay check of the packet <see cref="Open"/> just authenticated: the slot's window, or for an epoch slot
+    /// the window of the packet's epoch (a future epoch becomes the current one first).
+    /// </summary>
+    public static ReplayResult Replay(ref KeySlot slot, ulong packetId, long nowMs)
+        => slot.Format == KeyFormat.Epoch
+            ? CryptoEpoch<TPlatform>.Replay(ref slot, packetId, nowMs)
+            : slot.Replay.Update(packetId, nowMs);
 }

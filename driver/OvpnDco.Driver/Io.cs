@@ -165,13 +165,15 @@ public static unsafe partial class Driver<TPlatform>
         {
             if (n == (int)CryptoError.AuthFailed)
                 s->Stats.AuthFailed++;
+            else if (n == (int)CryptoError.NoKey)
+                s->Stats.NoKey++;
             else
                 s->Stats.Truncated++;
             s->Stats.Abi.LostInDataPackets++;
             return;
         }
         long now = TPlatform.NowMs();
-        var replay = slot.Replay.Update(packetId, now);
+        var replay = CryptoAead<TPlatform>.Replay(ref slot, packetId, now);
         if (replay != ReplayResult.Accepted)
         {
             if (replay == ReplayResult.Duplicate)

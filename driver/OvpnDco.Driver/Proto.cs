@@ -19,7 +19,8 @@ public static class Proto
     public const int PeerIdUndefined = 0xFFFFFF;
 
     public const int PacketIdSize = 4;
-    public const int PacketIdSize64 = 8;
+    /// <summary>Epoch format: 16-bit epoch | 48-bit per-epoch counter (OpenVPN packet_id.h).</summary>
+    public const int EpochPacketIdSize = 8;
     public const int TagSize = 16;
     public const int NonceSize = 12;
     public const int NonceTailSize = 8;
@@ -36,8 +37,8 @@ public static class Proto
     /// <summary>Tx packet ids at or above this are refused (32-bit ids; UAPI.md).</summary>
     public const ulong PacketIdLimit32 = 0xF0000000u;
 
-    /// <summary>Tx packet id limit for 64-bit ids (our choice: far below wrap).</summary>
-    public const ulong PacketIdLimit64 = 0x4000000000000000ul;
+    /// <summary>Largest per-epoch counter (OpenVPN packet_id.h PACKET_ID_EPOCH_MAX): never exceeded, never wraps.</summary>
+    public const ulong EpochCounterMax = 0x0000FFFFFFFFFFFFul;
 
     /// <summary>Replay floor rises to the highest id after this long without an accepted packet.</summary>
     public const long ReplayIdleMs = 30000;
@@ -66,9 +67,12 @@ public static class Proto
     public static bool IsPing(ReadOnlySpan<byte> payload)
         => payload.Length == 16 && payload.SequenceEqual(PingMagic);
 
-    /// <summary>Driver version reported by GET_VERSION (2.5.0 advertises GET_PEER_STATS, see driver/README.md).</summary>
+    /// <summary>
+    /// Driver version reported by GET_VERSION: 2.8.0. OpenVPN (dco_win.c) uses multipeer when Major ≥ 2 and epoch data
+    /// keys (NEW_KEY_V2 + CRYPTO_OPTIONS_EPOCH) only when the version is ≥ 2.8; see uapi/README.md.
+    /// </summary>
     public const int VersionMajor = 2;
-    public const int VersionMinor = 5;
+    public const int VersionMinor = 8;
     public const int VersionPatch = 0;
 
     /// <summary>Pool tags ("Ovpn" family, little-endian four-character codes).</summary>
@@ -77,4 +81,5 @@ public static class Proto
     public const uint TagTable = 0x6254764F;   // 'OvTb'
     public const uint TagQueue = 0x7551764F;   // 'OvQu'
     public const uint TagTcp = 0x6354764F;     // 'OvTc'
+    public const uint TagEpoch = 0x7045764F;   // 'OvEp'
 }

@@ -2,12 +2,15 @@
  * ovpn_hosted_aead.c - AEAD key objects on OpenSSL 3 EVP: AES-128/192/256-GCM and ChaCha20-Poly1305.
  * A key object holds one encrypt and one decrypt context initialised with the key once; a packet only sets the
  * 12-byte nonce, so nothing is allocated per packet. A spin lock per object serialises users of a context.
+ * Also HKDF-Expand with SHA-256 (EVP_KDF "HKDF"), used when the driver derives epoch data keys.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "ovpn_hosted.h"
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -123,4 +126,36 @@ bool ovpn_hosted_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t 
          EVP_DecryptFinal_ex(k->open, final_out + (len == 0 ? 0 : out), &out) == 1;
     pthread_spin_unlock(&k->lock);
     return ok;
+}
+
+int32_t ovpn_hosted_hkdf_sha256_expand(const uint8_t *prk, int32_t prk_len, const uint8_t *info, int32_t info_len,
+                                       uint8_t *out, int32_t out_len)
+{
+    static const uint8_t empty[1] = { 0 };
+    char digest[] = "SHA256";
+    int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+    OSSL_PARAM params[5];
+    EVP_KDF *kdf;
+    EVP_KDF_CTX *ctx;
+    int32_t rc = -2;
+    if (prk == NULL || prk_len <= 0 || info_len < 0 || (info == NULL && info_len != 0) || out == NULL || out_len <= 0 ||
+        out_len > 255 * 32)
+        return -1;
+    kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    if (kdf == NULL)
+        return -2;
+    ctx = EVP_KDF_CTX_new(kdf);
+    EVP_KDF_free(kdf);
+    if (ctx == NULL)
+        return -2;
+    params[0] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)prk, (size_t)prk_len);
+    params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)(info_len == 0 ? empty : info),
+                                                  (size_t)info_len);
+    params[4] = OSSL_PARAM_construct_end();
+    if (EVP_KDF_derive(ctx, out, (size_t)out_len, params) == 1)
+        rc = 0;
+    EVP_KDF_CTX_free(ctx); /* cleanses its copy of the key */
+    return rc;
 }

@@ -71,6 +71,13 @@ bool ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t 
 bool ovpn_hosted_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
                            const uint8_t *ciphertext, int32_t len, const uint8_t *tag, uint8_t *plaintext);
 
+/* ---- key derivation ----------------------------------------------------------------------------- */
+/* HKDF-Expand (RFC 5869) with HMAC-SHA256 (OpenSSL EVP_KDF "HKDF", mode EXPAND_ONLY): out_len bytes from the
+ * pseudorandom key prk and info. 0 on success; -1 bad arguments; -2 OpenSSL failure. Allocates nothing that
+ * outlives the call; the driver calls it only when it derives an epoch key, never per packet. */
+int32_t ovpn_hosted_hkdf_sha256_expand(const uint8_t *prk, int32_t prk_len, const uint8_t *info, int32_t info_len,
+                                       uint8_t *out, int32_t out_len);
+
 /* ---- trace ---------------------------------------------------------------------------------------- */
 #define OVPN_HOSTED_TRACE_ERROR 2
 #define OVPN_HOSTED_TRACE_WARNING 3

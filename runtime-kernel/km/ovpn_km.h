@@ -30,6 +30,12 @@ bool ovpn_km_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad
                        const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag);
 bool ovpn_km_aead_open(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
                        const uint8_t *ciphertext, int32_t len, const uint8_t *tag, uint8_t *plaintext);
+/* HKDF-Expand with HMAC-SHA256 (0 = success, else an NTSTATUS): BCryptGenerateSymmetricKey(BCRYPT_HKDF_ALG_HANDLE,
+ * prk), BCryptSetProperty(BCRYPT_HKDF_HASH_ALGORITHM, BCRYPT_SHA256_ALGORITHM), BCryptSetProperty(
+ * BCRYPT_HKDF_PRK_AND_FINALIZE, NULL, 0), BCryptKeyDerivation(key, {KDF_HKDF_INFO: info}, out, out_len),
+ * BCryptDestroyKey. Pseudo-handle and HKDF need Windows 10 1903+ (NTDDI_WIN10_19H1). */
+int32_t ovpn_km_hkdf_sha256_expand(const uint8_t *prk, int32_t prk_len, const uint8_t *info, int32_t info_len,
+                                   uint8_t *out, int32_t out_len);
 void ovpn_km_trace(int32_t level, const char *message, int64_t a, int64_t b);
 int32_t ovpn_km_transport_open(intptr_t context, int32_t proto, const void *local, const void *remote);
 int32_t ovpn_km_transport_listen(intptr_t context, const void *listen, bool ipv6_only);

@@ -180,6 +180,19 @@ public unsafe struct ManagedPlatform : IPlatform
         return NtStatus.Success;
     }
 
+    /// <summary>HKDF-Expand-SHA256 (System.Security.Cryptography.HKDF); counts calls (<see cref="HkdfCalls"/>).</summary>
+    public static NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        Interlocked.Increment(ref s_hkdfCalls);
+        HKDF.Expand(HashAlgorithmName.SHA256, prk, output, info);
+        return NtStatus.Success;
+    }
+
+    private static long s_hkdfCalls;
+
+    /// <summary>HKDF-Expand calls so far (all instances): key derivation happens per epoch, never per packet.</summary>
+    public static long HkdfCalls => Interlocked.Read(ref s_hkdfCalls);
+
     public static void AeadKeyDestroy(nint handle)
     {
         lock (s_keys)

@@ -58,20 +58,17 @@ public enum OvpnDelPeerReason
 }
 
 /// <summary>
-/// <see cref="OvpnCryptoDataV2.CryptoOptions"/> bits. <see cref="Epoch"/>'s value is unconfirmed upstream
-/// (we use the next free bit, 1 &lt;&lt; 3; see uapi/README.md).
+/// <see cref="OvpnCryptoDataV2.CryptoOptions"/> bits. <see cref="Epoch"/> is <c>1 &lt;&lt; 1</c> as in upstream
+/// ovpn-dco-win and OpenVPN's <c>ovpn_dco_win.h</c>; no other bit is defined (a pre-release header's AEAD_TAG_END and
+/// 64BIT_PKTID were never used by a client and collide with it).
 /// </summary>
 [Flags]
 [UapiEnum("CRYPTO_OPTIONS", Prefix = "CRYPTO_OPTIONS_", Defines = true)]
 public enum OvpnCryptoOptions : uint
 {
-    /// <summary>The AEAD tag follows the ciphertext (instead of preceding it).</summary>
-    AeadTagEnd = 1u << 1,
-
-    /// <summary>8-byte packet ids on the wire.</summary>
-    [UapiName("CRYPTO_OPTIONS_64BIT_PKTID")]
-    PacketId64Bit = 1u << 2,
-
-    /// <summary>Epoch data keys (OpenVPN 2.7). Unconfirmed value.</summary>
-    Epoch = 1u << 3,
+    /// <summary>
+    /// Epoch data keys (OpenVPN 2.7+, used against drivers reporting 2.8 or later): Key[] holds the 32-byte epoch key
+    /// E1 of each direction, KeyLen the cipher's key size; the driver derives every data key and implicit IV itself.
+    /// </summary>
+    Epoch = 1u << 1,
 }

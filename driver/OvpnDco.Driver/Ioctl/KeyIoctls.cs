@@ -10,8 +10,8 @@ namespace OvpnDco.Driver;
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
-    /// <summary>CryptoOptions bits we implement (EPOCH is refused: see driver/README.md).</summary>
-    private const OvpnCryptoOptions SupportedOptions = OvpnCryptoOptions.AeadTagEnd | OvpnCryptoOptions.PacketId64Bit;
+    /// <summary>CryptoOptions bits we implement: EPOCH only (any other bit → STATUS_INVALID_PARAMETER).</summary>
+    private const OvpnCryptoOptions SupportedOptions = OvpnCryptoOptions.Epoch;
 
     // The request is copied once, byte for byte, into a local we own (the caller's buffer need not be aligned for
     // the struct), and that copy is zeroed with secure zeroing on every path: no key bytes stay on the stack.
@@ -21,7 +21,7 @@ public static unsafe partial class Driver<TPlatform>
         OvpnCryptoData request = default;
         var copy = new Span<byte>(&request, sizeof(OvpnCryptoData));
         input.Slice(0, sizeof(OvpnCryptoData)).CopyTo(copy);
-        var status = InstallKey(StatePtr(ref state), &request, 0);
+        var status = InstallKey(StatePtr(ref state), &request, KeyFormat.Classic);
         CryptographicOperations.ZeroMemory(copy);
         return status;
     }
@@ -34,9 +34,10 @@ public static unsafe partial class Driver<TPlatform>
         input.Slice(0, sizeof(OvpnCryptoDataV2)).CopyTo(copy);
         NtStatus status;
         if ((request.CryptoOptions & ~SupportedOptions) != 0)
-            status = NtStatus.InvalidDeviceRequest;
+            status = NtStatus.InvalidParameter;
         else
-            status = InstallKey(StatePtr(ref state), &request.V1, request.CryptoOptions);
+            status = InstallKey(StatePtr(ref state), &request.V1,
+                (request.CryptoOptions & OvpnCryptoOptions.Epoch) != 0 ? KeyFormat.Epoch : KeyFormat.Classic);
         CryptographicOperations.ZeroMemory(copy);
         return status;
     }
@@ -44,18 +45,21 @@ public static unsafe partial class Driver<TPlatform>
     /// <summary>
     /// Installs a key into the named slot. Cipher NONE is refused in MP mode: without authentication a forged packet
     /// could move a peer (float) and push its replay window forward. (OpenVPN never offers NONE to ovpn-dco-win:
-    /// its Windows DCO cipher list is AES-GCM and ChaCha20-Poly1305 only.)
+    /// its Windows DCO cipher list is AES-GCM and ChaCha20-Poly1305 only.) Epoch keys need an AEAD cipher and the same
+    /// data key size both ways (OpenVPN's dco_new_key sets both KeyLen to the cipher's key size).
     /// </summary>
-    private static NtStatus InstallKey(DriverState* s, OvpnCryptoData* request, OvpnCryptoOptions options)
+    private static NtStatus InstallKey(DriverState* s, OvpnCryptoData* request, KeyFormat format)
     {
         if (!CryptoAead<TPlatform>.IsValid(*request))
             return NtStatus.InvalidDeviceRequest;
         if (s->Mode == OvpnMode.MP && request->CipherAlg == OvpnCipherAlg.None)
             return NtStatus.InvalidParameter;
+        if (format == KeyFormat.Epoch && (request->CipherAlg == OvpnCipherAlg.None || request->Encrypt.KeyLen != request->Decrypt.KeyLen))
+            return NtStatus.InvalidParameter;
         Peer* p = FindPeer(s, request->PeerId);
         if (p == null)
             return NtStatus.InvalidDeviceRequest;
         ref KeySlot slot = ref request->KeySlot == OvpnKeySlot.Primary ? ref p->Keys.Primary : ref p->Keys.Secondary;
-        return CryptoAead<TPlatform>.Install(ref slot, *request, options);
+        return CryptoAead<TPlatform>.Install(ref slot, *request, format);
     }
 }

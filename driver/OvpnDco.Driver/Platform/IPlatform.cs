@@ -85,6 +85,19 @@ public unsafe interface IPlatform
     static abstract bool AeadOpen(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext,
         ReadOnlySpan<byte> tag, Span<byte> plaintext);
 
+    // ---- key derivation ----
+
+    /// <summary>
+    /// HKDF-Expand (RFC 5869) with HMAC-SHA256: fills <paramref name="output"/> (at most 255 × 32 bytes) from the
+    /// pseudorandom key <paramref name="prk"/> (32 bytes) and <paramref name="info"/>. Used only when an epoch key is
+    /// derived (OpenVPN's <c>ovpn_expand_label</c>), never per packet. Kernel: BCrypt with the
+    /// <c>BCRYPT_HKDF_ALG_HANDLE</c> pseudo-handle — <c>BCryptGenerateSymmetricKey</c> over the PRK,
+    /// <c>BCryptSetProperty(BCRYPT_HKDF_HASH_ALGORITHM, BCRYPT_SHA256_ALGORITHM)</c>,
+    /// <c>BCryptSetProperty(BCRYPT_HKDF_PRK_AND_FINALIZE, NULL, 0)</c>, <c>BCryptKeyDerivation</c> with one
+    /// <c>KDF_HKDF_INFO</c> buffer, <c>BCryptDestroyKey</c>. Hosted: OpenSSL <c>EVP_KDF</c> "HKDF", mode EXPAND_ONLY.
+    /// </summary>
+    static abstract NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output);
+
     // ---- transport ----
 
     /// <summary>

@@ -17,6 +17,7 @@ public unsafe struct NativePlatform : IPlatform
     [Import("nt_now")] private static extern long NtNow();
     [Import("nt_timer_arm")] private static extern void NtTimerArm(nint context, long dueMs);
     [Import("nt_key_create")] private static extern int NtKeyCreate(int alg, byte* key, int length, nint* handle);
+    [Import("nt_hkdf")] private static extern int NtHkdf(byte* prk, int prkLength, byte* info, int infoLength, byte* output, int outputLength);
     [Import("nt_key_destroy")] private static extern void NtKeyDestroy(nint handle);
     [Import("nt_seal")] private static extern int NtSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);
     [Import("nt_open")] private static extern int NtOpen(nint key, byte* nonce, byte* aad, int aadLength, byte* ciphertext, int length, byte* tag, byte* plaintext);
@@ -64,6 +65,14 @@ public unsafe struct NativePlatform : IPlatform
     }
 
     public static void AeadKeyDestroy(nint handle) => NtKeyDestroy(handle);
+
+    public static NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        fixed (byte* k = prk)
+        fixed (byte* i = info)
+        fixed (byte* o = output)
+            return NtHkdf(k, prk.Length, i, info.Length, o, output.Length) == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
+    }
 
     public static bool AeadSeal(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext,
         Span<byte> ciphertext, Span<byte> tag)

@@ -30,6 +30,7 @@ public class NativeDataPathTests
         int64_t nt_now(void) { return g_now; }
         void nt_timer_arm(intptr_t ctx, int64_t due) { (void)ctx; (void)due; }
         int32_t nt_key_create(int32_t alg, uint8_t *key, int32_t len, intptr_t *h) { return ovpn_hosted_aead_create(alg, key, len, h); }
+        int32_t nt_hkdf(uint8_t *k, int32_t kl, uint8_t *i, int32_t il, uint8_t *o, int32_t ol) { return ovpn_hosted_hkdf_sha256_expand(k, kl, i, il, o, ol); }
         void nt_key_destroy(intptr_t h) { ovpn_hosted_aead_destroy(&h); }
         int32_t nt_seal(intptr_t k, uint8_t *n, uint8_t *a, int32_t al, uint8_t *p, int32_t l, uint8_t *c, uint8_t *t)
         { return ovpn_hosted_aead_seal(k, n, a, al, p, l, c, t) ? 1 : 0; }

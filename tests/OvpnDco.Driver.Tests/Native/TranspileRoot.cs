@@ -32,6 +32,7 @@ public unsafe struct StubPlatform : IPlatform
     public static void TimerCancel(nint context) { }
     public static NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle) { handle = 1; return NtStatus.Success; }
     public static void AeadKeyDestroy(nint handle) { }
+    public static NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output) { output.Clear(); return NtStatus.Success; }
     public static bool AeadSeal(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag)
     {
         fixed (byte* n = nonce) fixed (byte* a = aad) fixed (byte* p = plaintext) fixed (byte* c = ciphertext) fixed (byte* t = tag)

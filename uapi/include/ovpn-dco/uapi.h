@@ -113,9 +113,7 @@ typedef enum _OVPN_DEL_PEER_REASON {
 } OVPN_DEL_PEER_REASON;
 
 /* CRYPTO_OPTIONS flags */
-#define CRYPTO_OPTIONS_AEAD_TAG_END (1 << 1)
-#define CRYPTO_OPTIONS_64BIT_PKTID (1 << 2)
-#define CRYPTO_OPTIONS_EPOCH (1 << 3)
+#define CRYPTO_OPTIONS_EPOCH (1 << 1)
 
 typedef struct _OVPN_NEW_PEER {
     union {
