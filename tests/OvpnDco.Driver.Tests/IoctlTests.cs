@@ -164,10 +164,13 @@ public unsafe class IoctlTests
             ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = key }), 0, NtStatus.InvalidDeviceRequest, what + " V2");
         }
         var good = Key(OvpnCipherAlg.AesGcm, 32);
-        ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = good, CryptoOptions = OvpnCryptoOptions.Epoch }), 0,
-            NtStatus.InvalidDeviceRequest, "EPOCH (not implemented)");
-        ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = good, CryptoOptions = (OvpnCryptoOptions)1 }), 0,
-            NtStatus.InvalidDeviceRequest, "unknown option bit");
+        var mixed = good;
+        mixed.Decrypt.KeyLen = 16;
+        ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = mixed, CryptoOptions = OvpnCryptoOptions.Epoch }), 0,
+            NtStatus.InvalidParameter, "EPOCH with two key sizes");
+        foreach (uint bit in new[] { 1u, 1u << 2, 1u << 3, 1u << 31 })
+            ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = good, CryptoOptions = (OvpnCryptoOptions)bit }), 0,
+                NtStatus.InvalidParameter, $"unknown option bit 0x{bit:x}");
         ExpectNoChange(n, OvpnIoctl.SetMode, Bytes(new OvpnSetMode { Mode = (OvpnMode)7 }), 0, NtStatus.AlreadyInitialized,
             "SET_MODE after NEW_PEER");
         using var fresh = new TestNode();

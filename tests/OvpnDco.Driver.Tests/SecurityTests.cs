@@ -184,7 +184,7 @@ public unsafe class SecurityTests
         using var bed = new MpBed(1);
         var none = TestNode.Key(OvpnCipherAlg.None, 0, new byte[32], new byte[32], new byte[8], new byte[8], OvpnKeySlot.Secondary, 1, 1);
         Assert.That(bed.Server.Ioctl(OvpnIoctl.NewKey, none), Is.EqualTo(NtStatus.InvalidParameter));
-        Assert.That(bed.Server.NewKey(none, OvpnCryptoOptions.AeadTagEnd), Is.EqualTo(NtStatus.InvalidParameter), "NEW_KEY_V2 too");
+        Assert.That(bed.Server.NewKey(none, OvpnCryptoOptions.Epoch), Is.EqualTo(NtStatus.InvalidParameter), "NEW_KEY_V2 too");
         Peer* p = bed.Server.Resolve(PeerTableOps<ManagedPlatform>.Find(ref bed.Server.State->ById, TableKey.ForPeerId(1)));
         Assert.That(p->Keys.Secondary.InUse, Is.Zero, "nothing installed");
     }
