@@ -134,7 +134,7 @@ public class DcoDeviceTests
     {
         StartServer();
         _device.MpSetPeer(7, 10, 120, 1400);
-        _device.NewKeyV2(CryptoData.CreateV2(Key(OvpnKeySlot.Primary, 2, peerId: 7), OvpnCryptoOptions.AeadTagEnd | OvpnCryptoOptions.PacketId64Bit));
+        _device.NewKeyV2(CryptoData.CreateV2(Key(OvpnKeySlot.Primary, 2, peerId: 7), OvpnCryptoOptions.Epoch));
         _device.MpSwapKeys(7);
         _device.MpAddIroute(7, IPAddress.Parse("192.168.50.0"), 24);
         _device.MpAddIroute(7, IPAddress.Parse("fd01::"), 64);
@@ -147,7 +147,7 @@ public class DcoDeviceTests
             Assert.That(SockAddrConverter.ToIPAddress(d.MpPeers[7].VpnAddr4), Is.EqualTo(IPAddress.Parse("10.8.0.7")));
             Assert.That(SockAddrConverter.ToIPAddress(d.MpPeers[7].VpnAddr6), Is.EqualTo(IPAddress.Parse("fd00::7")));
             Assert.That(d.MpKeepalive[7].MSS, Is.EqualTo(1400));
-            Assert.That(d.Options, Is.EqualTo(OvpnCryptoOptions.AeadTagEnd | OvpnCryptoOptions.PacketId64Bit));
+            Assert.That(d.Options, Is.EqualTo(OvpnCryptoOptions.Epoch));
             Assert.That(d.Primary.PeerId, Is.EqualTo(7));
             Assert.That(d.Iroutes.Select(r => (r.Netbits, r.IPv6)), Is.EqualTo(new[] { (24, 0), (64, 1) }));
             Assert.That(SockAddrConverter.ToIPAddress(d.Iroutes[0].Addr.Addr4), Is.EqualTo(IPAddress.Parse("192.168.50.0")));

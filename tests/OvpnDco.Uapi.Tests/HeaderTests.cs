@@ -111,7 +111,7 @@ public class HeaderTests
                 key.V1.CipherAlg = OVPN_CIPHER_ALG_CHACHA20_POLY1305;
                 key.V1.KeyId = 7;
                 key.V1.PeerId = -1;
-                key.CryptoOptions = CRYPTO_OPTIONS_AEAD_TAG_END | CRYPTO_OPTIONS_64BIT_PKTID;
+                key.CryptoOptions = CRYPTO_OPTIONS_EPOCH;
                 mp.VpnAddr4 = peer.Local.Addr4.sin_addr;
                 mp.VpnAddr6 = peer.Remote.Addr6.sin6_addr;
                 mp.PeerId = 1;

@@ -73,8 +73,8 @@ public class LayoutTests
             Assert.That((int)OvpnMode.MP, Is.EqualTo(1));
             Assert.That((int)OvpnNotifyCmd.FloatPeer, Is.EqualTo(2));
             Assert.That((int)OvpnDelPeerReason.TransportDisconnect, Is.EqualTo(4));
-            Assert.That((uint)OvpnCryptoOptions.AeadTagEnd, Is.EqualTo(1u << 1));
-            Assert.That((uint)OvpnCryptoOptions.PacketId64Bit, Is.EqualTo(1u << 2));
+            Assert.That((uint)OvpnCryptoOptions.Epoch, Is.EqualTo(1u << 1), "CRYPTO_OPTIONS_EPOCH as upstream and OpenVPN's ovpn_dco_win.h");
+            Assert.That(Enum.GetValues<OvpnCryptoOptions>(), Is.EqualTo(new[] { OvpnCryptoOptions.Epoch }), "no other bit");
             Assert.That((ushort)WinAddressFamily.Inet, Is.EqualTo(2));
             Assert.That((ushort)WinAddressFamily.Inet6, Is.EqualTo(23));
         });

@@ -163,8 +163,8 @@ public static partial class TestDriver
     {
         d.Calls++;
         var key = Read<OvpnCryptoDataV2>(input);
-        if ((key.CryptoOptions & ~(OvpnCryptoOptions.AeadTagEnd | OvpnCryptoOptions.PacketId64Bit | OvpnCryptoOptions.Epoch)) != 0)
-            return NtStatus.InvalidDeviceRequest;
+        if ((key.CryptoOptions & ~OvpnCryptoOptions.Epoch) != 0)
+            return NtStatus.InvalidParameter;
         var status = InstallKey(ref d, key.V1);
         if (status.IsSuccess())
             d.Options = key.CryptoOptions;

@@ -121,8 +121,7 @@ public static class UapiFacts
         ("OVPN_CMD_DEL_PEER", 0), ("OVPN_CMD_SWAP_KEYS", 1), ("OVPN_CMD_FLOAT_PEER", 2),
         ("OVPN_DEL_PEER_REASON_TEARDOWN", 0), ("OVPN_DEL_PEER_REASON_USERSPACE", 1), ("OVPN_DEL_PEER_REASON_EXPIRED", 2),
         ("OVPN_DEL_PEER_REASON_TRANSPORT_ERROR", 3), ("OVPN_DEL_PEER_REASON_TRANSPORT_DISCONNECT", 4),
-        ("CRYPTO_OPTIONS_AEAD_TAG_END", 1 << 1), ("CRYPTO_OPTIONS_64BIT_PKTID", 1 << 2),
-        ("CRYPTO_OPTIONS_EPOCH", 1 << 3), // unconfirmed value upstream: our decision
+        ("CRYPTO_OPTIONS_EPOCH", 1 << 1), // upstream ovpn-dco-win and OpenVPN's ovpn_dco_win.h
     };
 
     /// <summary>(C typedef, C# type) of every enum type.</summary>
