@@ -33,6 +33,16 @@ public static unsafe class HostedLibrary
             return ((delegate* unmanaged<int, byte*, int, nint*, int>)Export("ovpn_hosted_aead_create"))(alg, k, key.Length, h);
     }
 
+    /// <summary>ovpn_hosted_hkdf_sha256_expand: 0 on success.</summary>
+    public static int HkdfExpand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output)
+    {
+        fixed (byte* k = prk)
+        fixed (byte* i = info)
+        fixed (byte* o = output)
+            return ((delegate* unmanaged<byte*, int, byte*, int, byte*, int, int>)Export("ovpn_hosted_hkdf_sha256_expand"))(
+                k, prk.Length, i, info.Length, o, output.Length);
+    }
+
     public static void AeadDestroy(ref nint handle)
     {
         fixed (nint* h = &handle)
