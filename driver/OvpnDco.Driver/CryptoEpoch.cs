@@ -302,7 +302,7 @@ public static unsafe class CryptoEpoch<TPlatform>
             key = &e->Retiring;
         else if (epoch > e->Recv.Epoch && epoch <= e->Recv.Epoch + FutureKeyCount && epoch <= ushort.MaxValue - FutureKeyCount - 1)
         {
-            key = &e->Future0 + (epoch - e->Recv.Epoch - 1);
+            key = (EpochDataKey*)Unsafe.AsPointer(ref Future(e)[epoch - e->Recv.Epoch - 1]);
             if (key->Epoch != epoch)
                 key = null;
         }
