@@ -194,6 +194,34 @@ public unsafe class CryptoEpochTests
     }
 
     [Test]
+    public void NoEpochPastTheEndOfTheLookahead()
+    {
+        // OpenVPN crypto_test_epoch_key_overflow: epochs above 0xFFFF - lookahead - 1 are never used for decryption, so
+        // refilling the future keys never needs an epoch above 0xFFFF. The state is moved near the end by hand
+        // (iterating 65 000 epoch keys is needless work); the keys keep their real material, only the numbers move.
+        using var slot = new EpochSlot(OvpnCipherAlg.AesGcm, 16, Keys.Bytes(32, 0x23), Keys.Bytes(32, 0x27));
+        var e = slot.E;
+        const ushort current = ushort.MaxValue - 9; // 65526
+        e->Recv.Epoch = current;
+        e->Send.Epoch = current;
+        e->SendEpoch = current;
+        e->Future0.Epoch = current + 1;
+        e->Future1.Epoch = current + 2;
+        e->Future2.Epoch = current + 3;
+        e->Future3.Epoch = current + 4;
+        e->RecvEpoch = current + 4;
+        ushort last = ushort.MaxValue - Lookahead - 1; // 65530
+        Assert.That(last, Is.EqualTo(current + 4));
+        Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, last)->Epoch, Is.EqualTo(last));
+        CryptoEpoch<ManagedPlatform>.ReplaceRecvKey(e, last);
+        Assert.That(e->Recv.Epoch, Is.EqualTo(last));
+        Assert.That(e->RecvEpoch, Is.EqualTo(ushort.MaxValue - 1), "futures derived up to 65534");
+        Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, (ushort)(last + 1)) == null, "above 0xFFFF - 4 - 1: refused");
+        Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, ushort.MaxValue) == null);
+        Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, current) == &e->Retiring);
+    }
+
+    [Test]
     public void DestroyZeroesAndReleasesEveryKey()
     {
         int live = ManagedPlatform.LiveKeys;
