@@ -253,38 +253,53 @@ public static unsafe class CryptoEpoch<TPlatform>
     }
 
     /// <summary>
-    /// OpenVPN epoch_generate_future_receive_keys: drops future keys older than the current receive epoch, moves the
-    /// rest to the front and derives the missing ones up to current + <see cref="FutureKeyCount"/>. A key whose
-    /// derivation fails stays empty (its epoch is then refused, never decrypted with a wrong key).
+    /// OpenVPN epoch_generate_future_receive_keys: drops future keys at or below the current receive epoch, moves the
+    /// rest to their places (Future0 = current + 1, ...) and derives the missing ones up to current +
+    /// <see cref="FutureKeyCount"/>. A derivation that fails stops there without advancing the highest receive epoch
+    /// key, so the next call (at the next epoch change, or when a packet names a missing future epoch) tries again.
     /// </summary>
     public static void GenerateFutureKeys(EpochState* e)
     {
         var future = Future(e);
-        ushort current = e->Recv.Epoch;
+        int current = e->Recv.Epoch;
         for (int i = 0; i < FutureKeyCount; i++)
         {
-            if (future[i].Epoch != 0 && future[i].Epoch < current)
+            int epoch = future[i].Epoch;
+            if (epoch == 0)
+                continue;
+            int target = epoch - current - 1;
+            if (target < 0 || target >= FutureKeyCount || (target != i && future[target].Epoch != 0))
+            {
                 DestroyKey(ref future[i]);
+                continue;
+            }
+            if (target != i)
+            {
+                future[target] = future[i];
+                CryptographicOperations.ZeroMemory(new Span<byte>(Unsafe.AsPointer(ref future[i]), sizeof(EpochDataKey)));
+            }
         }
-        int desired = current + FutureKeyCount;
-        int missing = desired - e->RecvEpoch;
-        if (missing <= 0)
-            return;
-        if (missing > FutureKeyCount)
-            missing = FutureKeyCount;
-        for (int i = 0; i < missing; i++)
-            DestroyKey(ref future[i]);
-        for (int i = 0; i + missing < FutureKeyCount; i++)
+        Span<byte> next = stackalloc byte[EpochKeySize];
+        fixed (byte* nextKey = next)
         {
-            future[i] = future[i + missing];
-            CryptographicOperations.ZeroMemory(new Span<byte>(Unsafe.AsPointer(ref future[i + missing]), sizeof(EpochDataKey)));
+            while (e->RecvEpoch < current + FutureKeyCount)
+            {
+                new ReadOnlySpan<byte>(e->RecvEpochKey, EpochKeySize).CopyTo(next);
+                ushort epoch = e->RecvEpoch;
+                if (!Iterate(nextKey, ref epoch).IsSuccess())
+                    break;
+                int target = epoch - current - 1;
+                if (target >= 0)
+                {
+                    DestroyKey(ref future[target]);
+                    if (!DeriveDataKey(e, nextKey, epoch, ref future[target]).IsSuccess())
+                        break;
+                }
+                next.CopyTo(new Span<byte>(e->RecvEpochKey, EpochKeySize));
+                e->RecvEpoch = epoch;
+            }
         }
-        for (int i = FutureKeyCount - missing; i < FutureKeyCount; i++)
-        {
-            if (!Iterate(e->RecvEpochKey, ref e->RecvEpoch).IsSuccess())
-                return;
-            DeriveDataKey(e, e->RecvEpochKey, e->RecvEpoch, ref future[i]);
-        }
+        CryptographicOperations.ZeroMemory(next);
     }
 
     /// <summary>
@@ -349,6 +364,7 @@ public static unsafe class CryptoEpoch<TPlatform>
         EpochDataKey* next = Lookup(e, epoch);
         if (next == null || next == &e->Recv || next == &e->Retiring)
             return;
+        TPlatform.Trace(TraceLevel.Info, "epoch: peer moved to a new receive epoch", e->Recv.Epoch, epoch);
         if (e->Send.Epoch < epoch)
             MoveSendKey(e, epoch);
         DestroyKey(ref e->Retiring);
@@ -363,19 +379,25 @@ public static unsafe class CryptoEpoch<TPlatform>
     /// <summary>
     /// OpenVPN epoch_check_send_iterate: before a send, move to the next epoch when the send key reached the usage
     /// limit, when the peer's key reached it with both on the same epoch (push the peer on), or when the counter is
-    /// at its maximum. The last epoch (0xFFFF) never moves.
+    /// at its maximum. The last epoch (0xFFFF) never moves. False when a due move failed (the key could not be derived):
+    /// the packet is refused rather than sent past the limit, and the next one tries again.
     /// </summary>
-    private static void CheckSendIterate(EpochState* e)
+    private static bool CheckSendIterate(EpochState* e)
     {
         if (e->SendEpoch == ushort.MaxValue)
-            return;
+            return true;
         bool move = e->SendCounter >= Proto.EpochCounterMax;
         if (UsageLimitReached(e->UsageLimit, e->Send.PlaintextBlocks, e->SendCounter))
             move = true;
         else if (e->Send.Epoch == e->Recv.Epoch && UsageLimitReached(e->UsageLimit, e->Recv.PlaintextBlocks, e->RecvReplay.Highest))
             move = true;
-        if (move)
-            MoveSendKey(e, (ushort)(e->SendEpoch + 1));
+        if (!move)
+            return true;
+        ushort from = e->SendEpoch;
+        if (!MoveSendKey(e, (ushort)(from + 1)).IsSuccess())
+            return false;
+        TPlatform.Trace(TraceLevel.Info, "epoch: send key moved to the next epoch", from, e->SendEpoch);
+        return true;
     }
 
     /// <summary>
@@ -390,7 +412,8 @@ public static unsafe class CryptoEpoch<TPlatform>
         int total = aadLen + plaintext.Length + Proto.TagSize;
         if (total > output.Length)
             return (int)CryptoError.TooLarge;
-        CheckSendIterate(e);
+        if (!CheckSendIterate(e))
+            return (int)CryptoError.NoKey;
         if (e->SendCounter >= Proto.EpochCounterMax)
             return (int)CryptoError.PacketIdExhausted;
         if (e->Send.Handle == 0)
@@ -436,6 +459,12 @@ public static unsafe class CryptoEpoch<TPlatform>
         ulong pid = BinaryPrimitives.ReadUInt64BigEndian(packet.Slice(Proto.HeaderSize));
         ushort epoch = (ushort)(pid >> 48);
         EpochDataKey* key = Lookup(e, epoch);
+        if (key == null && epoch > e->RecvEpoch && epoch <= e->Recv.Epoch + FutureKeyCount)
+        {
+            // a future key whose derivation failed earlier: try again (bounded: at most FutureKeyCount keys)
+            GenerateFutureKeys(e);
+            key = Lookup(e, epoch);
+        }
         if (key == null)
             return (int)CryptoError.NoKey;
         Span<byte> nonce = stackalloc byte[Proto.NonceSize];

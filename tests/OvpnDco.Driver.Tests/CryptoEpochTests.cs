@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -219,6 +220,68 @@ public unsafe class CryptoEpochTests
         Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, (ushort)(last + 1)) == null, "above 0xFFFF - 4 - 1: refused");
         Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, ushort.MaxValue) == null);
         Assert.That(CryptoEpoch<ManagedPlatform>.Lookup(e, current) == &e->Retiring);
+    }
+
+    private static readonly SockAddrInet Local = TestNode.V4("192.0.2.1", 1194);
+    private static readonly SockAddrInet Remote = TestNode.V4("192.0.2.2", 1194);
+
+    private static bool ReceiveEpoch(TestNode node, byte[] e1, int epoch, ulong counter)
+    {
+        var plain = TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 30);
+        node.Receive(EpochReference.Seal("aes-128-gcm", e1, 16, epoch, counter, 3, 0x4321, plain), Remote);
+        return node.TakeDelivered().Count == 1;
+    }
+
+    [Test]
+    public void KeyCreationFailuresLeakNothingAndAreRetried()
+    {
+        var sendE1 = Keys.Bytes(32, 71);
+        var recvE1 = Keys.Bytes(32, 72);
+        int baseline = ManagedPlatform.LiveKeys;
+        using var node = new TestNode();
+        Assert.That(node.NewPeer(Local, Remote), Is.EqualTo(NtStatus.Success));
+        var key = EpochTests.EpochKey(OvpnCipherAlg.AesGcm, 16, sendE1, recvE1);
+        Assert.That(node.NewKey(key, OvpnCryptoOptions.Epoch), Is.EqualTo(NtStatus.Success));
+        int installed = ManagedPlatform.LiveKeys;
+        Assert.That(installed, Is.EqualTo(baseline + 2 + Lookahead));
+        try
+        {
+            // NEW_KEY_V2: the send or receive key of epoch 1 cannot be made → refused, nothing leaks, the old key stays.
+            for (int n = 1; n <= 2; n++)
+            {
+                ManagedPlatform.FailKeyCreateAt = n;
+                Assert.That(node.NewKey(EpochTests.EpochKey(OvpnCipherAlg.AesGcm, 16, Keys.Bytes(32, 80), Keys.Bytes(32, 81)), OvpnCryptoOptions.Epoch),
+                    Is.EqualTo(NtStatus.InsufficientResources), $"creation {n} fails");
+                Assert.That(ManagedPlatform.LiveKeys, Is.EqualTo(installed));
+                Assert.That(ReceiveEpoch(node, recvE1, 1, (ulong)n), Is.True, "the old key still works");
+            }
+
+            // A future key that cannot be made is derived again when a packet names its epoch.
+            ManagedPlatform.FailKeyCreateAt = 3; // send 1, receive 1, then future epoch 2 fails
+            Assert.That(node.NewKey(key, OvpnCryptoOptions.Epoch), Is.EqualTo(NtStatus.Success));
+            Assert.That(ManagedPlatform.LiveKeys, Is.EqualTo(baseline + 2), "no future keys yet");
+            Assert.That(ReceiveEpoch(node, recvE1, 3, 1), Is.True, "epoch 3: future keys derived on demand");
+            Assert.That(ManagedPlatform.LiveKeys, Is.EqualTo(baseline + 3 + Lookahead), "send, receive, retiring, four future");
+
+            // The send key cannot move on at the usage limit: that packet is refused (never sent past the limit).
+            var e = node.P2pPeer->Keys.Primary.Epoch;
+            Assert.That(e->Send.Epoch, Is.EqualTo(3), "the send key followed the peer");
+            e->Send.PlaintextBlocks = CryptoEpoch<ManagedPlatform>.AesGcmUsageLimit + 1; // q + s > limit
+            ManagedPlatform.FailKeyCreateAt = 1;
+            Assert.That(node.Send(TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 10)), Is.Not.EqualTo(NtStatus.Success));
+            Assert.That(node.TakeSent(), Is.Empty);
+            Assert.That(e->Send.Epoch, Is.EqualTo(3));
+            Assert.That(node.Send(TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 10)), Is.EqualTo(NtStatus.Success), "the next packet tries again");
+            var sent = node.TakeSent().Single().Data;
+            Assert.That(EpochReference.Open("aes-128-gcm", sendE1, 16, sent, out int epoch, out ulong counter), Is.Not.Null);
+            Assert.That((epoch, counter), Is.EqualTo((4, 1ul)));
+        }
+        finally
+        {
+            ManagedPlatform.FailKeyCreateAt = 0;
+        }
+        Assert.That(node.Ioctl(OvpnIoctl.DelPeer), Is.EqualTo(NtStatus.Success));
+        Assert.That(ManagedPlatform.LiveKeys, Is.EqualTo(baseline));
     }
 
     [Test]

@@ -168,8 +168,16 @@ public unsafe struct ManagedPlatform : IPlatform
 
     public static void TimerCancel(nint context) => Instance(context).TimerDue = 0;
 
+    /// <summary>Fault injection: when positive, the key creation that brings it to 0 fails (1 = the next one).</summary>
+    public static int FailKeyCreateAt;
+
     public static NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle)
     {
+        if (FailKeyCreateAt > 0 && --FailKeyCreateAt == 0)
+        {
+            handle = 0;
+            return NtStatus.InsufficientResources;
+        }
         object k = alg == OvpnCipherAlg.ChaCha20Poly1305 ? new ChaCha20Poly1305(key) : new AesGcm(key, 16);
         lock (s_keys)
         {
