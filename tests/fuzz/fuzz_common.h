@@ -3,7 +3,8 @@
  * driver/OvpnDco.Driver.Hosted on runtime-kernel/hosted):
  *
  *   host      callbacks that record what the driver sends, delivers and completes, a virtual clock, the device
- *             timer as a due time, and fault switches (transport send failure, allocation failure countdown)
+ *             timer as a due time, and fault switches (transport send/open/listen failure, allocation failure
+ *             countdown, key object creation and seal failures: the harnesses link with -Wl,--wrap=...)
  *   input     a cursor over the fuzzer's bytes (reads past the end give zeros)
  *   setup     P2P (UDP/TCP) and MP devices configured through the driver's IOCTLs; every setup status is
  *             asserted: a failed setup is a harness bug and stops the run with a message (FUZZ_CHECK)
@@ -145,6 +146,8 @@ struct fuzz_host {
     int fail_send;               /* transport_send returns STATUS_UNSUCCESSFUL while set */
     int fail_listen, fail_open;
     int64_t alloc_countdown;     /* > 0: the allocation that brings it to 0 fails (wrapped allocator) */
+    int fail_aead_create;        /* key object creation fails (-2: an OpenSSL failure) */
+    int fail_seal;               /* sealing fails */
     uint8_t sent[FUZZ_MAX_WIRE + 64];
     int32_t sent_len, sent_proto;
     uint64_t sent_count, delivered_count, reads_completed, pending_completed, touched;
@@ -210,6 +213,27 @@ void *__wrap_ovpn_hosted_alloc(size_t size, uint32_t tag)
     if (g_host.alloc_countdown > 0 && --g_host.alloc_countdown == 0)
         return NULL;
     return __real_ovpn_hosted_alloc(size, tag);
+}
+
+/* Key object and seal failures: -Wl,--wrap=ovpn_hosted_aead_create,--wrap=ovpn_hosted_aead_seal. */
+int32_t __real_ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);
+int32_t __wrap_ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);
+int32_t __wrap_ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle)
+{
+    if (g_host.fail_aead_create) {
+        *handle = 0;
+        return -2;
+    }
+    return __real_ovpn_hosted_aead_create(alg, key, key_len, handle);
+}
+bool __real_ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
+                                  const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag);
+bool __wrap_ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
+                                  const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag);
+bool __wrap_ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
+                                  const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag)
+{
+    return !g_host.fail_seal && __real_ovpn_hosted_aead_seal(handle, nonce, aad, aad_len, plaintext, len, ciphertext, tag);
 }
 
 /* Once per process: callbacks, virtual clock, trace sink. Per input: fuzz_host_reset. */
@@ -363,7 +387,7 @@ struct fuzz_peer {
 };
 
 struct fuzz_route {
-    int v6, bits;
+    int v6, bits, peer; /* peer: the model index of the peer it was routed to */
     uint8_t addr[16];
 };
 
@@ -398,11 +422,12 @@ static inline int32_t fuzz_ioctl(struct fuzz_dev *d, int fn, const void *in, int
                    "setup IOCTL %d failed with status 0x%08x", (int)(fn), (unsigned)setup_status_);     \
     } while (0)
 
-static inline void fuzz_route_remember(struct fuzz_dev *d, int v6, const uint8_t *addr, int bits)
+static inline void fuzz_route_remember(struct fuzz_dev *d, int v6, const uint8_t *addr, int bits, int peer)
 {
     struct fuzz_route *r = &d->routes[d->route_next];
     r->v6 = v6;
     r->bits = bits;
+    r->peer = peer;
     memset(r->addr, 0, sizeof r->addr);
     memcpy(r->addr, addr, v6 ? 16 : 4);
     d->route_next = (d->route_next + 1) % FUZZ_MAX_ROUTES;
@@ -479,9 +504,9 @@ static inline int32_t fuzz_mp_add_peer(struct fuzz_dev *d, int i, bool v6_transp
         memcpy(p->vpn4, vpn4, 4);
         memcpy(p->vpn6, vpn6, 16);
         if (with_vpn4)
-            fuzz_route_remember(d, 0, vpn4, 32);
+            fuzz_route_remember(d, 0, vpn4, 32, i);
         if (with_vpn6)
-            fuzz_route_remember(d, 1, vpn6, 128);
+            fuzz_route_remember(d, 1, vpn6, 128, i);
     }
     return status;
 }
@@ -558,6 +583,7 @@ static inline void fuzz_mp_device(struct fuzz_dev *d, int npeers, uint8_t cipher
 static inline void fuzz_device_destroy(struct fuzz_dev *d)
 {
     g_host.alloc_countdown = 0;
+    g_host.fail_aead_create = g_host.fail_seal = 0;
     ovpn_dco_destroy(d->s);
     d->s = NULL;
 }
@@ -728,7 +754,9 @@ static inline void fuzz_op_rx_sealed(struct fuzz_dev *d, struct fuzz_in *in)
         return;
     struct fuzz_key *slot = &p->slots[ks & 1];
     struct fuzz_key k = *slot;
-    bool genuine = k.in_use && (ks & 0x10) == 0 && (mode & 0x30) == 0; /* the driver's own key, not mangled */
+    /* the driver's own key, not mangled, and the slot rx picks for its key id (primary first) */
+    bool genuine = k.in_use && (ks & 0x10) == 0 && (mode & 0x30) == 0
+                   && ((ks & 1) == 0 || !p->slots[0].in_use || p->slots[0].key_id != k.key_id);
     if (!k.in_use || (ks & 0x10)) {
         k.alg = (ks & 0x20) ? FUZZ_CIPHER_AES_GCM : FUZZ_CIPHER_NONE; /* maybe a key the driver does not have */
         k.key_len = 16;
@@ -843,7 +871,7 @@ static inline void fuzz_op_keys(struct fuzz_dev *d, struct fuzz_in *in)
 {
     uint8_t c = fin_u8(in), pc = fin_u8(in), cc = fin_u8(in), key_id = fin_u8(in);
     struct fuzz_peer *p = fuzz_pick_peer(d, pc);
-    struct fuzz_peer ghost = {.id = (int32_t)(pc >> 3) - 4};
+    struct fuzz_peer ghost = {.id = (pc & 8) ? -1 - (pc >> 4) : 0x00F00000 + pc}; /* ids no model peer has */
     if (!p->live && d->mode == FUZZ_MODE_MP)
         p = &ghost; /* unknown peer id: refused */
     switch (c % 4) {
@@ -974,11 +1002,19 @@ static inline void fuzz_op_routes(struct fuzz_dev *d, struct fuzz_in *in)
     default: fin_bytes(in, addr, v6 ? 16 : 4); break;
     }
     r.Netbits = (a & 0x80) ? (int32_t)bits - 128 : (v6 ? bits % 130 : bits % 34); /* sometimes out of range */
+    if ((c & 8) && d->nroutes > 0) { /* a prefix that was routed (VPN address or iroute), to its peer or another */
+        const struct fuzz_route *known = &d->routes[bits % d->nroutes];
+        v6 = known->v6 != 0;
+        memcpy(addr, known->addr, 16);
+        r.Netbits = known->bits;
+        if ((c & 0x10) == 0)
+            p = &d->peers[known->peer];
+    }
     r.PeerId = p->live || d->mode == FUZZ_MODE_P2P ? p->id : (c & 4 ? -1 : 4242);
     r.IPv6 = v6 ? 1 : 0;
     if ((c & 1) == 0) {
         if (fuzz_ioctl(d, FN_MP_ADD_IROUTE, &r, (int32_t)sizeof r, NULL, 0) == FUZZ_STATUS_SUCCESS)
-            fuzz_route_remember(d, v6, addr, r.Netbits);
+            fuzz_route_remember(d, v6, addr, r.Netbits, (int)(p - d->peers));
     } else {
         fuzz_ioctl(d, FN_MP_DEL_IROUTE, &r, (int32_t)sizeof r, NULL, 0);
     }
@@ -1112,11 +1148,13 @@ static inline void fuzz_op_fault(struct fuzz_dev *d, struct fuzz_in *in)
 {
     (void)d;
     uint8_t c = fin_u8(in);
-    switch (c % 4) {
+    switch (c % 6) {
     case 0: g_host.fail_send = !g_host.fail_send; break;
-    case 1: g_host.alloc_countdown = (c >> 2) % 4 + 1; break; /* one of the next allocations fails */
+    case 1: g_host.alloc_countdown = (c >> 3) % 4 + 1; break; /* one of the next allocations fails */
     case 2: g_host.fail_open = !g_host.fail_open; break;
-    default: g_host.fail_listen = !g_host.fail_listen; break;
+    case 3: g_host.fail_listen = !g_host.fail_listen; break;
+    case 4: g_host.fail_aead_create = !g_host.fail_aead_create; break;
+    default: g_host.fail_seal = !g_host.fail_seal; break;
     }
 }
 
