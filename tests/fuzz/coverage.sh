@@ -6,11 +6,13 @@
 # with llvm-profdata-14 and reports with llvm-cov-14: functions entered, regions and branches (each condition's
 # true and false outcome: our "edges" measure) per harness and combined. Fails when the combined figures fall below
 # the floors (OVPNDCO_COV_MIN_FUNCTIONS / OVPNDCO_COV_MIN_BRANCHES, percent) and lists the functions never entered.
-# Usage: coverage.sh [results dir] [corpus root]   (results: coverage.counts for scripts/summarize-results.sh)
+# Usage: coverage.sh [results dir] [corpus root: <root>/<name> or <root>/corpus_<name>; default tests/fuzz/corpus]
+#   (results: coverage.counts for scripts/summarize-results.sh)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=fuzz-lib.sh
 . "$here/fuzz-lib.sh"
+FUZZ_NAMES="rx tx mp tcp ioctl" # the floors are for all harnesses together, whatever OVPNDCO_FUZZ_ONLY says
 root=$fuzz_root
 results=${1:-$root/out/test-results}; corpus_root=${2:-$here/corpus}
 min_functions=${OVPNDCO_COV_MIN_FUNCTIONS:-97}
@@ -32,7 +34,8 @@ totals() {
 printf '  %-8s %-10s %-10s %-10s %s\n' harness functions regions branches inputs
 start=$(date +%s)
 for name in $FUZZ_NAMES; do
-  inputs=("$corpus_root/$name")
+  corpus=$corpus_root/$name; [ -d "$corpus" ] || corpus=$corpus_root/corpus_$name # a run's work dir works too
+  inputs=(); [ -d "$corpus" ] && inputs=("$corpus")
   for r in "$here"/regressions/"$name"-*; do
     [ -f "$r" ] || continue
     grep -qxF "$(basename "$r")" <<<"$known" && continue
