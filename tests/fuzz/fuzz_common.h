@@ -144,7 +144,9 @@ struct fuzz_host {
     int64_t now_ms;
     int64_t timer_due;           /* 0 = not armed */
     int fail_send;               /* transport_send returns STATUS_UNSUCCESSFUL while set */
-    int fail_listen, fail_open;
+    int fail_listen;
+    int open_mode;               /* transport_open: 0 = TCP pends (completed by ovpn_dco_transport_connected), UDP
+                                    succeeds; 1 = succeeds at once; 2 = fails */
     int64_t alloc_countdown;     /* > 0: the allocation that brings it to 0 fails (wrapped allocator) */
     int fail_aead_create;        /* key object creation fails (-2: an OpenSSL failure) */
     int fail_seal;               /* sealing fails */
@@ -159,8 +161,10 @@ static struct fuzz_host g_host;
 static int64_t fuzz_now(void) { return g_host.now_ms; }
 static int32_t fuzz_transport_open(intptr_t c, int32_t p, const void *l, const void *r)
 {
-    (void)c; (void)p; (void)l; (void)r;
-    return g_host.fail_open ? FUZZ_STATUS_UNSUCCESSFUL : FUZZ_STATUS_SUCCESS;
+    (void)c; (void)l; (void)r;
+    if (g_host.open_mode == 2)
+        return FUZZ_STATUS_UNSUCCESSFUL;
+    return g_host.open_mode == 0 && p == FUZZ_PROTO_TCP ? FUZZ_STATUS_PENDING : FUZZ_STATUS_SUCCESS;
 }
 static int32_t fuzz_transport_listen(intptr_t c, const void *l, bool v6)
 {
@@ -934,7 +938,16 @@ static inline void fuzz_op_peers(struct fuzz_dev *d, struct fuzz_in *in)
         break;
     }
     case 2: /* new peer */
-        if (d->mode == FUZZ_MODE_MP) {
+        if (d->mode == FUZZ_MODE_MP && (c & 0x80)) { /* refused variants: bad id, duplicate remote, mixed families */
+            fuzz_mp_new_peer np;
+            memset(&np, 0, sizeof np);
+            static const int32_t ids[4] = {-1, 0xFFFFFF, 0x7FFFFFFF, 55};
+            np.Local = fuzz_sockaddr_make((v & 1) != 0, 0, 1, 1194);
+            np.Remote = (v & 2) ? d->peers[(v >> 4) % FUZZ_MAX_PEERS].remote : fuzz_sockaddr_make((v & 1) == 0, 5, 5, 5);
+            np.PeerId = (v & 4) ? ids[(v >> 2) & 3] : 60 + (v >> 4);
+            np.VpnAddr4.Bytes.FixedElementField[0] = (v & 8) ? 10 : 0;
+            fuzz_ioctl(d, FN_MP_NEW_PEER, &np, (int32_t)sizeof np, NULL, 0);
+        } else if (d->mode == FUZZ_MODE_MP) {
             if (fuzz_mp_add_peer(d, i, (v & 1) != 0, (v & 2) == 0, (v & 4) == 0) == FUZZ_STATUS_SUCCESS && (v & 8) == 0) {
                 int32_t alg, key_len;
                 uint32_t options;
@@ -1151,7 +1164,7 @@ static inline void fuzz_op_fault(struct fuzz_dev *d, struct fuzz_in *in)
     switch (c % 6) {
     case 0: g_host.fail_send = !g_host.fail_send; break;
     case 1: g_host.alloc_countdown = (c >> 3) % 4 + 1; break; /* one of the next allocations fails */
-    case 2: g_host.fail_open = !g_host.fail_open; break;
+    case 2: g_host.open_mode = (g_host.open_mode + 1 + (c >> 3) % 2) % 3; break;
     case 3: g_host.fail_listen = !g_host.fail_listen; break;
     case 4: g_host.fail_aead_create = !g_host.fail_aead_create; break;
     default: g_host.fail_seal = !g_host.fail_seal; break;
