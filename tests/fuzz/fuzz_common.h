@@ -1078,6 +1078,27 @@ static inline void fuzz_op_ioctl_raw(struct fuzz_dev *d, struct fuzz_in *in)
     FUZZ_CHECK(returned >= 0 && returned <= out_len, "IOCTL 0x%x returned %d for %d", code, returned, out_len);
 }
 
+/* The C API's argument checks: negative lengths and NULL out-pointers are refused without touching the state. */
+static inline void fuzz_invalid_arguments(struct fuzz_dev *d, uint8_t v)
+{
+    uint8_t buf[64] = {0};
+    int32_t n = 0;
+    fuzz_sockaddr from = d->peers[0].remote;
+    switch (v % 8) {
+    case 0: FUZZ_CHECK(ovpn_dco_ioctl(d->s, FUZZ_IOCTL(FN_GET_STATS), buf, -1, buf, 64, &n, false) != FUZZ_STATUS_SUCCESS, "negative input length"); break;
+    case 1: FUZZ_CHECK(ovpn_dco_ioctl(d->s, FUZZ_IOCTL(FN_GET_STATS), buf, 0, buf, -1, &n, false) != FUZZ_STATUS_SUCCESS, "negative output length"); break;
+    case 2: FUZZ_CHECK(ovpn_dco_ioctl(d->s, FUZZ_IOCTL(FN_GET_STATS), buf, 0, buf, 64, NULL, false) != FUZZ_STATUS_SUCCESS, "NULL bytesReturned"); break;
+    case 3: FUZZ_CHECK(ovpn_dco_read_control(d->s, 1, buf, -1, &n) != FUZZ_STATUS_SUCCESS, "negative read length"); break;
+    case 4: FUZZ_CHECK(ovpn_dco_read_control(d->s, 1, buf, 64, NULL) != FUZZ_STATUS_SUCCESS, "NULL bytesRead"); break;
+    case 5: ovpn_dco_transport_receive(d->s, buf, -1, &from); ovpn_dco_transport_receive(d->s, buf, 8, NULL); break;
+    case 6: ovpn_dco_transport_stream(d->s, buf, -1); break;
+    default:
+        FUZZ_CHECK(ovpn_dco_adapter_transmit(d->s, buf, -1) != FUZZ_STATUS_SUCCESS, "negative tx length");
+        FUZZ_CHECK(ovpn_dco_write_control(d->s, buf, -1) != FUZZ_STATUS_SUCCESS, "negative write length");
+        break;
+    }
+}
+
 static inline void fuzz_op_control(struct fuzz_dev *d, struct fuzz_in *in)
 {
     static const int32_t sizes[4] = {2048 + 28, 16, 100, 0};
@@ -1109,7 +1130,10 @@ static inline void fuzz_op_control(struct fuzz_dev *d, struct fuzz_in *in)
         break;
     }
     default:
-        ovpn_dco_cancel_pending(d->s, v & 1);
+        if (v & 0x80)
+            fuzz_invalid_arguments(d, v);
+        else
+            ovpn_dco_cancel_pending(d->s, v & 1);
         break;
     }
 }
