@@ -711,7 +711,7 @@ enum fuzz_op {
     OP_CONTROL,     /* ReadFile / CancelRead / WriteFile / CancelPending */
     OP_TCP,         /* P2P TCP: sealed frames + raw bytes as a stream in input-chosen segments; connect/disconnect */
     OP_FAULT,       /* transport send failure, allocation failure countdown */
-    OP_BULK,        /* many MP peers at once (table growth, timer heap growth) and their removal */
+    OP_BULK,        /* many MP peers at once (table and timer heap growth), their removal; control queue floods */
     OP_COUNT
 };
 #define OPS_ALL ((1u << OP_COUNT) - 1)
@@ -1198,10 +1198,22 @@ static inline void fuzz_op_fault(struct fuzz_dev *d, struct fuzz_in *in)
 static inline void fuzz_op_bulk(struct fuzz_dev *d, struct fuzz_in *in)
 {
     uint8_t c = fin_u8(in);
+    if ((c & 3) == 3) { /* flood the queues: 70 control packets, 70 pending reads (both hold 64) */
+        uint8_t packet[32] = {0x20, 1, 2, 3};
+        uint8_t buf[64];
+        int32_t got = 0;
+        fuzz_sockaddr from = d->peers[0].remote;
+        for (int k = 0; k < 70; k++)
+            ovpn_dco_transport_receive(d->s, packet, (int32_t)sizeof packet, &from);
+        for (int k = 0; k < 140; k++)
+            ovpn_dco_read_control(d->s, ++d->next_request, buf, (int32_t)sizeof buf, &got);
+        return;
+    }
     if (d->mode != FUZZ_MODE_MP)
         return;
-    if ((c & 1) == 0) { /* add: peer ids FUZZ_BULK_BASE.. with VPN 10.9.x.y, keepalive 1 s */
-        int count = (c >> 1) + 1;
+    if ((c & 1) == 0) { /* add: peer ids FUZZ_BULK_BASE.. with VPN 10.9.x.y, keepalive 1 s; at most 400 peers (more,
+                           to overflow the 1024-event NOTIFY_EVENT queue, cost 8x the execs/s: left out) */
+        int count = (c >> 2) + 1;
         for (int k = 0; k < count && d->bulk < 400; k++, d->bulk++) {
             fuzz_mp_new_peer np;
             memset(&np, 0, sizeof np);
