@@ -69,9 +69,9 @@ enum {
 #define FUZZ_CIPHER_NONE 0
 #define FUZZ_CIPHER_AES_GCM 1
 #define FUZZ_CIPHER_CHACHA 2
-#define FUZZ_OPT_TAG_END (1u << 1)   /* CRYPTO_OPTIONS_AEAD_TAG_END */
-#define FUZZ_OPT_PID64 (1u << 2)     /* CRYPTO_OPTIONS_64BIT_PKTID */
-#define FUZZ_OPT_EPOCH (1u << 3)     /* CRYPTO_OPTIONS_EPOCH (refused by the driver) */
+#define FUZZ_OPT_EPOCH (1u << 1)     /* CRYPTO_OPTIONS_EPOCH: epoch data keys */
+#define FUZZ_OPT_UNKNOWN (1u << 2)   /* not a CryptoOptions bit: refused (STATUS_INVALID_PARAMETER) */
+#define FUZZ_EPOCH_COUNTER_MASK 0x0000FFFFFFFFFFFFull
 #define FUZZ_PING_LEN 16
 static const uint8_t fuzz_ping_magic[FUZZ_PING_LEN] = {
     0x2a, 0x18, 0x7b, 0xf3, 0x64, 0x1e, 0xb4, 0xcb, 0x07, 0xed, 0x2d, 0x0a, 0x98, 0x1f, 0xc7, 0x48,
@@ -311,7 +311,41 @@ static inline const EVP_CIPHER *fuzz_evp(int32_t alg, int32_t key_len)
     return key_len == 16 ? EVP_aes_128_gcm() : key_len == 24 ? EVP_aes_192_gcm() : EVP_aes_256_gcm();
 }
 
-static inline int fuzz_pid_len(uint32_t options) { return (options & FUZZ_OPT_PID64) ? 8 : 4; }
+static inline int fuzz_pid_len(uint32_t options) { return (options & FUZZ_OPT_EPOCH) ? 8 : 4; }
+
+/* Epoch format (OpenVPN 2.7): E(n+1) = ExpandLabel(E(n), "datakey upd", 32); data key = ExpandLabel(E(n), "data_key",
+ * key length); implicit IV = ExpandLabel(E(n), "data_iv", 12); ExpandLabel = HKDF-Expand-SHA256 with info
+ * u16 length || u8 len("ovpn " label) || "ovpn " label || u8 0. E1 = the 32 bytes of Key[]. */
+static inline void fuzz_expand_label(const uint8_t secret[32], const char *label, uint8_t *out, int len)
+{
+    uint8_t info[2 + 1 + 5 + 16 + 1];
+    int label_len = (int)strlen(label), at = 0;
+    info[at++] = (uint8_t)(len >> 8);
+    info[at++] = (uint8_t)len;
+    info[at++] = (uint8_t)(5 + label_len);
+    memcpy(info + at, "ovpn ", 5);
+    at += 5;
+    memcpy(info + at, label, (size_t)label_len);
+    at += label_len;
+    info[at++] = 0;
+    FUZZ_CHECK(ovpn_hosted_hkdf_sha256_expand(secret, 32, info, at, out, len) == 0, "HKDF-Expand");
+}
+
+/* The data key and implicit IV of `epoch` (1..) from E1 (`key` on entry: E1; on return: the data key). */
+static inline void fuzz_epoch_key(uint8_t key[32], int key_len, unsigned epoch, uint8_t iv[12])
+{
+    uint8_t next[32];
+    for (unsigned e = 1; e < epoch; e++) {
+        fuzz_expand_label(key, "datakey upd", next, 32);
+        memcpy(key, next, 32);
+    }
+    memcpy(next, key, 32);
+    fuzz_expand_label(next, "data_key", key, key_len);
+    fuzz_expand_label(next, "data_iv", iv, 12);
+}
+
+/* Epoch ids the harness can seal for: the epoch in the top 16 bits (0 means 1), the rest the per-epoch counter. */
+#define FUZZ_EPOCH_MAX_SEALED 12u
 
 /* Builds a DATA_V2 packet of `plain` as the peer would send it to the driver. Returns the wire length. */
 static inline int fuzz_seal(const struct fuzz_key *k, int32_t peer_id, int32_t header_peer_id, uint64_t pid,
@@ -330,9 +364,23 @@ static inline int fuzz_seal(const struct fuzz_key *k, int32_t peer_id, int32_t h
         return aad + n;
     }
     fuzz_key_material(peer_id, k->key_id, 1, key, tail);
-    memcpy(nonce, wire + 4, (size_t)pid_len);
-    memcpy(nonce + pid_len, tail, (size_t)(12 - pid_len));
-    bool tag_end = (k->options & FUZZ_OPT_TAG_END) != 0;
+    bool tag_end = (k->options & FUZZ_OPT_EPOCH) != 0;
+    if (tag_end) {
+        unsigned epoch = (unsigned)(pid >> 48);
+        if (epoch == 0)
+            epoch = 1;
+        uint64_t id = (uint64_t)epoch << 48 | (pid & FUZZ_EPOCH_COUNTER_MASK);
+        for (int i = 0; i < 8; i++)
+            wire[4 + i] = (uint8_t)(id >> (56 - 8 * i));
+        uint8_t iv[12];
+        /* beyond the epochs the harness derives: E1's key (the driver must refuse or fail the tag) */
+        fuzz_epoch_key(key, k->key_len, epoch <= FUZZ_EPOCH_MAX_SEALED ? epoch : 1, iv);
+        for (int i = 0; i < 12; i++)
+            nonce[i] = (uint8_t)((i < 8 ? wire[4 + i] : 0) ^ iv[i]);
+    } else {
+        memcpy(nonce, wire + 4, (size_t)pid_len);
+        memcpy(nonce + pid_len, tail, (size_t)(12 - pid_len));
+    }
     uint8_t *cipher = wire + aad + (tag_end ? 0 : 16), *tag = tag_end ? wire + aad + n : wire + aad;
     if (ctx == NULL)
         ctx = EVP_CIPHER_CTX_new();
@@ -360,9 +408,19 @@ static inline int fuzz_open(const struct fuzz_key *k, int32_t peer_id, const uin
         return 1;
     }
     fuzz_key_material(peer_id, k->key_id, 0, key, tail);
-    memcpy(nonce, wire + 4, (size_t)pid_len);
-    memcpy(nonce + pid_len, tail, (size_t)(12 - pid_len));
-    bool tag_end = (k->options & FUZZ_OPT_TAG_END) != 0;
+    bool tag_end = (k->options & FUZZ_OPT_EPOCH) != 0;
+    if (tag_end) {
+        unsigned epoch = (unsigned)wire[4] << 8 | wire[5];
+        if (epoch == 0 || (wire[6] | wire[7] | wire[8] | wire[9] | wire[10] | wire[11]) == 0)
+            return 0; /* epoch 0 or counter 0 is never sent */
+        uint8_t iv[12];
+        fuzz_epoch_key(key, k->key_len, epoch, iv);
+        for (int i = 0; i < 12; i++)
+            nonce[i] = (uint8_t)((i < 8 ? wire[4 + i] : 0) ^ iv[i]);
+    } else {
+        memcpy(nonce, wire + 4, (size_t)pid_len);
+        memcpy(nonce + pid_len, tail, (size_t)(12 - pid_len));
+    }
     const uint8_t *cipher = wire + aad + (tag_end ? 0 : 16), *tag = tag_end ? wire + aad + *n : wire + aad;
     uint8_t tag_copy[16];
     memcpy(tag_copy, tag, 16);
@@ -478,7 +536,7 @@ static inline void fuzz_cipher_choice(uint8_t c, int32_t *alg, int32_t *key_len,
     case 3: *alg = FUZZ_CIPHER_CHACHA; *key_len = 32; break;
     default: *alg = FUZZ_CIPHER_AES_GCM; *key_len = 32; break;
     }
-    *options = ((c >> 5) & 1 ? FUZZ_OPT_TAG_END : 0) | ((c >> 6) & 1 ? FUZZ_OPT_PID64 : 0);
+    *options = ((c >> 5) & 1) && *alg != FUZZ_CIPHER_NONE ? FUZZ_OPT_EPOCH : 0; /* epoch keys need an AEAD cipher */
 }
 
 /* MP_NEW_PEER of model peer `i` (id i+1, the last one 0xFFFFFE), VPN 10.8.0.<i+2> and fd00::<i+2>. */
@@ -572,6 +630,10 @@ static inline void fuzz_mp_device(struct fuzz_dev *d, int npeers, uint8_t cipher
         int32_t alg, key_len;
         uint32_t options;
         fuzz_cipher_choice((uint8_t)(cipher + i), &alg, &key_len, &options);
+        if (alg == FUZZ_CIPHER_NONE) { /* MP refuses cipher none (INVALID_PARAMETER): a setup key must install */
+            alg = FUZZ_CIPHER_AES_GCM;
+            key_len = 16;
+        }
         status = fuzz_new_key(d, &d->peers[i], 0, alg, key_len, 0, options, options != 0);
         FUZZ_CHECK(status == FUZZ_STATUS_SUCCESS, "setup NEW_KEY %d failed: 0x%08x", i, (unsigned)status);
         fuzz_mp_set_peer sp;
@@ -772,7 +834,9 @@ static inline void fuzz_op_rx_sealed(struct fuzz_dev *d, struct fuzz_in *in)
     case 4: pid = slot->next_pid; break;                            /* replay of the last */
     case 5: pid = slot->next_pid > 0 ? slot->next_pid - (fin_u16(in) % 3000) : 0; break; /* old */
     case 6: pid = slot->next_pid += (uint64_t)fin_u16(in) * 3; break; /* jump */
-    default: pid = (k.options & FUZZ_OPT_PID64) ? ((uint64_t)fin_u32(in) << 32 | fin_u32(in)) : fin_u32(in); break;
+    default: /* epoch format: an epoch 0..9 (current, retiring, within the lookahead of 4 or beyond) and a counter */
+        pid = (k.options & FUZZ_OPT_EPOCH) ? ((uint64_t)(fin_u8(in) % 10) << 48 | fin_u32(in)) : fin_u32(in);
+        break;
     }
     int n = fuzz_rx_plaintext(d, in, p, plain);
     int max_plain = FUZZ_MAX_WIRE - 4 - fuzz_pid_len(k.options) - (k.alg == FUZZ_CIPHER_NONE ? 0 : 16) + (mode & 0x80 ? 1 : 0);
@@ -884,7 +948,7 @@ static inline void fuzz_op_keys(struct fuzz_dev *d, struct fuzz_in *in)
         uint32_t options;
         fuzz_cipher_choice(cc, &alg, &key_len, &options);
         if (c & 0x10)
-            options |= FUZZ_OPT_EPOCH; /* refused */
+            options |= FUZZ_OPT_UNKNOWN; /* refused */
         if (c & 0x20)
             key_len = fin_u8(in); /* often invalid */
         if (c & 0x40)
