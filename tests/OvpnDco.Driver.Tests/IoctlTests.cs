@@ -122,8 +122,8 @@ public unsafe class IoctlTests
     {
         using var n = new TestNode();
         var key = TestNode.Key(OvpnCipherAlg.AesGcm, 32, Keys.Bytes(32, 1), Keys.Bytes(32, 2), Keys.Bytes(8, 3), Keys.Bytes(8, 4));
-        ExpectNoChange(n, OvpnIoctl.NewKey, Bytes(key), 0, NtStatus.InvalidDeviceRequest, "NEW_KEY");
-        ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = key }), 0, NtStatus.InvalidDeviceRequest, "NEW_KEY_V2");
+        ExpectNoChange(n, OvpnIoctl.NewKey, Bytes(key), 0, NtStatus.ObjectIdNotFound, "NEW_KEY");
+        ExpectNoChange(n, OvpnIoctl.NewKeyV2, Bytes(new OvpnCryptoDataV2 { V1 = key }), 0, NtStatus.ObjectIdNotFound, "NEW_KEY_V2");
         ExpectNoChange(n, OvpnIoctl.SwapKeys, Array.Empty<byte>(), 0, NtStatus.InvalidDeviceRequest, "SWAP_KEYS");
         ExpectNoChange(n, OvpnIoctl.SetPeer, new byte[12], 0, NtStatus.InvalidDeviceRequest, "SET_PEER");
         ExpectNoChange(n, OvpnIoctl.StartVpn, Array.Empty<byte>(), 0, NtStatus.InvalidDeviceRequest, "START_VPN");
@@ -133,7 +133,7 @@ public unsafe class IoctlTests
         using var mp = MpWithPeer();
         var mkey = key;
         mkey.PeerId = 6;
-        ExpectNoChange(mp, OvpnIoctl.NewKey, Bytes(mkey), 0, NtStatus.InvalidDeviceRequest, "MP NEW_KEY unknown peer");
+        ExpectNoChange(mp, OvpnIoctl.NewKey, Bytes(mkey), 0, NtStatus.ObjectIdNotFound, "MP NEW_KEY unknown peer (as upstream)");
         ExpectNoChange(mp, OvpnIoctl.MpSetPeer, Bytes(new OvpnMpSetPeer { PeerId = 6 }), 0, NtStatus.InvalidDeviceRequest, "MP_SET_PEER");
         ExpectNoChange(mp, OvpnIoctl.MpDelPeer, Bytes(new OvpnMpDelPeer { PeerId = 6 }), 0, NtStatus.NotFound, "MP_DEL_PEER");
         ExpectNoChange(mp, OvpnIoctl.MpSwapKeys, Bytes(new OvpnMpSwapKeys { PeerId = 6 }), 0, NtStatus.InvalidDeviceRequest, "MP_SWAP_KEYS");

@@ -112,7 +112,7 @@ public class DcoDeviceDriverTests
         _device.DelPeer();
         Assert.That(_transport.Platform.TransportOpen, Is.False, "DEL_PEER closed the socket");
         ExpectFailure(() => _device.SwapKeys(), NtStatus.InvalidDeviceRequest, Win32Error.InvalidFunction, "SWAP_KEYS without a peer");
-        ExpectFailure(() => _device.NewKey(Key(OvpnKeySlot.Primary, 1)), NtStatus.InvalidDeviceRequest, Win32Error.InvalidFunction, "NEW_KEY without a peer");
+        ExpectFailure(() => _device.NewKey(Key(OvpnKeySlot.Primary, 1)), NtStatus.ObjectIdNotFound, Win32Error.FileNotFound, "NEW_KEY without a peer");
         _device.DelPeer(); // always succeeds
     }
 

@@ -630,9 +630,9 @@ static inline void fuzz_mp_device(struct fuzz_dev *d, int npeers, uint8_t cipher
         int32_t alg, key_len;
         uint32_t options;
         fuzz_cipher_choice((uint8_t)(cipher + i), &alg, &key_len, &options);
-        if (alg == FUZZ_CIPHER_NONE) { /* MP refuses cipher none (INVALID_PARAMETER): a setup key must install */
-            alg = FUZZ_CIPHER_AES_GCM;
-            key_len = 16;
+        if (alg == FUZZ_CIPHER_NONE) { /* MP refuses cipher NONE (driver/README.md): an authenticated cipher instead */
+            alg = FUZZ_CIPHER_CHACHA;
+            key_len = 32;
         }
         status = fuzz_new_key(d, &d->peers[i], 0, alg, key_len, 0, options, options != 0);
         FUZZ_CHECK(status == FUZZ_STATUS_SUCCESS, "setup NEW_KEY %d failed: 0x%08x", i, (unsigned)status);

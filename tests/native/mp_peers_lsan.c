@@ -3,10 +3,55 @@
  * address), looked up by sending traffic to each, then deleted; after destroy no allocation may remain.
  * Usage: mp_peers_lsan <peers>. Prints "<created> <sent> <live allocations after destroy>".
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "../fuzz/fuzz_common.h"
+#include "ovpn_host.h"
+#include "ovpn_hosted.h"
+#include "ovpndco.h"
+
+/* Self-contained (tests/fuzz/fuzz_common.h is the libFuzzer harnesses' and links with --wrap): host callbacks that
+ * count sends, an IOCTL helper and an IPv4 sockaddr writer. */
+#define FUZZ_IOCTL(fn) (0x00220000u | ((uint32_t)(fn) << 2))
+static uint64_t g_sent;
+
+static int32_t host_send(intptr_t c, int32_t p, const void *r, const uint8_t *d, int32_t n)
+{
+    (void)c; (void)p; (void)r; (void)d; (void)n;
+    g_sent++;
+    return 0;
+}
+
+static int32_t host_ok_listen(intptr_t c, const void *l, bool v6only) { (void)c; (void)l; (void)v6only; return 0; }
+
+static void fuzz_install_host(void)
+{
+    struct ovpn_host_ops ops;
+    memset(&ops, 0, sizeof ops);
+    ops.transport_send = host_send;
+    ops.transport_listen = host_ok_listen;
+    ovpn_host_set_ops(&ops);
+}
+
+static int32_t fuzz_ioctl(OvpnDco_Driver_DriverState *s, uint32_t code, void *in, int32_t len)
+{
+    int32_t returned = 0;
+    uint8_t out[8];
+    return ovpn_dco_ioctl(s, code, (uint8_t *)in, len, out, 0, &returned, false);
+}
+
+static void fuzz_sockaddr4(uint8_t *sa28, uint16_t port)
+{
+    memset(sa28, 0, 28);
+    sa28[0] = 2;
+    sa28[2] = (uint8_t)(port >> 8);
+    sa28[3] = (uint8_t)port;
+    sa28[4] = 127;
+    sa28[7] = 1;
+}
 
 int main(int argc, char **argv)
 {
