@@ -276,6 +276,33 @@ public unsafe class EpochTests
         Assert.That(bed.Server.TakeDelivered(), Has.Count.EqualTo(1));
     }
 
+    [TestCase(OvpnProto.Udp)]
+    [TestCase(OvpnProto.Tcp)]
+    public void TwoDevicesFollowEachOtherAcrossEpochs(OvpnProto proto)
+    {
+        using var pair = new P2pPair(proto);
+        pair.InstallKeys(OvpnCipherAlg.AesGcm, 32, options: OvpnCryptoOptions.Epoch);
+        var a = pair.A.P2pPeer->Keys.Primary.Epoch;
+        var b = pair.B.P2pPeer->Keys.Primary.Epoch;
+        var up = TestNode.Ipv4Packet("10.8.0.2", "10.8.0.1", 200);
+        var down = TestNode.Ipv4Packet("10.8.0.1", "10.8.0.2", 300);
+        for (int round = 1; round <= 6; round++)
+        {
+            // A's send key reaches the AES-GCM usage limit: A moves to the next epoch, B follows when it receives it.
+            a->Send.PlaintextBlocks = CryptoEpoch<ManagedPlatform>.AesGcmUsageLimit + 1;
+            Assert.That(pair.A.Send(up), Is.EqualTo(NtStatus.Success));
+            pair.Pump();
+            Assert.That(pair.B.TakeDelivered(), Is.EqualTo(new[] { up }), $"round {round}: B opens A's epoch {a->Send.Epoch}");
+            Assert.That((int)b->Recv.Epoch, Is.EqualTo(round + 1));
+            Assert.That((int)b->Send.Epoch, Is.EqualTo(round + 1), "B's send key follows");
+            Assert.That(pair.B.Send(down), Is.EqualTo(NtStatus.Success));
+            pair.Pump();
+            Assert.That(pair.A.TakeDelivered(), Is.EqualTo(new[] { down }), $"round {round}: A opens B's new epoch");
+            Assert.That((int)a->Recv.Epoch, Is.EqualTo(round + 1));
+        }
+        Assert.That(pair.A.Stats.LostInDataPackets + pair.B.Stats.LostInDataPackets, Is.Zero);
+    }
+
 #if !NATIVE_ENGINE
     [Test]
     public void NoKeyDerivationPerPacket()
