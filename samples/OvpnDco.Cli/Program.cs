@@ -61,14 +61,14 @@ internal static class Program
         {
             proto, family, localIp, localPort, remoteIp, remotePort, vpnIp, vpnNetmask, vpnGw, keyFile, direction, device, kaInterval, kaTimeout,
         };
-        root.SetAction(parse =>
+        root.SetAction(parse => Guard(() =>
         {
             var options = Parse(parse.GetValue(proto)!, parse.GetValue(family)!, parse.GetValue(localIp)!, parse.GetValue(localPort)!,
                 parse.GetValue(remoteIp)!, parse.GetValue(remotePort)!, parse.GetValue(vpnIp)!, parse.GetValue(vpnNetmask)!,
                 parse.GetValue(vpnGw)!, parse.GetValue(keyFile), parse.GetValue(direction), parse.GetValue(device)!,
                 parse.GetValue(kaInterval), parse.GetValue(kaTimeout));
-            return Guard(() => Tunnel.Run(options));
-        });
+            return Tunnel.Run(options);
+        }));
 
         var genkeyFile = new Argument<string>("file") { Description = "where to write the new key (base64 of 256 random bytes)" };
         var genkey = new Command("genkey", "write a new data64.key") { genkeyFile };
@@ -255,7 +255,6 @@ internal static class Tunnel
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
         using var device = OpenDevice(o.Device, out string? interfaceName);
-        Console.WriteLine($"ovpn-dco-cli: device open{(interfaceName is null ? string.Empty : " (" + interfaceName + ")")}");
 
         // NEW_PEER; TCP pends until the connection is up.
         if (o.Proto == OvpnProto.Tcp)
@@ -273,7 +272,7 @@ internal static class Tunnel
         {
             throw new CliException($"local address {o.Local} is in use");
         }
-        Console.WriteLine($"ovpn-dco-cli: peer {o.Remote} ({(o.Proto == OvpnProto.Tcp ? "tcp" : "udp")}) added");
+        Console.WriteLine($"ovpn-dco-cli: peer {o.Remote} ({(o.Proto == OvpnProto.Tcp ? "tcp" : "udp")}) added on {interfaceName ?? DcoDevice.DevicePath}");
 
         int exitCode = 0;
         var reader = Task.Run(() => ReadLoop(device, stop, ref exitCode));

@@ -31,13 +31,14 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
     public const string LibraryFileName = "libovpndco-device.so";
 
     private static readonly Lazy<Native> Api = new(Native.Load);
-    private readonly DeviceHandle _handle;
+    private readonly nint _device;
     private long _nextToken;
     private int _disposed;
+    private int _active;   // callers inside the native device; Dispose closes it when the last one has left
 
-    private HostedDcoTransport(DeviceHandle handle, string interfaceName)
+    private HostedDcoTransport(nint device, string interfaceName)
     {
-        _handle = handle;
+        _device = device;
         InterfaceName = interfaceName;
     }
 
@@ -64,9 +65,7 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
             throw new DcoException("open " + interfaceName + (reason.Length > 0 ? " (" + reason + ")" : string.Empty), (NtStatus)status,
                 StatusCodes.ToWin32Error((NtStatus)status));
         }
-        var handle = new DeviceHandle(api);
-        handle.Set(dev);
-        return new HostedDcoTransport(handle, Marshal.PtrToStringUTF8(api.IfName(dev)) ?? interfaceName);
+        return new HostedDcoTransport(dev, Marshal.PtrToStringUTF8(api.IfName(dev)) ?? interfaceName);
     }
 
     /// <summary>Live allocations of the driver's allocator in this process (leak checks in tests).</summary>
@@ -89,25 +88,22 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
     }
 
     public ValueTask<int> DeviceIoControlAsync(uint code, ReadOnlyMemory<byte> input, Memory<byte> output, CancellationToken cancellationToken)
-        => Run(DcoDevice.IoctlName(code), cancellationToken, token =>
-        {
-            using var use = Use();
-            using var i = input.Pin();
-            using var o = output.Pin();
-            int returned;
-            int status = Api.Value.Ioctl(use.Device, code, (byte*)i.Pointer, input.Length, (byte*)o.Pointer, output.Length, &returned, token);
-            return (status, returned);
-        });
+        => Start(DcoDevice.IoctlName(code), input, output, cancellationToken,
+            (device, i, o, token, request) =>
+            {
+                int returned;
+                int status = Api.Value.IoctlStart(device, code, i, input.Length, o, output.Length, &returned, token, request);
+                return (status, returned);
+            });
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-        => Run("ReadFile", cancellationToken, token =>
-        {
-            using var use = Use();
-            using var b = buffer.Pin();
-            int read;
-            int status = Api.Value.Read(use.Device, (byte*)b.Pointer, buffer.Length, &read, token);
-            return (status, read);
-        });
+        => Start("ReadFile", ReadOnlyMemory<byte>.Empty, buffer, cancellationToken,
+            (device, i, o, token, request) =>
+            {
+                int read;
+                int status = Api.Value.ReadStart(device, o, buffer.Length, &read, token, request);
+                return (status, read);
+            });
 
     public ValueTask<int> WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -119,23 +115,17 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
         return ValueTask.FromResult(Complete("WriteFile", status, buffer.Length));
     }
 
-    /// <summary>Closes the handle: blocked requests complete STATUS_CANCELLED; the device is torn down once they have left.</summary>
+    /// <summary>Closes the handle: blocked requests complete STATUS_CANCELLED, and once their callers have left the
+    /// device is torn down (interface removed, peers and keys destroyed) before this returns.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        bool added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            Api.Value.Shutdown(_handle.DangerousGetHandle());
-        }
-        finally
-        {
-            if (added)
-                _handle.DangerousRelease();
-        }
-        _handle.Dispose();
+        Api.Value.Shutdown(_device);
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _active) != 0)
+            wait.SpinOnce(sleep1Threshold: 10);
+        Api.Value.Close(_device);
     }
 
     private static int Complete(string operation, int status, int bytes)
@@ -148,66 +138,88 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
 
     private Lease Use()
     {
+        Interlocked.Increment(ref _active);
         if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _active);
             throw new ObjectDisposedException(nameof(HostedDcoTransport));
-        bool added = false;
-        _handle.DangerousAddRef(ref added);
-        return new Lease(_handle);
+        }
+        return new Lease(this);
     }
 
-    private ValueTask<int> Run(string operation, CancellationToken cancellationToken, Func<ulong, (int Status, int Bytes)> call)
+    private delegate (int Status, int Bytes) StartCall(nint device, byte* input, byte* output, ulong token, nint* request);
+
+    /// <summary>
+    /// Issues the request now, on the caller's thread (so it is queued in the driver in program order, like an IRP
+    /// before ReadFile returns); a request that pends is waited for on a dedicated thread, buffers pinned until then.
+    /// </summary>
+    private ValueTask<int> Start(string operation, ReadOnlyMemory<byte> input, Memory<byte> output, CancellationToken cancellationToken,
+        StartCall start)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ulong token = (ulong)Interlocked.Increment(ref _nextToken);
+        var use = Use();
+        var inPin = input.Pin();
+        var outPin = output.Pin();
+        nint pended = 0;
+        (int Status, int Bytes) result;
+        try
+        {
+            result = start(use.Device, (byte*)inPin.Pointer, (byte*)outPin.Pointer, token, &pended);
+        }
+        catch
+        {
+            inPin.Dispose();
+            outPin.Dispose();
+            use.Dispose();
+            throw;
+        }
+        nint request = pended;
+        if ((NtStatus)result.Status != NtStatus.Pending || request == 0)
+        {
+            inPin.Dispose();
+            outPin.Dispose();
+            use.Dispose();
+            try
+            {
+                return ValueTask.FromResult(Complete(operation, result.Status, result.Bytes));
+            }
+            catch (DcoException e)
+            {
+                return ValueTask.FromException<int>(e);
+            }
+        }
+        var device = use.Device;
         var task = Task.Factory.StartNew(() =>
         {
-            using var registration = cancellationToken.Register(() =>
+            try
             {
-                try
-                {
-                    using var use = Use();
-                    Api.Value.Cancel(use.Device, token);
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-            });
-            var (status, bytes) = call(token);
-            if ((NtStatus)status == NtStatus.Cancelled && cancellationToken.IsCancellationRequested)
-                throw new OperationCanceledException(cancellationToken);
-            return Complete(operation, status, bytes);
+                using var registration = cancellationToken.Register(() => Api.Value.Cancel(device, token));
+                int bytes;
+                int status = Api.Value.Wait(device, request, &bytes);
+                if ((NtStatus)status == NtStatus.Cancelled && cancellationToken.IsCancellationRequested)
+                    throw new OperationCanceledException(cancellationToken);
+                return Complete(operation, status, bytes);
+            }
+            finally
+            {
+                inPin.Dispose();
+                outPin.Dispose();
+                use.Dispose();
+            }
         }, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
         return new ValueTask<int>(task);
     }
 
     private readonly struct Lease : IDisposable
     {
-        private readonly DeviceHandle _handle;
+        private readonly HostedDcoTransport _owner;
 
-        public Lease(DeviceHandle handle) => _handle = handle;
+        public Lease(HostedDcoTransport owner) => _owner = owner;
 
-        public nint Device => _handle.DangerousGetHandle();
+        public nint Device => _owner._device;
 
-        public void Dispose() => _handle.DangerousRelease();
-    }
-
-    /// <summary>Owns the native device: ovpn_hdev_close runs when the last user releases it.</summary>
-    private sealed class DeviceHandle : SafeHandle
-    {
-        private readonly Native _api;
-
-        public DeviceHandle(Native api)
-            : base(IntPtr.Zero, ownsHandle: true) => _api = api;
-
-        public override bool IsInvalid => handle == IntPtr.Zero;
-
-        public void Set(nint device) => SetHandle(device);
-
-        protected override bool ReleaseHandle()
-        {
-            _api.Close(handle);
-            return true;
-        }
+        public void Dispose() => Interlocked.Decrement(ref _owner._active);
     }
 
     private sealed class Native
@@ -219,6 +231,9 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
         public delegate* unmanaged<nint, uint, byte*, int, byte*, int, int*, ulong, int> Ioctl;
         public delegate* unmanaged<nint, byte*, int, int*, ulong, int> Read;
         public delegate* unmanaged<nint, byte*, int, int> Write;
+        public delegate* unmanaged<nint, uint, byte*, int, byte*, int, int*, ulong, nint*, int> IoctlStart;
+        public delegate* unmanaged<nint, byte*, int, int*, ulong, nint*, int> ReadStart;
+        public delegate* unmanaged<nint, nint, int*, int> Wait;
         public delegate* unmanaged<nint, ulong, void> Cancel;
         public delegate* unmanaged<long> LiveAllocations;
         public delegate* unmanaged<long> LiveKeys;
@@ -239,6 +254,9 @@ public sealed unsafe class HostedDcoTransport : IDcoTransport
                 Ioctl = (delegate* unmanaged<nint, uint, byte*, int, byte*, int, int*, ulong, int>)F("ovpn_hdev_ioctl"),
                 Read = (delegate* unmanaged<nint, byte*, int, int*, ulong, int>)F("ovpn_hdev_read"),
                 Write = (delegate* unmanaged<nint, byte*, int, int>)F("ovpn_hdev_write"),
+                IoctlStart = (delegate* unmanaged<nint, uint, byte*, int, byte*, int, int*, ulong, nint*, int>)F("ovpn_hdev_ioctl_start"),
+                ReadStart = (delegate* unmanaged<nint, byte*, int, int*, ulong, nint*, int>)F("ovpn_hdev_read_start"),
+                Wait = (delegate* unmanaged<nint, nint, int*, int>)F("ovpn_hdev_wait"),
                 Cancel = (delegate* unmanaged<nint, ulong, void>)F("ovpn_hdev_cancel"),
                 LiveAllocations = (delegate* unmanaged<long>)F("ovpn_hdev_live_allocations"),
                 LiveKeys = (delegate* unmanaged<long>)F("ovpn_hdev_live_keys"),

@@ -1042,108 +1042,159 @@ static int kind_of(uint32_t code)
     return -1;
 }
 
-int32_t ovpn_hdev_ioctl(struct ovpn_hdev *dev, uint32_t code, const uint8_t *input, int32_t input_len, uint8_t *output,
-                        int32_t output_len, int32_t *bytes_returned, uint64_t token)
+/* A request that pended: heap-allocated, owned by its caller until ovpn_hdev_wait frees it. */
+static struct hreq *new_req(uint64_t token, int kind, uint8_t *buffer, int32_t capacity)
+{
+    struct hreq *r = calloc(1, sizeof *r);
+    if (r != NULL) {
+        r->token = token;
+        r->kind = kind;
+        r->buffer = buffer;
+        r->capacity = capacity;
+    }
+    return r;
+}
+
+int32_t ovpn_hdev_ioctl_start(struct ovpn_hdev *dev, uint32_t code, const uint8_t *input, int32_t input_len, uint8_t *output,
+                              int32_t output_len, int32_t *bytes_returned, uint64_t token, void **request)
 {
     int32_t dummy = 0;
     if (bytes_returned == NULL)
         bytes_returned = &dummy;
     *bytes_returned = 0;
+    if (request == NULL)
+        return ST_INVALID_PARAMETER;
+    *request = NULL;
     if (dev == NULL || input_len < 0 || output_len < 0 || (input == NULL && input_len > 0) || (output == NULL && output_len > 0))
         return ST_INVALID_PARAMETER;
     if (!enter(dev))
         return ST_CANCELLED;
     int kind = kind_of(code);
+    struct hreq *r = NULL;
     if (kind >= 0) {
+        r = new_req(token, kind, output, output_len);
         pthread_mutex_lock(&dev->mu);
-        bool cancelled = take_cancelled_locked(dev, token);
+        bool cancelled = r == NULL || take_cancelled_locked(dev, token);
         if (cancelled)
             leave_locked(dev);
         pthread_mutex_unlock(&dev->mu);
-        if (cancelled)
-            return ST_CANCELLED;
+        if (cancelled) {
+            free(r);
+            return r == NULL ? ST_INSUFFICIENT_RESOURCES : ST_CANCELLED;
+        }
     }
     int32_t status = ovpn_dco_ioctl(dev->state, code, (uint8_t *)input, input_len, output, output_len, bytes_returned, false);
     if (status != ST_PENDING || kind < 0) {
+        free(r);
         leave(dev);
         return status;
     }
-    struct hreq r;
-    memset(&r, 0, sizeof r);
-    r.token = token;
-    r.kind = kind;
-    r.buffer = output;
-    r.capacity = output_len;
     pthread_mutex_lock(&dev->mu);
     struct early **e = &dev->early;
     while (*e != NULL && (*e)->kind != kind)
         e = &(*e)->next;
     if (*e != NULL) {
+        /* Completed before we got here. */
         struct early *got = *e;
         *e = got->next;
-        finish(&r, got->status, got->data, got->bytes);
+        finish(r, got->status, got->data, got->bytes);
         free(got);
     } else {
         struct hreq **tail = &dev->fifo[kind];
         while (*tail != NULL)
             tail = &(*tail)->next;
-        *tail = &r;
-        r.queued = true;
-        wait_done_locked(dev, &r);
-        if (r.queued)
-            unlink_req(&dev->fifo[kind], &r);
+        *tail = r;
+        r->queued = true;
     }
-    *bytes_returned = r.bytes;
-    leave_locked(dev);
     pthread_mutex_unlock(&dev->mu);
-    return r.status;
+    *request = r;   /* the caller stays counted in dev->callers until ovpn_hdev_wait */
+    return ST_PENDING;
 }
 
-int32_t ovpn_hdev_read(struct ovpn_hdev *dev, uint8_t *buffer, int32_t length, int32_t *bytes_read, uint64_t token)
+int32_t ovpn_hdev_read_start(struct ovpn_hdev *dev, uint8_t *buffer, int32_t length, int32_t *bytes_read, uint64_t token,
+                             void **request)
 {
     int32_t dummy = 0;
     if (bytes_read == NULL)
         bytes_read = &dummy;
     *bytes_read = 0;
+    if (request == NULL)
+        return ST_INVALID_PARAMETER;
+    *request = NULL;
     if (dev == NULL || length < 0 || (buffer == NULL && length > 0))
         return ST_INVALID_PARAMETER;
     if (!enter(dev))
         return ST_CANCELLED;
-    struct hreq r;
-    memset(&r, 0, sizeof r);
-    r.token = token;
-    r.kind = REQ_READ;
-    r.buffer = buffer;
-    r.capacity = length;
+    struct hreq *r = new_req(token, REQ_READ, buffer, length);
     pthread_mutex_lock(&dev->mu);
-    if (take_cancelled_locked(dev, token)) {
+    if (r == NULL || take_cancelled_locked(dev, token)) {
         leave_locked(dev);
         pthread_mutex_unlock(&dev->mu);
-        return ST_CANCELLED;
+        int32_t st = r == NULL ? ST_INSUFFICIENT_RESOURCES : ST_CANCELLED;
+        free(r);
+        return st;
     }
-    r.next = dev->reads;
-    dev->reads = &r;
+    r->next = dev->reads;
+    dev->reads = r;
     pthread_mutex_unlock(&dev->mu);
     int32_t n = 0;
-    int32_t status = ovpn_dco_read_control(dev->state, (intptr_t)&r, buffer, length, &n);
+    int32_t status = ovpn_dco_read_control(dev->state, (intptr_t)r, buffer, length, &n);
     if (status == ST_PENDING) {
-        pthread_mutex_lock(&dev->mu);
-        wait_done_locked(dev, &r);
-        status = r.status;
-        n = r.bytes;
-        pthread_mutex_unlock(&dev->mu);
-        /* A read given up on at close is still known to the driver by its address: withdraw it before the frame
-         * dies (a no-op when the driver completed or removed it). The device cannot be destroyed meanwhile: this
-         * thread is still a caller. */
-        if (status == ST_CANCELLED)
-            ovpn_dco_cancel_read(dev->state, (intptr_t)&r);
+        *request = r;
+        return ST_PENDING;
     }
     pthread_mutex_lock(&dev->mu);
-    unlink_req(&dev->reads, &r);
+    unlink_req(&dev->reads, r);
     leave_locked(dev);
     pthread_mutex_unlock(&dev->mu);
+    free(r);
     *bytes_read = n;
     return status;
+}
+
+int32_t ovpn_hdev_wait(struct ovpn_hdev *dev, void *request, int32_t *bytes)
+{
+    struct hreq *r = request;
+    int32_t dummy = 0;
+    if (bytes == NULL)
+        bytes = &dummy;
+    *bytes = 0;
+    if (dev == NULL || r == NULL)
+        return ST_INVALID_PARAMETER;
+    pthread_mutex_lock(&dev->mu);
+    wait_done_locked(dev, r);
+    int32_t status = r->status;
+    *bytes = r->bytes;
+    pthread_mutex_unlock(&dev->mu);
+    /* A read given up on at close is still known to the driver by its address: withdraw it before it is freed
+     * (a no-op when the driver completed or removed it). The device cannot be destroyed meanwhile: this request
+     * still counts as a caller. */
+    if (r->kind == REQ_READ && status == ST_CANCELLED)
+        ovpn_dco_cancel_read(dev->state, (intptr_t)r);
+    pthread_mutex_lock(&dev->mu);
+    if (r->kind == REQ_READ)
+        unlink_req(&dev->reads, r);
+    else if (r->queued)
+        unlink_req(&dev->fifo[r->kind], r);
+    leave_locked(dev);
+    pthread_mutex_unlock(&dev->mu);
+    free(r);
+    return status;
+}
+
+int32_t ovpn_hdev_ioctl(struct ovpn_hdev *dev, uint32_t code, const uint8_t *input, int32_t input_len, uint8_t *output,
+                        int32_t output_len, int32_t *bytes_returned, uint64_t token)
+{
+    void *request = NULL;
+    int32_t status = ovpn_hdev_ioctl_start(dev, code, input, input_len, output, output_len, bytes_returned, token, &request);
+    return status == ST_PENDING && request != NULL ? ovpn_hdev_wait(dev, request, bytes_returned) : status;
+}
+
+int32_t ovpn_hdev_read(struct ovpn_hdev *dev, uint8_t *buffer, int32_t length, int32_t *bytes_read, uint64_t token)
+{
+    void *request = NULL;
+    int32_t status = ovpn_hdev_read_start(dev, buffer, length, bytes_read, token, &request);
+    return status == ST_PENDING && request != NULL ? ovpn_hdev_wait(dev, request, bytes_read) : status;
 }
 
 int32_t ovpn_hdev_write(struct ovpn_hdev *dev, const uint8_t *buffer, int32_t length)

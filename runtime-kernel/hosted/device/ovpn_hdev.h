@@ -51,6 +51,15 @@ int32_t ovpn_hdev_ioctl(struct ovpn_hdev *dev, uint32_t code, const uint8_t *inp
 int32_t ovpn_hdev_read(struct ovpn_hdev *dev, uint8_t *buffer, int32_t length, int32_t *bytes_read, uint64_t token);
 int32_t ovpn_hdev_write(struct ovpn_hdev *dev, const uint8_t *buffer, int32_t length);
 
+/* The same as two steps, so a request is issued (queued in the driver, in program order) before the caller goes on
+ * and only the wait blocks: *_start returns the final status, or STATUS_PENDING and *request, which
+ * ovpn_hdev_wait then waits for and frees (exactly once; the buffers must stay valid until then). */
+int32_t ovpn_hdev_ioctl_start(struct ovpn_hdev *dev, uint32_t code, const uint8_t *input, int32_t input_len, uint8_t *output,
+                              int32_t output_len, int32_t *bytes_returned, uint64_t token, void **request);
+int32_t ovpn_hdev_read_start(struct ovpn_hdev *dev, uint8_t *buffer, int32_t length, int32_t *bytes_read, uint64_t token,
+                             void **request);
+int32_t ovpn_hdev_wait(struct ovpn_hdev *dev, void *request, int32_t *bytes);
+
 /* Cancels the blocked request started with `token` (non-zero); it returns STATUS_CANCELLED unless it completed
  * first. Unknown tokens are ignored. */
 void ovpn_hdev_cancel(struct ovpn_hdev *dev, uint64_t token);
