@@ -25,9 +25,9 @@ dotnet test OvpnDco.sln -c "$config" --no-build -nologo -v:quiet \
 nunit_rc=$?
 grep -E "^(Failed|  Failed|Passed!|Failed!|  Error Message|   )" "$results/dotnet-test.log" | head -200 || true
 
-echo "== test: native driver (transpile + libovpndco.so) and short fuzz runs"
+echo "== test: native driver (transpile + libovpndco.so), short fuzz runs, regression inputs, coverage floors"
 if ./scripts/transpile-hosted.sh >"$results/transpile.log" 2>&1; then
-  tests/fuzz/run-fuzzers.sh "${OVPNDCO_FUZZ_SECONDS:-60}" "$results" || true
+  tests/fuzz/run-fuzzers.sh "${OVPNDCO_FUZZ_SECONDS:-40}" "$results" || true
 else
   tail -30 "$results/transpile.log"
   echo "0 1 0 transpile-hosted" > "$results/transpile.counts"

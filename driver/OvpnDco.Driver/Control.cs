@@ -39,7 +39,7 @@ public static unsafe partial class Driver<TPlatform>
             TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Success, buffer.Slice(0, total));
             return;
         }
-        ControlItem* item = s->Control.PushSlot();
+        ControlItem* item = NewControlItem(s);
         if (item == null)
         {
             s->Stats.Abi.LostInControlPackets++;
@@ -52,7 +52,31 @@ public static unsafe partial class Driver<TPlatform>
         packet.CopyTo(data.Slice(prefix));
         item->Length = total;
         item->Status = NtStatus.Success;
+        s->Control.Append(item);
         s->Stats.Abi.ReceivedControlPackets++;
+    }
+
+    /// <summary>A zeroed item for the queue, or null at the cap or when the pool is empty (the caller counts the drop).</summary>
+    private static ControlItem* NewControlItem(DriverState* s)
+    {
+        if (s->Control.Count >= ControlQueue.MaxDepth)
+            return null;
+        return (ControlItem*)TPlatform.Alloc((nuint)sizeof(ControlItem), Proto.TagQueue);
+    }
+
+    /// <summary>Drops the oldest queued item.</summary>
+    private static void DropOldestControl(DriverState* s)
+    {
+        ControlItem* item = s->Control.TakeFirst();
+        if (item != null)
+            TPlatform.Free(item, Proto.TagQueue);
+    }
+
+    /// <summary>Drops every queued control packet and status (a new session must not read the old one's).</summary>
+    private static void FlushQueuedControl(DriverState* s)
+    {
+        while (s->Control.Count > 0)
+            DropOldestControl(s);
     }
 
     /// <summary>
@@ -66,24 +90,30 @@ public static unsafe partial class Driver<TPlatform>
             TPlatform.CompleteRead(s->PlatformContext, read.Request, status, default);
             return;
         }
-        ControlItem* item = s->Control.PushSlot();
-        if (item == null)
+        ControlItem* item = NewControlItem(s);
+        if (item == null && s->Control.Count > 0)
         {
             // Make room: a status matters more than the oldest control packet.
-            s->Control.Pop();
+            ControlItem* oldest = s->Control.TakeFirst();
             s->Stats.Abi.LostInControlPackets++;
-            item = s->Control.PushSlot();
+            item = oldest;
+            item->Next = null;
+        }
+        if (item == null)
+        {
+            s->Stats.Abi.LostInControlPackets++; // no memory and nothing queued to give up
+            return;
         }
         item->Length = 0;
         item->Status = status;
+        s->Control.Append(item);
     }
 
     private static void CancelAllReads(DriverState* s)
     {
         while (s->Control.PopPending(out var read))
             TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Cancelled, default);
-        s->Control.Head = 0;
-        s->Control.Count = 0;
+        FlushQueuedControl(s);
     }
 
     /// <summary>
@@ -96,7 +126,7 @@ public static unsafe partial class Driver<TPlatform>
         bytesRead = 0;
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         NtStatus status;
-        ControlItem* item = s->Control.Peek();
+        ControlItem* item = s->Control.First;
         if (item != null)
         {
             if (item->Status != NtStatus.Success)
@@ -115,7 +145,7 @@ public static unsafe partial class Driver<TPlatform>
                 bytesRead = item->Length;
                 status = NtStatus.Success;
             }
-            s->Control.Pop();
+            DropOldestControl(s);
         }
         else if (s->Control.PushPending(request, buffer.Length))
         {

@@ -6,10 +6,12 @@ namespace OvpnDco.Driver;
 
 /// <summary>
 /// One queued control-channel item: a packet for user space (MP: with its source sockaddr prefix) or a status
-/// marker (<see cref="Status"/> != Success: a read completes with that status and 0 bytes).
+/// marker (<see cref="Status"/> != Success: a read completes with that status and 0 bytes). Allocated per packet
+/// (<see cref="Proto.TagQueue"/>), linked in arrival order, freed when read or flushed.
 /// </summary>
 public unsafe struct ControlItem
 {
+    public ControlItem* Next;
     public int Length;
     public NtStatus Status;
     public fixed byte Data[ControlQueue.ItemSize];
@@ -23,42 +25,51 @@ public struct PendingRead
 }
 
 /// <summary>
-/// Bounded control-packet queue (<see cref="Depth"/> items) and pending reads (<see cref="PendingDepth"/>).
-/// A packet that arrives while a read pends completes it directly; otherwise it waits here; when full it is
-/// dropped and counted (LostInControlPackets).
+/// The control-packet queue and the pending reads (<see cref="PendingDepth"/>). A packet that arrives while a read
+/// pends completes it directly; otherwise it waits here. The queue is bounded by memory — a burst of handshakes on a
+/// busy server is not dropped while the pool has room — with a hard cap of <see cref="MaxDepth"/> items; a packet
+/// beyond it, or one whose item cannot be allocated, is dropped and counted (LostInControlPackets).
 /// </summary>
 public unsafe struct ControlQueue
 {
-    public const int Depth = 64;
+    /// <summary>Hard cap: 4096 items of about 2 KiB, 8.5 MiB of non-paged pool per device at most.</summary>
+    public const int MaxDepth = 4096;
     public const int PendingDepth = 64;
 
     /// <summary>Largest item: a 2048-byte packet plus a 28-byte SOCKADDR_IN6 prefix.</summary>
     public const int ItemSize = 2048 + 28;
 
-    public ControlItem* Items;
-    public int Head;
+    public ControlItem* First;
+    public ControlItem* Last;
     public int Count;
     public PendingRead* Pending;
     public int PendingHead;
     public int PendingCount;
 
-    public readonly bool IsFull => Count == Depth;
-
-    public ControlItem* PushSlot()
+    /// <summary>Links an allocated item at the end.</summary>
+    public void Append(ControlItem* item)
     {
-        if (Count == Depth)
-            return null;
-        ControlItem* item = Items + ((Head + Count) % Depth);
+        item->Next = null;
+        if (Last != null)
+            Last->Next = item;
+        else
+            First = item;
+        Last = item;
         Count++;
-        return item;
     }
 
-    public ControlItem* Peek() => Count == 0 ? null : Items + Head;
-
-    public void Pop()
+    /// <summary>Unlinks the oldest item (the caller frees it); null when empty.</summary>
+    public ControlItem* TakeFirst()
     {
-        Head = (Head + 1) % Depth;
+        ControlItem* item = First;
+        if (item == null)
+            return null;
+        First = item->Next;
+        if (First == null)
+            Last = null;
+        item->Next = null;
         Count--;
+        return item;
     }
 
     public bool PushPending(nint request, int capacity)

@@ -74,10 +74,9 @@ public static unsafe partial class Driver<TPlatform>
             return null;
         }
         s->Mode = OvpnMode.P2P;
-        s->Control.Items = (ControlItem*)TPlatform.Alloc((nuint)(ControlQueue.Depth * sizeof(ControlItem)), Proto.TagQueue);
         s->Control.Pending = (PendingRead*)TPlatform.Alloc((nuint)(ControlQueue.PendingDepth * sizeof(PendingRead)), Proto.TagQueue);
         s->Events.Items = (OvpnNotifyEvent*)TPlatform.Alloc((nuint)(EventQueue.Depth * sizeof(OvpnNotifyEvent)), Proto.TagQueue);
-        bool ok = s->Control.Items != null && s->Control.Pending != null && s->Events.Items != null
+        bool ok = s->Control.Pending != null && s->Events.Items != null
             && PeerStoreOps<TPlatform>.Init(ref s->Peers, InitialPeerCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->ById, InitialTableCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->ByRemote, InitialTableCapacity).IsSuccess()
@@ -92,8 +91,6 @@ public static unsafe partial class Driver<TPlatform>
 
     private static void FreeState(DriverState* s)
     {
-        if (s->Control.Items != null)
-            TPlatform.Free(s->Control.Items, Proto.TagQueue);
         if (s->Control.Pending != null)
             TPlatform.Free(s->Control.Pending, Proto.TagQueue);
         if (s->Events.Items != null)
@@ -120,6 +117,11 @@ public static unsafe partial class Driver<TPlatform>
         DeleteAllPeers(s);
         TPlatform.TimerCancel(s->PlatformContext);
         TPlatform.TransportClose(s->PlatformContext);
+        if (s->Started != 0)
+        {
+            s->Started = 0;
+            TPlatform.AdapterSetLink(s->PlatformContext, false); // only the handle's close takes the link down
+        }
         TPlatform.LockRelease(ref s->Lock, irql);
         FreeState(s);
     }

@@ -41,9 +41,11 @@ public static unsafe partial class Driver<TPlatform>
                 var r = TcpFraming.Next(ref p->Tcp, bytes, ref offset, out int length);
                 if (r == TcpFrameResult.BadLength)
                 {
+                    // As upstream: the reassembly state is reset and the rest of this segment is dropped (its bytes
+                    // cannot be framed); the next segment starts a new frame.
                     s->Stats.TcpBadLength++;
-                    TPlatform.Trace(TraceLevel.Warning, "tcp: bad frame length, stream state reset", offset, 0);
-                    continue;
+                    TPlatform.Trace(TraceLevel.Warning, "tcp: bad frame length, rest of segment dropped", offset, bytes.Length - offset);
+                    break;
                 }
                 if (r == TcpFrameResult.NeedMore)
                     break;

@@ -108,21 +108,29 @@ public static unsafe partial class Driver<TPlatform>
         return true;
     }
 
-    /// <summary>Applies keepalive/MSS values (-1 = unchanged, 0 = off); restarts both timers.</summary>
+    /// <summary>Applies keepalive/MSS values (-1 = unchanged, 0 = off); restarts the timer of each value that is set.</summary>
     private static NtStatus ApplyPeerSettings(DriverState* s, Peer* p, int interval, int timeout, int mss)
     {
         if (interval < -1 || timeout < -1 || mss < -1 || mss > 0xFFFF)
             return NtStatus.InvalidParameter;
-        if (interval != -1)
-            p->KeepaliveInterval = interval;
-        if (timeout != -1)
-            p->KeepaliveTimeout = timeout;
         if (mss != -1)
             p->Mss = mss;
+        if (interval == -1 && timeout == -1)
+            return NtStatus.Success; // {-1, -1, mss} (OpenVPN3's adjust_mss): the timers run on untouched
+        // A value that is set restarts its own timer only: a new interval counts from now for sending, a new timeout
+        // from now for receiving (and re-arms the timeout report).
         long now = TPlatform.NowMs();
-        p->LastRecvMs = now;
-        p->LastSentMs = now;
-        p->Expired = 0;
+        if (interval != -1)
+        {
+            p->KeepaliveInterval = interval;
+            p->LastSentMs = now;
+        }
+        if (timeout != -1)
+        {
+            p->KeepaliveTimeout = timeout;
+            p->LastRecvMs = now;
+            p->Expired = 0;
+        }
         return ScheduleFor(s, p);
     }
 }

@@ -224,13 +224,18 @@ public static unsafe class PeerTableOps<TPlatform>
     }
 
     /// <summary>Removes <paramref name="key"/> when it maps to <paramref name="peer"/> (any peer when None).</summary>
-    public static bool Remove(ref PeerTable t, in TableKey key, PeerRef peer)
+    public static bool Remove(ref PeerTable t, in TableKey key, PeerRef peer) => Remove(ref t, key, peer, out _);
+
+    /// <summary>As <see cref="Remove(ref PeerTable, in TableKey, PeerRef)"/>, telling which peer the entry named.</summary>
+    public static bool Remove(ref PeerTable t, in TableKey key, PeerRef peer, out PeerRef removed)
     {
+        removed = PeerRef.None;
         int i = FindIndex(ref t, key, key.Hash());
         if (i < 0)
             return false;
         if (!peer.IsNone && !t.Entries[i].Peer.Same(peer))
             return false;
+        removed = t.Entries[i].Peer;
         t.Entries[i].State = 2;
         t.Entries[i].Peer = PeerRef.None;
         t.Count--;

@@ -63,8 +63,9 @@ public static class Proto
     public static bool IsControlOpcode(int opcode)
         => opcode == 3 || opcode == 4 || opcode == 5 || opcode == 7 || opcode == 8 || opcode == 10 || opcode == 11;
 
+    /// <summary>A keepalive ping: the payload starts with the 16-byte magic (upstream compares the prefix only).</summary>
     public static bool IsPing(ReadOnlySpan<byte> payload)
-        => payload.Length == 16 && payload.SequenceEqual(PingMagic);
+        => payload.Length >= 16 && payload.Slice(0, 16).SequenceEqual(PingMagic);
 
     /// <summary>Driver version reported by GET_VERSION (2.5.0 advertises GET_PEER_STATS, see driver/README.md).</summary>
     public const int VersionMajor = 2;

@@ -51,17 +51,20 @@ public static unsafe class Routes<TPlatform>
         return status;
     }
 
-    /// <summary>Removes the route when it points at <paramref name="owner"/>; false when it does not exist or is another's.</summary>
+    /// <summary>
+    /// Removes the route when it points at <paramref name="owner"/> (whichever peer it points at when None); false when
+    /// it does not exist or is another's.
+    /// </summary>
     public static bool Remove(ref RouteTable r, ref PeerStore peers, WinAddressFamily family, byte* addr, int bits, PeerRef owner)
     {
         var key = TableKey.ForRoute(family, addr, bits);
-        if (!PeerTableOps<TPlatform>.Remove(ref r.Table, key, owner))
+        if (!PeerTableOps<TPlatform>.Remove(ref r.Table, key, owner, out PeerRef removed))
             return false;
         if (family == WinAddressFamily.Inet)
             r.Count4[bits]--;
         else
             r.Count6[bits]--;
-        Peer* p = PeerStoreOps<TPlatform>.Get(ref peers, owner);
+        Peer* p = PeerStoreOps<TPlatform>.Get(ref peers, removed);
         if (p != null)
             p->RouteCount--;
         return true;

@@ -83,7 +83,7 @@ public unsafe class FuzzTests
         var allowed = new[]
         {
             NtStatus.Success, NtStatus.Pending, NtStatus.BufferTooSmall, NtStatus.InvalidDeviceRequest, NtStatus.InvalidParameter,
-            NtStatus.ObjectIdExists, NtStatus.AlreadyInitialized, NtStatus.NotFound, NtStatus.BufferOverflow,
+            NtStatus.ObjectIdExists, NtStatus.AlreadyInitialized, NtStatus.NotFound, NtStatus.BufferOverflow, NtStatus.InvalidDeviceState, NtStatus.ObjectIdNotFound,
         };
         for (int round = 0; round < 20; round++)
         {

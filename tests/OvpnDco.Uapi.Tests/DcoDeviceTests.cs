@@ -87,9 +87,9 @@ public class DcoDeviceTests
         Assert.That(exists.Message, Does.Contain("OVPN_IOCTL_NEW_PEER").And.Contain("0xC000022B"));
 
         var mpOnly = Assert.Throws<DcoException>(() => _device.MpDelPeer(1))!;
-        Assert.That(mpOnly.Status, Is.EqualTo(NtStatus.InvalidDeviceRequest));
-        Assert.That(mpOnly.Error, Is.EqualTo(Win32Error.InvalidFunction));
-        Assert.That((uint)mpOnly.Error, Is.EqualTo(1u));
+        Assert.That(mpOnly.Status, Is.EqualTo(NtStatus.InvalidDeviceState));
+        Assert.That(mpOnly.Error, Is.EqualTo(Win32Error.BadCommand), "upstream's wrong-mode answer");
+        Assert.That((uint)mpOnly.Error, Is.EqualTo(22u));
 
         var badKey = Key(OvpnKeySlot.Primary, 0);
         badKey.Encrypt.KeyLen = 20;
@@ -163,7 +163,7 @@ public class DcoDeviceTests
         _device.MpDelIroute(7, IPAddress.Parse("192.168.50.0"), 24);
         _device.MpDelPeer(7);
         Assert.That(Assert.Throws<DcoException>(() => _device.MpDelPeer(7))!.Status, Is.EqualTo(NtStatus.InvalidDeviceRequest));
-        Assert.That(Assert.Throws<DcoException>(() => _device.StartVpn())!.Error, Is.EqualTo(Win32Error.InvalidFunction), "P2P-only in MP");
+        Assert.That(Assert.Throws<DcoException>(() => _device.StartVpn())!.Error, Is.EqualTo(Win32Error.BadCommand), "P2P-only in MP");
     }
 
     [Test]

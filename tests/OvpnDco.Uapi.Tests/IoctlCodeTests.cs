@@ -52,7 +52,7 @@ public class IoctlCodeTests
         Assert.That(UapiCatalog.Ioctls.Select(i => i.Code), Is.EqualTo(Facts.Select(f => f.Code)));
         Assert.That(UapiCatalog.Ioctls.Select(i => i.Function), Is.Unique);
         Assert.That(Facts.Max(f => f.Function), Is.EqualTo(OvpnIoctl.LastFunction));
-        Assert.That(UapiCatalog.Ioctls.Where(i => i.Unconfirmed).Select(i => i.CName), Is.EqualTo(new[] { "OVPN_IOCTL_GET_PEER_STATS" }));
+        Assert.That(UapiCatalog.Ioctls.Where(i => i.Unconfirmed).Select(i => i.CName), Is.Empty, "GET_PEER_STATS is confirmed by OpenVPN master's ovpn_dco_win.h");
     }
 
     [TestCase(0x00120004u, false)] // another device type

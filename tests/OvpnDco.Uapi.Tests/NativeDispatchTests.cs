@@ -21,6 +21,7 @@ public class NativeDispatchTests
         #define CHECK(e) do { if (!(e)) { printf("FAIL line %d: %s\n", __LINE__, #e); return 1; } } while (0)
         #define INVALID_DEVICE_REQUEST ((int32_t)0xC0000010u)
         #define BUFFER_TOO_SMALL ((int32_t)0xC0000023u)
+        #define INVALID_DEVICE_STATE ((int32_t)0xC0000184u)
         #define ALREADY_INITIALIZED ((int32_t)0xC0000510u)
 
         int main(void)
@@ -38,8 +39,8 @@ public class NativeDispatchTests
             CHECK(uapi_test_dispatch(0x00220020u, in, 0, out, 11, &n) == BUFFER_TOO_SMALL && n == 0);
             CHECK(uapi_test_dispatch(0x00220050u, in, 64, out, 64, &n) == INVALID_DEVICE_REQUEST);
             CHECK(uapi_test_dispatch(0x00220028u, in, 3, out, 0, &n) == BUFFER_TOO_SMALL);
-            /* MP-only IOCTL in P2P mode */
-            CHECK(uapi_test_dispatch(0x0022003Cu, in, 4, out, 0, &n) == INVALID_DEVICE_REQUEST);
+            /* MP-only IOCTL in P2P mode: the wrong-mode status */
+            CHECK(uapi_test_dispatch(0x0022003Cu, in, 4, out, 0, &n) == INVALID_DEVICE_STATE);
             CHECK(uapi_test_calls() == 1);
             /* SET_MODE(MP), then once more; longer input accepted */
             in[0] = 1;

@@ -272,7 +272,7 @@ public static partial class TestDriver
         return NtStatus.Success;
     }
 
-    [Ioctl(OvpnIoctl.GetPeerStats, Input = typeof(int), Output = typeof(OvpnPeerStats), Modes = IoctlModes.MP)]
+    [Ioctl(OvpnIoctl.GetPeerStats, Input = typeof(OvpnGetPeerStats), Output = typeof(uint), Modes = IoctlModes.P2P | IoctlModes.MP)]
     private static NtStatus GetPeerStats(ref FakeDevice d, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
         d.Calls++;
@@ -281,14 +281,23 @@ public static partial class TestDriver
         if (id != UapiLimits.AllPeers)
         {
             if (!d.MpPeers.ContainsKey(id))
-                return NtStatus.InvalidDeviceRequest;
+                return NtStatus.NotFound;
+            if (output.Length < size)
+                return NtStatus.BufferTooSmall;
             bytesReturned = Write(output, new OvpnPeerStats { PeerId = id, LinkRxBytes = 100L * id, VpnTxBytes = id });
             return NtStatus.Success;
         }
         var ids = new List<int>(d.MpPeers.Keys);
         ids.Sort();
+        if (output.Length < size)
+        {
+            if (ids.Count == 0)
+                return NtStatus.Success;
+            bytesReturned = Write(output, (uint)(ids.Count * size));
+            return NtStatus.BufferOverflow;
+        }
         if (output.Length < ids.Count * size)
-            return NtStatus.BufferTooSmall;
+            return NtStatus.BufferOverflow;
         foreach (int peer in ids)
             bytesReturned += Write(output[bytesReturned..], new OvpnPeerStats { PeerId = peer, LinkRxBytes = 100L * peer, VpnTxBytes = peer });
         return NtStatus.Success;

@@ -61,6 +61,7 @@ public static class UapiFacts
         }),
         new(typeof(OvpnMpDelPeer), "OVPN_MP_DEL_PEER", 4, 4, new[] { F("PeerId", 0, 4) }),
         new(typeof(OvpnMpSwapKeys), "OVPN_MP_SWAP_KEYS", 4, 4, new[] { F("PeerId", 0, 4) }),
+        new(typeof(OvpnGetPeerStats), "OVPN_GET_PEER_STATS", 4, 4, new[] { F("PeerId", 0, 4) }),
         new(typeof(OvpnMpIroute), "OVPN_MP_IROUTE", 28, 4, new[] { F("Addr", 0, 16), F("Netbits", 16, 4), F("PeerId", 20, 4), F("IPv6", 24, 4) }),
         new(typeof(OvpnPeerStats), "OVPN_PEER_STATS", 40, 8, new[]
         {
@@ -108,7 +109,7 @@ public static class UapiFacts
         I("MpSwapKeys", "MP_SWAP_KEYS", 16, 0x00220040, typeof(OvpnMpSwapKeys), 4, null, 0, IoctlModes.MP),
         I("MpAddIroute", "MP_ADD_IROUTE", 17, 0x00220044, typeof(OvpnMpIroute), 28, null, 0, IoctlModes.MP),
         I("MpDelIroute", "MP_DEL_IROUTE", 18, 0x00220048, typeof(OvpnMpIroute), 28, null, 0, IoctlModes.MP),
-        I("GetPeerStats", "GET_PEER_STATS", 19, 0x0022004C, typeof(int), 4, typeof(OvpnPeerStats), 40, IoctlModes.MP),
+        I("GetPeerStats", "GET_PEER_STATS", 19, 0x0022004C, typeof(OvpnGetPeerStats), 4, typeof(uint), 4, IoctlModes.P2P | IoctlModes.MP),
     };
 
     /// <summary>(C name, value) of every enum constant in UAPI.md, as the header must define them.</summary>

@@ -1,30 +1,25 @@
 /*
- * fuzz_tcp.c - TCP stream reassembly: the input is the byte stream of a P2P TCP peer (cipher none), delivered in
- * segments whose sizes come from the input itself, so every split and coalescing of frames is reachable.
+ * fuzz_tcp.c - the P2P TCP transport: NEW_PEER (pended) completed by ovpn_dco_transport_connected, then streams of
+ * frames (sealed data packets with the device's key, raw control frames, lying length prefixes) cut into segments of
+ * input-chosen sizes, so every split and coalescing reaches the reassembly; reconnects, disconnects (a read completes
+ * CONNECTION_ABORTED), control reads/writes (2-byte prefix on the wire), tx and the timer in between.
  */
 #include "fuzz_common.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static int installed;
-    if (!installed) {
-        fuzz_install_host();
-        installed = 1;
+    struct fuzz_in in = {data, size, 0};
+    struct fuzz_dev d;
+    fuzz_host_reset();
+    uint8_t cfg = fin_u8(&in), cipher = fin_u8(&in);
+    fuzz_p2p_device(&d, FUZZ_PROTO_TCP, cipher, (cfg & 1) != 0);
+    uint32_t other = OPB(OP_CONTROL) | OPB(OP_TIMER) | OPB(OP_KEYS) | OPB(OP_PEERS) | OPB(OP_TX) | OPB(OP_FAULT);
+    for (int i = 0; i < 32 && fin_more(&in); i++) {
+        if (fin_u8(&in) & 1)
+            fuzz_op_tcp(&d, &in);
+        else
+            fuzz_run_ops(&d, &in, other, 1);
     }
-    if (size < 1)
-        return 0;
-    OvpnDco_Driver_DriverState *s = fuzz_p2p_device(1, 0);
-    if (s == NULL)
-        return 0;
-    size_t segment = (size_t)(data[0] % 17) + 1, at = 1;
-    while (at < size) {
-        size_t n = segment < size - at ? segment : size - at;
-        ovpn_dco_transport_stream(s, (uint8_t *)(uintptr_t)(data + at), (int32_t)n);
-        at += n;
-        segment = (segment * 7 + 3) % 61 + 1;
-    }
-    ovpn_dco_destroy(s);
+    fuzz_device_destroy(&d);
     return 0;
 }

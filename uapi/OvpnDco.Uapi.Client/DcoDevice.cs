@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System;
 using System.Globalization;
 using System.Net;
@@ -218,34 +219,52 @@ public sealed class DcoDevice : IDisposable
         return new OvpnMpIroute { Addr = SockAddrConverter.ToInetAddr(network), Netbits = netbits, PeerId = peerId, IPv6 = v6 ? 1 : 0 };
     }
 
-    /// <summary>GET_PEER_STATS of one peer (unconfirmed upstream; drivers that lack it fail with INVALID_DEVICE_REQUEST).</summary>
+    /// <summary>GET_PEER_STATS of one peer (P2P: the peer, by the id its server pushed; MP: by id). Drivers before 2.7 fail
+    /// with INVALID_DEVICE_REQUEST (ERROR_INVALID_FUNCTION): fall back to <see cref="GetStats"/> as OpenVPN does.</summary>
     public OvpnPeerStats GetPeerStats(int peerId)
     {
         OvpnPeerStats result = default;
         var output = MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref result, 1));
         int n = Transport.DeviceIoControl(OvpnIoctl.GetPeerStats, Bytes(peerId), output);
-        if (n < output.Length)
+        if (n != output.Length)
             throw new DcoException($"OVPN_IOCTL_GET_PEER_STATS returned {n} of {output.Length} bytes", NtStatus.InvalidBufferSize, Win32Error.InvalidUserBuffer);
         return result;
     }
 
-    /// <summary>GET_PEER_STATS of every peer (PeerId -1), room for <paramref name="maxPeers"/> entries: with more peers than
-    /// that, the driver fills the buffer and completes STATUS_BUFFER_OVERFLOW (ERROR_MORE_DATA), and these are returned.</summary>
-    public OvpnPeerStats[] GetAllPeerStats(int maxPeers = 256)
+    /// <summary>
+    /// GET_PEER_STATS of every peer, the way OpenVPN 2.7's server asks (dco_win.c): a 4-byte size query first (STATUS_BUFFER_OVERFLOW
+    /// with the size in bytes, or success with 0 bytes when there is no peer), then a buffer of that size. A peer added between
+    /// the two calls makes the second one overflow: the entries that fit are returned.
+    /// </summary>
+    public OvpnPeerStats[] GetAllPeerStats()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPeers, 1);
-        var buffer = new OvpnPeerStats[maxPeers];
-        int n;
+        int entry = Unsafe.SizeOf<OvpnPeerStats>();
+        Span<byte> size = stackalloc byte[sizeof(uint)];
+        int required;
         try
         {
-            n = Transport.DeviceIoControl(OvpnIoctl.GetPeerStats, Bytes(UapiLimits.AllPeers), MemoryMarshal.AsBytes(buffer.AsSpan()));
+            int n = Transport.DeviceIoControl(OvpnIoctl.GetPeerStats, Bytes(UapiLimits.AllPeers), size);
+            if (n != 0)
+                throw new DcoException($"OVPN_IOCTL_GET_PEER_STATS size query succeeded with {n} bytes", NtStatus.InvalidBufferSize, Win32Error.InvalidUserBuffer);
+            return Array.Empty<OvpnPeerStats>();
         }
         catch (DcoException e) when (e.Status == NtStatus.BufferOverflow)
         {
-            // A warning status: the output was copied out (as many entries as fit), only the call reports failure.
-            n = maxPeers * Unsafe.SizeOf<OvpnPeerStats>();
+            required = (int)BinaryPrimitives.ReadUInt32LittleEndian(size);
         }
-        return buffer.AsSpan(0, n / Unsafe.SizeOf<OvpnPeerStats>()).ToArray();
+        if (required < entry || required % entry != 0)
+            throw new DcoException($"OVPN_IOCTL_GET_PEER_STATS size query answered {required} bytes", NtStatus.InvalidBufferSize, Win32Error.InvalidUserBuffer);
+        var buffer = new OvpnPeerStats[required / entry];
+        int got;
+        try
+        {
+            got = Transport.DeviceIoControl(OvpnIoctl.GetPeerStats, Bytes(UapiLimits.AllPeers), MemoryMarshal.AsBytes(buffer.AsSpan()));
+        }
+        catch (DcoException e) when (e.Status == NtStatus.BufferOverflow)
+        {
+            got = required; // a warning status: the entries that fit were copied out
+        }
+        return buffer.AsSpan(0, got / entry).ToArray();
     }
 
     // ---- control channel ----

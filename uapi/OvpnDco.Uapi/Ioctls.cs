@@ -84,11 +84,11 @@ public static class OvpnIoctl
     public const uint MpDelIroute = 0x00220048;
 
     /// <summary>
-    /// Per-peer counters. Input: an <c>int</c> PeerId (-1 = all peers); output: one <see cref="OvpnPeerStats"/>
-    /// or, for -1, an array of them. Unconfirmed upstream (see uapi/README.md).
+    /// Per-peer counters, P2P and MP. Input: <see cref="OvpnGetPeerStats"/> (-1 = all peers); output: one
+    /// <see cref="OvpnPeerStats"/> or, for -1, an array of them; with -1 a buffer smaller than one entry is the size
+    /// query (STATUS_BUFFER_OVERFLOW, a 4-byte size in bytes) that OpenVPN 2.7 makes first.
     /// </summary>
-    [UapiIoctl("OVPN_IOCTL_GET_PEER_STATS", 19, Input = typeof(int), Output = typeof(OvpnPeerStats), Modes = IoctlModes.MP,
-        Unconfirmed = true)]
+    [UapiIoctl("OVPN_IOCTL_GET_PEER_STATS", 19, Input = typeof(OvpnGetPeerStats), Output = typeof(uint), Modes = IoctlModes.P2P | IoctlModes.MP)]
     public const uint GetPeerStats = 0x0022004C;
 
     /// <summary>The highest function number defined.</summary>

@@ -67,6 +67,7 @@ public static class StatusCodes
             case NtStatus.ConnectionDisconnected: return Win32Error.NetnameDeleted;
             case NtStatus.ConnectionReset: return Win32Error.NetnameDeleted;
             case NtStatus.ObjectIdExists: return Win32Error.ObjectAlreadyExists;
+            case NtStatus.ObjectIdNotFound: return Win32Error.FileNotFound; // RtlNtStatusToDosError, by best knowledge
             case NtStatus.NetworkUnreachable: return Win32Error.NetworkUnreachable;
             case NtStatus.HostUnreachable: return Win32Error.HostUnreachable;
             case NtStatus.PortUnreachable: return Win32Error.PortUnreachable;
@@ -103,6 +104,7 @@ public static class StatusCodes
             case Win32Error.InvalidUserBuffer: return NtStatus.InvalidBufferSize;
             case Win32Error.NetnameDeleted: return NtStatus.ConnectionDisconnected;
             case Win32Error.ObjectAlreadyExists: return NtStatus.ObjectIdExists;
+            case Win32Error.FileNotFound: return NtStatus.ObjectIdNotFound;
             case Win32Error.NetworkUnreachable: return NtStatus.NetworkUnreachable;
             case Win32Error.HostUnreachable: return NtStatus.HostUnreachable;
             case Win32Error.PortUnreachable: return NtStatus.PortUnreachable;

@@ -172,6 +172,15 @@ public struct OvpnMpDelPeer
     [FieldOffset(0)] public int PeerId;
 }
 
+/// <summary>GET_PEER_STATS input (4 bytes): the peer, or -1 for every peer.</summary>
+[UapiStruct("OVPN_GET_PEER_STATS")]
+[StructLayout(LayoutKind.Explicit, Size = 4)]
+[KernelCode]
+public struct OvpnGetPeerStats
+{
+    [FieldOffset(0)] public int PeerId;
+}
+
 /// <summary>MP_SWAP_KEYS input (4 bytes).</summary>
 [UapiStruct("OVPN_MP_SWAP_KEYS")]
 [StructLayout(LayoutKind.Explicit, Size = 4)]

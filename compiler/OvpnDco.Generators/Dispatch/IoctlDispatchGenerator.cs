@@ -50,6 +50,11 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
     internal const string IoctlAttribute = "OvpnDco.Runtime.Uapi.IoctlAttribute";
     private const string Rt = "global::OvpnDco.Runtime.Uapi.";
 
+    // Upstream answers a request of the other mode with STATUS_INVALID_DEVICE_STATE (ERROR_BAD_COMMAND), and an
+    // unknown code or anything but GET_VERSION on the control device with STATUS_INVALID_DEVICE_REQUEST.
+    private const string WrongModeStatus = "((mode & " + Rt + "IoctlModes.ControlDevice) != 0 ? " + Rt + "NtStatus.InvalidDeviceRequest : "
+        + Rt + "NtStatus.InvalidDeviceState)";
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var handlers = context.SyntaxProvider.ForAttributeWithMetadataName(IoctlAttribute,
@@ -397,8 +402,9 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
         sb.Append(i1).Append(access).Append(" const int IoctlCount = ").Append(handlers.Count.ToString(CultureInfo.InvariantCulture)).Append(";\n\n");
 
         sb.Append(i1).Append("/// <summary>\n");
-        sb.Append(i1).Append("/// Runs the handler of <paramref name=\"code\"/>: unknown codes and codes not valid in <paramref name=\"mode\"/> give\n");
-        sb.Append(i1).Append("/// STATUS_INVALID_DEVICE_REQUEST, an input or output shorter than the request's struct STATUS_BUFFER_TOO_SMALL;\n");
+        sb.Append(i1).Append("/// Runs the handler of <paramref name=\"code\"/>: unknown codes give STATUS_INVALID_DEVICE_REQUEST, codes not valid in\n");
+        sb.Append(i1).Append("/// <paramref name=\"mode\"/> STATUS_INVALID_DEVICE_STATE (on the control device STATUS_INVALID_DEVICE_REQUEST), an input or output\n");
+        sb.Append(i1).Append("/// shorter than the request's struct STATUS_BUFFER_TOO_SMALL;\n");
         sb.Append(i1).Append("/// otherwise the output struct's bytes are zeroed, <paramref name=\"bytesReturned\"/> is 0 and the handler's status is returned.\n");
         sb.Append(i1).Append("/// </summary>\n");
         sb.Append(i1).Append(access).Append(" static ").Append(unsafeKeyword).Append(Rt).Append("NtStatus DispatchIoctl(ref ").Append(state)
@@ -412,7 +418,7 @@ public sealed class IoctlDispatchGenerator : IIncrementalGenerator
             sb.Append(i3).Append("case ").Append(Hex(h.Code)).Append(": // function ").Append(h.Function.ToString(CultureInfo.InvariantCulture))
                 .Append(" -> ").Append(h.MethodName).Append('\n');
             sb.Append(i4).Append("if ((mode & (").Append(ModesExpression(h.Modes)).Append(")) == 0)\n");
-            sb.Append(i4).Append("    return ").Append(Rt).Append("NtStatus.InvalidDeviceRequest;\n");
+            sb.Append(i4).Append("    return ").Append(WrongModeStatus).Append(";\n");
             if (h.Input is not null)
             {
                 sb.Append(i4).Append("if (input.Length < ").Append(SizeExpression(h.Input)).Append(")\n");

@@ -6,18 +6,10 @@ using OvpnDco.Uapi;
 
 namespace OvpnDco.Driver;
 
-/// <summary>Device-wide IOCTLs: GET_STATS, GET_VERSION, SET_MODE, NOTIFY_EVENT. (Dispatch: generated.)</summary>
+/// <summary>Device-wide IOCTLs: GET_VERSION, SET_MODE, NOTIFY_EVENT. (Dispatch: generated.)</summary>
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
-    [Ioctl(OvpnIoctl.GetStats, Output = typeof(OvpnStats), Modes = IoctlModes.Any)]
-    private static NtStatus GetStats(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
-    {
-        MemoryMarshal.Write(output, in state.Stats.Abi);
-        bytesReturned = sizeof(OvpnStats);
-        return NtStatus.Success;
-    }
-
     [Ioctl(OvpnIoctl.GetVersion, Output = typeof(OvpnVersion), Modes = IoctlModes.Any | IoctlModes.ControlDevice)]
     private static NtStatus GetVersion(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
@@ -37,8 +29,15 @@ public static unsafe partial class Driver<TPlatform>
         if (state.ModeLocked != 0)
             return NtStatus.AlreadyInitialized;
         if (request.Mode != OvpnMode.P2P && request.Mode != OvpnMode.MP)
-            return NtStatus.InvalidDeviceRequest;
+            return NtStatus.InvalidParameter;
         state.Mode = request.Mode;
+        if (request.Mode == OvpnMode.MP && state.Started == 0)
+        {
+            // OpenVPN's server (ovpn_dco_init_mp) configures the adapter right after SET_MODE and before it opens the
+            // listen socket (MP_START_VPN): the link must be up from here on.
+            state.Started = 1;
+            TPlatform.AdapterSetLink(state.PlatformContext, true);
+        }
         return NtStatus.Success;
     }
 

@@ -54,7 +54,7 @@ public static unsafe partial class Driver<TPlatform>
             return NtStatus.InvalidParameter;
         Peer* p = FindPeer(s, request->PeerId);
         if (p == null)
-            return NtStatus.InvalidDeviceRequest;
+            return NtStatus.ObjectIdNotFound; // as upstream (OpenVPN treats any failure of NEW_KEY as fatal)
         ref KeySlot slot = ref request->KeySlot == OvpnKeySlot.Primary ? ref p->Keys.Primary : ref p->Keys.Secondary;
         return CryptoAead<TPlatform>.Install(ref slot, *request, options);
     }

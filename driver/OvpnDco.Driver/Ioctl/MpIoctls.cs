@@ -6,7 +6,7 @@ using OvpnDco.Uapi;
 
 namespace OvpnDco.Driver;
 
-/// <summary>Multipeer IOCTLs: MP_START_VPN, MP_NEW_PEER, MP_SET_PEER, MP_DEL_PEER, MP_SWAP_KEYS, iroutes, GET_PEER_STATS.</summary>
+/// <summary>Multipeer IOCTLs: MP_START_VPN, MP_NEW_PEER, MP_SET_PEER, MP_DEL_PEER, MP_SWAP_KEYS, iroutes.</summary>
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
@@ -24,8 +24,17 @@ public static unsafe partial class Driver<TPlatform>
         if (!status.IsSuccess())
             return status;
         s->Listening = 1;
-        s->Started = 1;
-        TPlatform.AdapterSetLink(s->PlatformContext, true);
+        if (s->Started == 0)
+        {
+            s->Started = 1;
+            TPlatform.AdapterSetLink(s->PlatformContext, true);
+        }
+        // OpenVPN passes an output OVPN_MP_START_VPN and upstream echoes the request into it (the bound address).
+        if (output.Length >= sizeof(OvpnMpStartVpn))
+        {
+            MemoryMarshal.Write(output, in request);
+            bytesReturned = sizeof(OvpnMpStartVpn);
+        }
         return NtStatus.Success;
     }
 
@@ -49,10 +58,11 @@ public static unsafe partial class Driver<TPlatform>
             return status;
         if (request.PeerId < 0 || request.PeerId >= Proto.PeerIdUndefined)
             return NtStatus.InvalidParameter;
+        // Only the peer id must be unique (a second check, e.g. of the remote address, would fail OpenVPN's server:
+        // it treats a failing MP_NEW_PEER as fatal). A reused address now finds the newest peer.
         var idKey = TableKey.ForPeerId(request.PeerId);
         var remoteKey = TableKey.ForRemote(request.Remote);
-        if (!PeerTableOps<TPlatform>.Find(ref s->ById, idKey).IsNone
-            || !PeerTableOps<TPlatform>.Find(ref s->ByRemote, remoteKey).IsNone)
+        if (!PeerTableOps<TPlatform>.Find(ref s->ById, idKey).IsNone)
             return NtStatus.ObjectIdExists;
         Peer* p = NewPeerObject(s, request.PeerId, OvpnProto.Udp, request.Local, request.Remote);
         if (p == null)
@@ -94,8 +104,10 @@ public static unsafe partial class Driver<TPlatform>
         var request = MemoryMarshal.Read<OvpnMpDelPeer>(input);
         Peer* p = FindPeer(s, request.PeerId);
         if (p == null)
-            return NtStatus.InvalidDeviceRequest;
+            return NtStatus.NotFound;
         DeletePeer(s, p);
+        // As upstream: every deletion is reported, this one with reason USERSPACE.
+        PushEvent(s, OvpnNotifyCmd.DelPeer, request.PeerId, OvpnDelPeerReason.Userspace, null);
         return NtStatus.Success;
     }
 
@@ -111,24 +123,23 @@ public static unsafe partial class Driver<TPlatform>
         return NtStatus.Success;
     }
 
-    private static NtStatus ReadIroute(DriverState* s, ReadOnlySpan<byte> input, out OvpnMpIroute request, out Peer* peer)
+    private static NtStatus ReadIroute(ReadOnlySpan<byte> input, out OvpnMpIroute request)
     {
         request = MemoryMarshal.Read<OvpnMpIroute>(input);
-        peer = null;
         int max = request.IPv6 != 0 ? 128 : 32;
-        if (request.Netbits < 0 || request.Netbits > max)
-            return NtStatus.InvalidParameter;
-        peer = FindPeer(s, request.PeerId);
-        return peer == null ? NtStatus.InvalidDeviceRequest : NtStatus.Success;
+        return request.Netbits < 0 || request.Netbits > max ? NtStatus.InvalidParameter : NtStatus.Success;
     }
 
     [Ioctl(OvpnIoctl.MpAddIroute, Input = typeof(OvpnMpIroute), Modes = IoctlModes.MP)]
     private static NtStatus MpAddIroute(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
         DriverState* s = StatePtr(ref state);
-        var status = ReadIroute(s, input, out var request, out Peer* p);
+        var status = ReadIroute(input, out var request);
         if (!status.IsSuccess())
             return status;
+        Peer* p = FindPeer(s, request.PeerId);
+        if (p == null)
+            return NtStatus.NotFound;
         var family = request.IPv6 != 0 ? WinAddressFamily.Inet6 : WinAddressFamily.Inet;
         return Routes<TPlatform>.Add(ref s->Routes, ref s->Peers, family, request.Addr.Addr6.Bytes, request.Netbits, p->Self);
     }
@@ -137,51 +148,21 @@ public static unsafe partial class Driver<TPlatform>
     private static NtStatus MpDelIroute(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
         DriverState* s = StatePtr(ref state);
-        var status = ReadIroute(s, input, out var request, out Peer* p);
+        var status = ReadIroute(input, out var request);
         if (!status.IsSuccess())
             return status;
         var family = request.IPv6 != 0 ? WinAddressFamily.Inet6 : WinAddressFamily.Inet;
-        if (!Routes<TPlatform>.Remove(ref s->Routes, ref s->Peers, family, request.Addr.Addr6.Bytes, request.Netbits, p->Self))
-            return NtStatus.NotFound;
-        return NtStatus.Success;
-    }
-
-    [Ioctl(OvpnIoctl.GetPeerStats, Input = typeof(int), Output = typeof(OvpnPeerStats), Modes = IoctlModes.MP)]
-    private static NtStatus GetPeerStats(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
-    {
-        DriverState* s = StatePtr(ref state);
-        int peerId = MemoryMarshal.Read<int>(input);
-        if (peerId != UapiLimits.AllPeers)
+        if (request.PeerId == UapiLimits.AllPeers)
         {
-            Peer* p = FindPeer(s, peerId);
-            if (p == null)
-                return NtStatus.InvalidDeviceRequest;
-            WritePeerStats(p, output);
-            bytesReturned = sizeof(OvpnPeerStats);
+            // OpenVPN always deletes by address (PeerId -1), often after MP_DEL_PEER already removed the peer's routes:
+            // removing a route that is not there is not an error.
+            Routes<TPlatform>.Remove(ref s->Routes, ref s->Peers, family, request.Addr.Addr6.Bytes, request.Netbits, PeerRef.None);
             return NtStatus.Success;
         }
-        int room = output.Length / sizeof(OvpnPeerStats);
-        int n = 0;
-        for (int i = 0; i < s->Peers.Capacity && n < room; i++)
-        {
-            Peer* q = PeerStoreOps<TPlatform>.At(ref s->Peers, i);
-            if (q == null)
-                continue;
-            WritePeerStats(q, output.Slice(n * sizeof(OvpnPeerStats)));
-            n++;
-        }
-        bytesReturned = n * sizeof(OvpnPeerStats);
-        return n < s->Peers.Count ? NtStatus.BufferOverflow : NtStatus.Success;
-    }
-
-    private static void WritePeerStats(Peer* p, Span<byte> output)
-    {
-        var st = default(OvpnPeerStats);
-        st.PeerId = p->PeerId;
-        st.LinkRxBytes = p->LinkRxBytes;
-        st.LinkTxBytes = p->LinkTxBytes;
-        st.VpnRxBytes = p->VpnRxBytes;
-        st.VpnTxBytes = p->VpnTxBytes;
-        MemoryMarshal.Write(output, in st);
+        Peer* p = FindPeer(s, request.PeerId);
+        if (p == null
+            || !Routes<TPlatform>.Remove(ref s->Routes, ref s->Peers, family, request.Addr.Addr6.Bytes, request.Netbits, p->Self))
+            return NtStatus.NotFound;
+        return NtStatus.Success;
     }
 }

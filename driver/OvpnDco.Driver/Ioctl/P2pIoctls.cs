@@ -15,13 +15,20 @@ public static unsafe partial class Driver<TPlatform>
     {
         DriverState* s = StatePtr(ref state);
         var request = MemoryMarshal.Read<OvpnNewPeer>(input);
-        if (P2pPeer(s) != null)
-            return NtStatus.ObjectIdExists;
         var status = SockAddr.ValidatePair(request.Local, request.Remote);
         if (!status.IsSuccess())
             return status;
         if (request.Proto != OvpnProto.Udp && request.Proto != OvpnProto.Tcp)
             return NtStatus.InvalidParameter;
+        // A new peer replaces the old one (a reconnect on the same handle, as upstream and OpenVPN expect; OpenVPN
+        // treats a failing NEW_PEER as fatal). The new session starts with fresh statistics: OpenVPN3 and OpenVPN's
+        // P2P fallback read GET_STATS as this session's totals.
+        if (P2pPeer(s) != null)
+        {
+            RemoveP2pPeer(s);
+            FlushQueuedControl(s);
+        }
+        s->Stats.Abi = default;
         Peer* p = NewPeerObject(s, 0, request.Proto, request.Local, request.Remote);
         if (p == null)
             return NtStatus.InsufficientResources;
@@ -60,28 +67,33 @@ public static unsafe partial class Driver<TPlatform>
         return NtStatus.Success;
     }
 
+    /// <summary>
+    /// DEL_PEER: the peer, its keys and its socket go; pending reads complete with STATUS_CANCELLED. The adapter stays
+    /// connected: with persist-tun OpenVPN and OpenVPN3 reconnect with NEW_PEER and no second START_VPN. Only closing
+    /// the handle (Destroy) takes the link down.
+    /// </summary>
     [Ioctl(OvpnIoctl.DelPeer, Modes = IoctlModes.P2P)]
     private static NtStatus DelPeer(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
         DriverState* s = StatePtr(ref state);
         CancelAllReads(s);
-        Peer* p = P2pPeer(s);
-        if (p != null)
-        {
-            if (s->NewPeerPending != 0)
-            {
-                s->NewPeerPending = 0;
-                TPlatform.CompletePending(s->PlatformContext, PendingKind.NewPeer, NtStatus.Cancelled, default);
-            }
-            DeletePeer(s, p);
-            TPlatform.TransportClose(s->PlatformContext);
-        }
-        if (s->Started != 0)
-        {
-            s->Started = 0;
-            TPlatform.AdapterSetLink(s->PlatformContext, false);
-        }
+        RemoveP2pPeer(s);
         return NtStatus.Success;
+    }
+
+    /// <summary>Deletes the P2P peer (a pended TCP NEW_PEER completes Cancelled) and closes its transport.</summary>
+    private static void RemoveP2pPeer(DriverState* s)
+    {
+        Peer* p = P2pPeer(s);
+        if (p == null)
+            return;
+        if (s->NewPeerPending != 0)
+        {
+            s->NewPeerPending = 0;
+            TPlatform.CompletePending(s->PlatformContext, PendingKind.NewPeer, NtStatus.Cancelled, default);
+        }
+        DeletePeer(s, p);
+        TPlatform.TransportClose(s->PlatformContext);
     }
 
     [Ioctl(OvpnIoctl.SwapKeys, Modes = IoctlModes.P2P)]

@@ -26,6 +26,7 @@ public enum NtStatus : int
     ConnectionDisconnected = unchecked((int)0xC000020C),
     ConnectionReset = unchecked((int)0xC000020D),
     ObjectIdExists = unchecked((int)0xC000022B),
+    ObjectIdNotFound = unchecked((int)0xC00002F0),
     NetworkUnreachable = unchecked((int)0xC000023C),
     HostUnreachable = unchecked((int)0xC000023D),
     PortUnreachable = unchecked((int)0xC000023F),

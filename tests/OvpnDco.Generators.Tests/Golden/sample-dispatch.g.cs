@@ -8,8 +8,9 @@ namespace Sample
         public const int IoctlCount = 2;
 
         /// <summary>
-        /// Runs the handler of <paramref name="code"/>: unknown codes and codes not valid in <paramref name="mode"/> give
-        /// STATUS_INVALID_DEVICE_REQUEST, an input or output shorter than the request's struct STATUS_BUFFER_TOO_SMALL;
+        /// Runs the handler of <paramref name="code"/>: unknown codes give STATUS_INVALID_DEVICE_REQUEST, codes not valid in
+        /// <paramref name="mode"/> STATUS_INVALID_DEVICE_STATE (on the control device STATUS_INVALID_DEVICE_REQUEST), an input or output
+        /// shorter than the request's struct STATUS_BUFFER_TOO_SMALL;
         /// otherwise the output struct's bytes are zeroed, <paramref name="bytesReturned"/> is 0 and the handler's status is returned.
         /// </summary>
         public static unsafe global::OvpnDco.Runtime.Uapi.NtStatus DispatchIoctl(ref global::Sample.DriverState state, global::OvpnDco.Runtime.Uapi.IoctlModes mode, uint code, global::System.ReadOnlySpan<byte> input, global::System.Span<byte> output, ref int bytesReturned)
@@ -19,13 +20,13 @@ namespace Sample
             {
                 case 0x00220004u: // function 1 -> NewPeer
                     if ((mode & (global::OvpnDco.Runtime.Uapi.IoctlModes.P2P)) == 0)
-                        return global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceRequest;
+                        return ((mode & global::OvpnDco.Runtime.Uapi.IoctlModes.ControlDevice) != 0 ? global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceRequest : global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceState);
                     if (input.Length < sizeof(global::Sample.Peer))
                         return global::OvpnDco.Runtime.Uapi.NtStatus.BufferTooSmall;
                     return NewPeer(ref state, input, output, ref bytesReturned);
                 case 0x00220008u: // function 2 -> GetStats
                     if ((mode & (global::OvpnDco.Runtime.Uapi.IoctlModes.P2P | global::OvpnDco.Runtime.Uapi.IoctlModes.MP | global::OvpnDco.Runtime.Uapi.IoctlModes.ControlDevice)) == 0)
-                        return global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceRequest;
+                        return ((mode & global::OvpnDco.Runtime.Uapi.IoctlModes.ControlDevice) != 0 ? global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceRequest : global::OvpnDco.Runtime.Uapi.NtStatus.InvalidDeviceState);
                     if (output.Length < sizeof(long))
                         return global::OvpnDco.Runtime.Uapi.NtStatus.BufferTooSmall;
                     global::OvpnDco.Runtime.Uapi.IoctlBuffer.Zero(output.Slice(0, sizeof(long)));
