@@ -94,7 +94,7 @@ start_openvpn() { # proto
   local pb=$!
   sleep 0.5
   ip netns exec "$A" openvpn "${common[@]}" "${pa_args[@]}" --tls-client --cert "$work/client.crt" --key "$work/client.key" \
-     --remote-cert-tls server --ifconfig 10.8.0.1 10.8.0.2 >"$work/a.log" 2>&1 &
+     --ifconfig 10.8.0.1 10.8.0.2 >"$work/a.log" 2>&1 &
   local pa=$!
   tunnel_pids=("$pa" "$pb"); pids+=("$pa" "$pb")
   wait_for "$work/a.log" "Initialization Sequence Completed" 30; wait_for "$work/b.log" "Initialization Sequence Completed" 30
