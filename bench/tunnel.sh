@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECONDS_PER_RUN:-10}
+impls=${IMPLS:-ours openvpn}   # IMPLS=ours: only our tunnel (optimisation steps), no ratio
 config=${CONFIGURATION:-Release}
 cli="$PWD/samples/OvpnDco.Cli/bin/$config/net10.0/ovpn-dco-cli"
 export OVPNDCO_DEVICE_LIBRARY="$PWD/out/hosted/lib/libovpndco-device.so"
@@ -109,7 +110,7 @@ stop_tunnel() {
 declare -A mbps
 printf '%-8s %-5s %-8s %10s %14s\n' impl proto streams Mbit/s "CPU s/GB"
 for proto in udp tcp; do
-  for impl in ours openvpn; do
+  for impl in $impls; do
     "start_$impl" "$proto"
     ip netns exec "$A" ping -c 3 -i 0.2 -W 2 10.8.0.2 >/dev/null || { echo "no tunnel ($impl $proto)"; cat "$work/a.log"; exit 1; }
     ip netns exec "$B" iperf3 -s -B 10.8.0.2 >/dev/null 2>&1 &
@@ -133,6 +134,7 @@ EOF
   done
 done
 
+[ "$impls" = "ours openvpn" ] || exit 0
 python3 - "${mbps[ours,udp,1]}" "${mbps[openvpn,udp,1]}" "${mbps[ours,udp,4]}" "${mbps[openvpn,udp,4]}" \
           "${mbps[ours,tcp,1]}" "${mbps[openvpn,tcp,1]}" "${mbps[ours,tcp,4]}" "${mbps[openvpn,tcp,4]}" <<'EOF'
 import math, sys
