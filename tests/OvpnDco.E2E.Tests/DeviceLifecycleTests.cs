@@ -164,6 +164,34 @@ public sealed class DeviceLifecycleTests
     }
 
     [Test]
+    public void Multipeer_ListenSocket_PortInUse_AndNotifyEventCancellation()
+    {
+        using var net = new NetnsPair();
+        InNamespace(net.A, () =>
+        {
+            using var server = new DcoDevice(HostedDcoTransport.Open(Dev));
+            server.SetMode(OvpnMode.MP);
+            server.MpStartVpn(new IPEndPoint(IPAddress.Parse("192.168.77.1"), 1194));
+            using (var other = new DcoDevice(HostedDcoTransport.Open("ovt1")))
+            {
+                other.SetMode(OvpnMode.MP);
+                var e = Assert.Throws<DcoException>(() => other.MpStartVpn(new IPEndPoint(IPAddress.Parse("192.168.77.1"), 1194)))!;
+                Assert.That((uint)e.Status, Is.EqualTo(0xC000020Au), "STATUS_ADDRESS_ALREADY_EXISTS");
+            }
+            using var cts = new CancellationTokenSource();
+            var cancelled = server.NotifyEventAsync(cts.Token);
+            var pending = server.NotifyEventAsync();
+            Thread.Sleep(100);
+            Assert.That(cancelled.IsCompleted || pending.IsCompleted, Is.False, "NOTIFY_EVENT pends until an event");
+            cts.Cancel();
+            Assert.That(() => cancelled.GetAwaiter().GetResult(), Throws.InstanceOf<OperationCanceledException>());
+            server.Dispose();
+            var closed = Assert.Throws<DcoException>(() => pending.GetAwaiter().GetResult())!;
+            Assert.That(closed.Status, Is.EqualTo(NtStatus.Cancelled));
+        });
+    }
+
+    [Test]
     public void HundredCycles_LeakNoFdAllocationKeyOrInterface()
     {
         using var net = new NetnsPair();
