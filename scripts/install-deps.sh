@@ -9,6 +9,7 @@ packages=(
   valgrind                                      # callgrind benchmarks
   mingw-w64-x86-64-dev mingw-w64-i686-dev      # Windows SDK headers for the uapi.h checks
   openvpn iperf3 tshark iproute2 iputils-ping  # end-to-end tests in network namespaces
+  openssl python3                               # bench/tunnel.sh (OpenVPN PKI, numbers)
 )
 
 missing=()
