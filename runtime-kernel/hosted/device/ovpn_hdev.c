@@ -903,11 +903,9 @@ fail:
     return status;
 }
 
-void ovpn_hdev_shutdown(struct ovpn_hdev *dev)
+/* Marks the device closing and completes every blocked request STATUS_CANCELLED (dev->mu held). */
+static void cancel_all_locked(struct ovpn_hdev *dev)
 {
-    if (dev == NULL)
-        return;
-    pthread_mutex_lock(&dev->mu);
     dev->closing = true;
     for (struct hreq *r = dev->reads; r != NULL; r = r->next)
         if (!r->done)
@@ -917,6 +915,14 @@ void ovpn_hdev_shutdown(struct ovpn_hdev *dev)
             if (!r->done)
                 finish(r, ST_CANCELLED, NULL, 0);
     pthread_cond_broadcast(&dev->cv);
+}
+
+void ovpn_hdev_shutdown(struct ovpn_hdev *dev)
+{
+    if (dev == NULL)
+        return;
+    pthread_mutex_lock(&dev->mu);
+    cancel_all_locked(dev);
     pthread_mutex_unlock(&dev->mu);
 }
 
@@ -926,15 +932,7 @@ void ovpn_hdev_close(struct ovpn_hdev *dev)
         return;
     /* 1. No new callers; every blocked request completes STATUS_CANCELLED; wait for callers to leave. */
     pthread_mutex_lock(&dev->mu);
-    dev->closing = true;
-    for (struct hreq *r = dev->reads; r != NULL; r = r->next)
-        if (!r->done)
-            finish(r, ST_CANCELLED, NULL, 0);
-    for (int k = 0; k < 2; k++)
-        for (struct hreq *r = dev->fifo[k]; r != NULL; r = r->next)
-            if (!r->done)
-                finish(r, ST_CANCELLED, NULL, 0);
-    pthread_cond_broadcast(&dev->cv);
+    cancel_all_locked(dev);
     while (dev->callers > 0)
         pthread_cond_wait(&dev->cv, &dev->mu);
     pthread_mutex_unlock(&dev->mu);
