@@ -146,15 +146,4 @@ public static unsafe class PeerStoreOps<TPlatform>
 
     /// <summary>The peer in slot <paramref name="index"/> (null when free), for walks over every peer.</summary>
     public static Peer* At(ref PeerStore store, int index) => store.Slots[index].Peer;
-
-    /// <summary>The reference of the peer in slot <paramref name="index"/> (None when free).</summary>
-    public static PeerRef RefAt(ref PeerStore store, int index)
-    {
-        var r = PeerRef.None;
-        if (store.Slots[index].Peer == null)
-            return r;
-        r.Index = index;
-        r.Generation = store.Slots[index].Generation;
-        return r;
-    }
 }
