@@ -28,6 +28,10 @@ public unsafe struct BoundPlatform<TImports> : IPlatform
 
     public static void LockRelease(ref PlatformLock l, byte previous) => TImports.LockRelease(l.Handle, previous);
 
+    public static byte LockAcquireShared(ref PlatformLock l) => TImports.LockAcquireShared(l.Handle);
+
+    public static void LockReleaseShared(ref PlatformLock l, byte previous) => TImports.LockReleaseShared(l.Handle, previous);
+
     public static void LockDestroy(ref PlatformLock l)
     {
         fixed (nint* handle = &l.Handle)

@@ -13,6 +13,8 @@ public unsafe interface IPlatformImports
     static abstract int LockInit(nint* handle);
     static abstract byte LockAcquire(nint handle);
     static abstract void LockRelease(nint handle, byte previous);
+    static abstract byte LockAcquireShared(nint handle);
+    static abstract void LockReleaseShared(nint handle, byte previous);
     static abstract void LockDestroy(nint* handle);
     static abstract long NowMs();
     static abstract int AeadCreate(int alg, byte* key, int keyLength, nint* handle);

@@ -15,6 +15,8 @@ public unsafe struct KernelImports : IPlatformImports
     [Import("ovpn_km_lock_init", Header = "ovpn_km.h")] public static extern int LockInit(nint* handle);
     [Import("ovpn_km_lock_acquire", Header = "ovpn_km.h")] public static extern byte LockAcquire(nint handle);
     [Import("ovpn_km_lock_release", Header = "ovpn_km.h")] public static extern void LockRelease(nint handle, byte previous);
+    [Import("ovpn_km_lock_acquire_shared", Header = "ovpn_km.h")] public static extern byte LockAcquireShared(nint handle);
+    [Import("ovpn_km_lock_release_shared", Header = "ovpn_km.h")] public static extern void LockReleaseShared(nint handle, byte previous);
     [Import("ovpn_km_lock_destroy", Header = "ovpn_km.h")] public static extern void LockDestroy(nint* handle);
     [Import("ovpn_km_now_ms", Header = "ovpn_km.h")] public static extern long NowMs();
     [Import("ovpn_km_aead_create", Header = "ovpn_km.h")] public static extern int AeadCreate(int alg, byte* key, int keyLength, nint* handle);

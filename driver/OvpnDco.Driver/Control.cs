@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -11,7 +12,8 @@ public static unsafe partial class Driver<TPlatform>
 {
     /// <summary>
     /// Hands a received control packet to user space: completes a pending read or queues it (MP: prefixed with
-    /// the source sockaddr). Dropped and counted when the queue is full.
+    /// the source sockaddr). Dropped and counted when the queue is full. Rx calls it with the device lock shared and
+    /// the control lock held (counters that rx also changes outside the control lock are atomic).
     /// </summary>
     private static void DeliverControl(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
@@ -19,15 +21,15 @@ public static unsafe partial class Driver<TPlatform>
         int total = prefix + packet.Length;
         if (total > ControlQueue.ItemSize)
         {
-            s->Stats.Abi.LostInControlPackets++;
+            Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
             return;
         }
         if (s->Control.Count == 0 && s->Control.PopPending(out var read))
         {
             if (read.Capacity < total)
             {
-                s->Stats.Abi.LostInControlPackets++;
-                s->Stats.ControlReadTooSmall++;
+                Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
+                Interlocked.Increment(ref s->Stats.ControlReadTooSmall);
                 TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.BufferTooSmall, default);
                 return;
             }
@@ -35,15 +37,15 @@ public static unsafe partial class Driver<TPlatform>
             fixed (SockAddrInet* f = &from)
                 new ReadOnlySpan<byte>(f, prefix).CopyTo(buffer);
             packet.CopyTo(buffer.Slice(prefix));
-            s->Stats.Abi.ReceivedControlPackets++;
+            Interlocked.Increment(ref s->Stats.Abi.ReceivedControlPackets);
             TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Success, buffer.Slice(0, total));
             return;
         }
         ControlItem* item = NewControlItem(s);
         if (item == null)
         {
-            s->Stats.Abi.LostInControlPackets++;
-            s->Stats.ControlQueueFull++;
+            Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
+            Interlocked.Increment(ref s->Stats.ControlQueueFull);
             return;
         }
         var data = new Span<byte>(item->Data, ControlQueue.ItemSize);
@@ -53,7 +55,7 @@ public static unsafe partial class Driver<TPlatform>
         item->Length = total;
         item->Status = NtStatus.Success;
         s->Control.Append(item);
-        s->Stats.Abi.ReceivedControlPackets++;
+        Interlocked.Increment(ref s->Stats.Abi.ReceivedControlPackets);
     }
 
     /// <summary>A zeroed item for the queue, or null at the cap or when the pool is empty (the caller counts the drop).</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Threading;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -124,23 +125,31 @@ public static unsafe class CryptoAead<TPlatform>
 
     /// <summary>
     /// Encrypts <paramref name="plaintext"/> into <paramref name="output"/> with the next packet id of
-    /// <paramref name="slot"/>. Returns the packet length, or a negative <see cref="CryptoError"/>.
+    /// <paramref name="slot"/>. Returns the packet length, or a negative <see cref="CryptoError"/>. Safe on several
+    /// CPUs at once (the caller holds the device lock shared): a classic slot hands out packet ids atomically and
+    /// seals without a lock; an epoch slot seals under its <see cref="KeySlot.Lock"/>.
     /// </summary>
     public static int Seal(ref KeySlot slot, int peerId, ReadOnlySpan<byte> plaintext, Span<byte> output)
     {
         if (slot.InUse == 0)
             return (int)CryptoError.NoKey;
         if (slot.Format == KeyFormat.Epoch)
-            return CryptoEpoch<TPlatform>.Seal(ref slot, peerId, plaintext, output);
+        {
+            SlotLock.Enter(ref slot.Lock);
+            int sealedLength = CryptoEpoch<TPlatform>.Seal(ref slot, peerId, plaintext, output);
+            SlotLock.Exit(ref slot.Lock);
+            return sealedLength;
+        }
         const int aadLen = Proto.HeaderSize + Proto.PacketIdSize;
         bool none = slot.Alg == OvpnCipherAlg.None;
         int total = aadLen + (none ? 0 : Proto.TagSize) + plaintext.Length;
         if (total > output.Length)
             return (int)CryptoError.TooLarge;
-        ulong pid = slot.TxPacketId + 1;
+        // One atomic increment per packet: concurrent senders never share an id (the AEAD nonce). Past the limit the
+        // counter keeps rising harmlessly; every such packet is refused.
+        ulong pid = Interlocked.Increment(ref slot.TxPacketId);
         if (pid >= Proto.PacketIdLimit32)
             return (int)CryptoError.PacketIdExhausted;
-        slot.TxPacketId = pid;
         BinaryPrimitives.WriteUInt32BigEndian(output, Proto.MakeHeader(slot.KeyId, peerId));
         BinaryPrimitives.WriteUInt32BigEndian(output.Slice(Proto.HeaderSize), (uint)pid);
         if (none)
@@ -189,6 +198,35 @@ public static unsafe class CryptoAead<TPlatform>
                 packet.Slice(aadLen, Proto.TagSize), plaintext.Slice(0, length)))
             return (int)CryptoError.AuthFailed;
         return length;
+    }
+
+    /// <summary>
+    /// Rx on several CPUs at once: <see cref="Open"/> then the replay check, as one step. A classic slot opens without
+    /// a lock and updates its window under <see cref="KeySlot.Lock"/>; an epoch slot does both under it (a packet of
+    /// a new epoch moves the receive keys, and the send keys follow). Returns what <see cref="Open"/> returns;
+    /// <paramref name="replay"/> is meaningful only for a non-negative result.
+    /// </summary>
+    public static int OpenAndCheck(ref KeySlot slot, ReadOnlySpan<byte> packet, Span<byte> plaintext, long nowMs, out ReplayResult replay)
+    {
+        replay = ReplayResult.Accepted;
+        ulong packetId;
+        int n;
+        if (slot.Format == KeyFormat.Epoch)
+        {
+            SlotLock.Enter(ref slot.Lock);
+            n = Open(ref slot, packet, plaintext, out packetId);
+            if (n >= 0)
+                replay = CryptoEpoch<TPlatform>.Replay(ref slot, packetId, nowMs);
+            SlotLock.Exit(ref slot.Lock);
+            return n;
+        }
+        n = Open(ref slot, packet, plaintext, out packetId);
+        if (n < 0)
+            return n;
+        SlotLock.Enter(ref slot.Lock);
+        replay = slot.Replay.Update(packetId, nowMs);
+        SlotLock.Exit(ref slot.Lock);
+        return n;
     }
 
     /// <summary>

@@ -15,7 +15,17 @@ public unsafe struct DriverState
 {
     /// <summary>Opaque value passed back to every per-instance platform call.</summary>
     public nint PlatformContext;
+
+    /// <summary>
+    /// The device lock: shared for rx/tx, exclusive for everything else (driver/README.md, "Concurrency").
+    /// </summary>
     public PlatformLock Lock;
+
+    /// <summary>
+    /// Guards <see cref="Control"/> against concurrent rx (control packets arrive on the shared side). Taken only
+    /// inside <see cref="Lock"/> held shared; an exclusive holder of <see cref="Lock"/> needs no other lock.
+    /// </summary>
+    public PlatformLock ControlLock;
     public OvpnMode Mode;
     public int ModeLocked;
 
@@ -53,7 +63,9 @@ public unsafe struct DriverState
 /// datagram), <see cref="OnTransportStream"/> (TCP bytes), <see cref="OnTransportConnected"/>,
 /// <see cref="OnTransportDisconnected"/>, <see cref="OnAdapterTransmit"/>, <see cref="ReadControl"/>,
 /// <see cref="CancelRead"/>, <see cref="WriteControl"/>, <see cref="CancelPending"/>, <see cref="OnTimer"/>.
-/// Each takes the device lock for its whole duration.
+/// Rx and tx (<see cref="OnTransportReceive"/>, <see cref="OnTransportStream"/>, <see cref="OnAdapterTransmit"/>) take
+/// the device lock shared and run on any number of CPUs at once; every other entry point takes it exclusive for its
+/// whole duration (driver/README.md, "Concurrency").
 /// </summary>
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
@@ -70,6 +82,12 @@ public static unsafe partial class Driver<TPlatform>
         s->PlatformContext = platformContext;
         if (!TPlatform.LockInit(ref s->Lock).IsSuccess())
         {
+            TPlatform.Free(s, Proto.TagState);
+            return null;
+        }
+        if (!TPlatform.LockInit(ref s->ControlLock).IsSuccess())
+        {
+            TPlatform.LockDestroy(ref s->Lock);
             TPlatform.Free(s, Proto.TagState);
             return null;
         }
@@ -100,6 +118,7 @@ public static unsafe partial class Driver<TPlatform>
         PeerTableOps<TPlatform>.Free(ref s->ByRemote);
         PeerTableOps<TPlatform>.Free(ref s->Routes.Table);
         TimerHeapOps<TPlatform>.Free(ref s->Timers);
+        TPlatform.LockDestroy(ref s->ControlLock);
         TPlatform.LockDestroy(ref s->Lock);
         TPlatform.Free(s, Proto.TagState);
     }

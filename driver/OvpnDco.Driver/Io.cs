@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
@@ -12,6 +13,10 @@ namespace OvpnDco.Driver;
 /// -> key slot by key id -> open -> replay window -> float detection -> ping swallowed / non-IP dropped -> MP source check -> MSS clamp
 /// -> adapter. Tx: adapter -> peer (P2P / longest-prefix match on the destination) -> MSS clamp -> primary key seal
 /// -> (TCP length prefix) -> transport.
+/// Concurrency (driver/README.md): rx and tx hold the device lock SHARED, so any number of packets run at once on any
+/// number of CPUs; what they change is atomic (counters, packet ids, last-seen times) or under a key slot's
+/// <see cref="SlotLock"/> (the replay window) or the control lock (the control queue). What needs the lock exclusive
+/// (a float, the rekey notification) is done after the shared lock is released, on the peer's reference again.
 /// </summary>
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
@@ -21,17 +26,23 @@ public static unsafe partial class Driver<TPlatform>
     /// <summary>A UDP datagram (or, from <see cref="OnTransportStream"/>, one TCP frame) from <paramref name="from"/>.</summary>
     public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
-        byte irql = TPlatform.LockAcquire(ref s->Lock);
-        s->Stats.Abi.TransportBytesReceived += packet.Length;
-        ReceivePacket(s, packet, from);
-        TPlatform.LockRelease(ref s->Lock, irql);
+        byte irql = TPlatform.LockAcquireShared(ref s->Lock);
+        Interlocked.Add(ref s->Stats.Abi.TransportBytesReceived, packet.Length);
+        PeerRef floated = ReceivePacket(s, packet, from);
+        TPlatform.LockReleaseShared(ref s->Lock, irql);
+        if (!floated.IsNone)
+            FloatPeer(s, floated, from);
     }
 
-    /// <summary>Bytes of the P2P TCP stream (any split): reassembled into frames, each handled as a packet.</summary>
+    /// <summary>
+    /// Bytes of the P2P TCP stream (any split): reassembled into frames, each handled as a packet. The platform calls
+    /// this for one connection from one thread at a time (a WSK connection's receive events are serialised): the
+    /// reassembly state is the stream's own, the rest is shared like any rx.
+    /// </summary>
     public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes)
     {
-        byte irql = TPlatform.LockAcquire(ref s->Lock);
-        s->Stats.Abi.TransportBytesReceived += bytes.Length;
+        byte irql = TPlatform.LockAcquireShared(ref s->Lock);
+        Interlocked.Add(ref s->Stats.Abi.TransportBytesReceived, bytes.Length);
         Peer* p = P2pPeer(s);
         if (p != null && p->Tcp.Buffer != null)
         {
@@ -43,19 +54,16 @@ public static unsafe partial class Driver<TPlatform>
                 {
                     // As upstream: the reassembly state is reset and the rest of this segment is dropped (its bytes
                     // cannot be framed); the next segment starts a new frame.
-                    s->Stats.TcpBadLength++;
+                    Interlocked.Increment(ref s->Stats.TcpBadLength);
                     TPlatform.Trace(TraceLevel.Warning, "tcp: bad frame length, rest of segment dropped", offset, bytes.Length - offset);
                     break;
                 }
                 if (r == TcpFrameResult.NeedMore)
                     break;
-                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote);
-                p = P2pPeer(s); // re-resolved by reference: null if the packet's handling deleted the peer
-                if (p == null)
-                    break;
+                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote); // TCP peers never float
             }
         }
-        TPlatform.LockRelease(ref s->Lock, irql);
+        TPlatform.LockReleaseShared(ref s->Lock, irql);
     }
 
     /// <summary>
@@ -99,14 +107,18 @@ public static unsafe partial class Driver<TPlatform>
         TPlatform.LockRelease(ref s->Lock, irql);
     }
 
+    /// <summary>
+    /// One packet, device lock held shared. Returns the peer to float to <paramref name="from"/> (which needs the lock
+    /// exclusive: the caller does it afterwards), None otherwise.
+    /// </summary>
     // The plaintext buffer is written by Open and only its written part is delivered: no need to zero it per packet.
     [SkipLocalsInit]
-    private static void ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
+    private static PeerRef ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
         if (packet.Length == 0)
         {
-            s->Stats.Abi.LostInControlPackets++;
-            return;
+            Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
+            return PeerRef.None;
         }
         int opcode = Proto.Opcode(packet[0]);
         if (opcode != Proto.OpDataV2)
@@ -114,21 +126,19 @@ public static unsafe partial class Driver<TPlatform>
             // Only the control channel goes to user space; DATA_V1 and unknown opcodes stop here.
             if (Proto.IsControlOpcode(opcode))
             {
+                byte irql = TPlatform.LockAcquire(ref s->ControlLock);
                 DeliverControl(s, packet, from);
+                TPlatform.LockRelease(ref s->ControlLock, irql);
             }
             else
             {
-                s->Stats.BadOpcode++;
-                s->Stats.Abi.LostInControlPackets++;
+                Interlocked.Increment(ref s->Stats.BadOpcode);
+                Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
             }
-            return;
+            return PeerRef.None;
         }
         if (packet.Length < Proto.HeaderSize + Proto.PacketIdSize)
-        {
-            s->Stats.Truncated++;
-            s->Stats.Abi.LostInDataPackets++;
-            return;
-        }
+            return DropData(ref s->Stats.Truncated, s);
         Peer* p;
         if (s->Mode == OvpnMode.P2P)
         {
@@ -144,76 +154,72 @@ public static unsafe partial class Driver<TPlatform>
                 : PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId)));
         }
         if (p == null)
-        {
-            s->Stats.NoPeer++;
-            s->Stats.Abi.LostInDataPackets++;
-            return;
-        }
+            return DropData(ref s->Stats.NoPeer, s);
         int keyId = Proto.KeyId(packet[0]);
         ref KeySlot slot = ref p->Keys.Primary;
         if (p->Keys.Primary.InUse == 0 || p->Keys.Primary.KeyId != keyId)
         {
             if (p->Keys.Secondary.InUse == 0 || p->Keys.Secondary.KeyId != keyId)
-            {
-                s->Stats.NoKey++;
-                s->Stats.Abi.LostInDataPackets++;
-                return;
-            }
+                return DropData(ref s->Stats.NoKey, s);
             slot = ref p->Keys.Secondary;
         }
         Span<byte> plain = stackalloc byte[Proto.MaxWire];
-        int n = CryptoAead<TPlatform>.Open(ref slot, packet, plain, out ulong packetId);
+        long now = TPlatform.NowMs();
+        int n = CryptoAead<TPlatform>.OpenAndCheck(ref slot, packet, plain, now, out var replay);
         if (n < 0)
         {
             if (n == (int)CryptoError.AuthFailed)
-                s->Stats.AuthFailed++;
-            else if (n == (int)CryptoError.NoKey)
-                s->Stats.NoKey++;
-            else
-                s->Stats.Truncated++;
-            s->Stats.Abi.LostInDataPackets++;
-            return;
+                return DropData(ref s->Stats.AuthFailed, s);
+            if (n == (int)CryptoError.NoKey)
+                return DropData(ref s->Stats.NoKey, s);
+            return DropData(ref s->Stats.Truncated, s);
         }
-        long now = TPlatform.NowMs();
-        var replay = CryptoAead<TPlatform>.Replay(ref slot, packetId, now);
         if (replay != ReplayResult.Accepted)
         {
             if (replay == ReplayResult.Duplicate)
-                s->Stats.ReplayDuplicate++;
-            else if (replay == ReplayResult.TooOld)
-                s->Stats.ReplayTooOld++;
-            else
-                s->Stats.ReplayZeroId++;
-            s->Stats.Abi.LostInDataPackets++;
-            return;
+                return DropData(ref s->Stats.ReplayDuplicate, s);
+            if (replay == ReplayResult.TooOld)
+                return DropData(ref s->Stats.ReplayTooOld, s);
+            return DropData(ref s->Stats.ReplayZeroId, s);
         }
-        p->LastRecvMs = now;
-        p->LinkRxBytes += packet.Length;
-        s->Stats.Abi.ReceivedDataPackets++;
-        if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp && slot.Alg != OvpnCipherAlg.None)
-            CheckFloat(s, p, from);
+        Interlocked.Exchange(ref p->LastRecvMs, now);
+        Interlocked.Add(ref p->LinkRxBytes, packet.Length);
+        Interlocked.Increment(ref s->Stats.Abi.ReceivedDataPackets);
+        PeerRef floated = PeerRef.None;
+        if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp && slot.Alg != OvpnCipherAlg.None
+            && !TableKey.ForRemote(from).Same(TableKey.ForRemote(p->Remote)))
+            floated = p->Self;
         var payload = plain.Slice(0, n);
         if (Proto.IsPing(payload))
         {
-            s->Stats.PingsReceived++;
-            return;
+            Interlocked.Increment(ref s->Stats.PingsReceived);
+            return floated;
         }
         int version = n > 0 ? payload[0] >> 4 : 0;
         if (version != 4 && version != 6)
         {
-            s->Stats.NotIp++;
-            return;
+            Interlocked.Increment(ref s->Stats.NotIp);
+            return floated;
         }
         if (s->Mode == OvpnMode.MP && !SourceBelongsTo(s, p, payload, version))
         {
-            s->Stats.BadSourceAddress++;
-            return;
+            Interlocked.Increment(ref s->Stats.BadSourceAddress);
+            return floated;
         }
         if (p->Mss > 0 && MssClamp.Apply(payload, p->Mss))
-            s->Stats.MssClamped++;
-        p->VpnRxBytes += n;
-        s->Stats.Abi.TunBytesReceived += n;
+            Interlocked.Increment(ref s->Stats.MssClamped);
+        Interlocked.Add(ref p->VpnRxBytes, n);
+        Interlocked.Add(ref s->Stats.Abi.TunBytesReceived, n);
         TPlatform.AdapterDeliver(s->PlatformContext, payload);
+        return floated;
+    }
+
+    /// <summary>Counts a dropped data packet under its reason and as lost.</summary>
+    private static PeerRef DropData(ref long reason, DriverState* s)
+    {
+        Interlocked.Increment(ref reason);
+        Interlocked.Increment(ref s->Stats.Abi.LostInDataPackets);
+        return PeerRef.None;
     }
 
     /// <summary>
@@ -234,10 +240,20 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>
-    /// MP: an authenticated packet (never cipher NONE, which MP refuses anyway) from a new transport address moves
-    /// the peer there (FLOAT_PEER event). An address that another peer holds is not taken over: the packet is
-    /// delivered, the peer stays where it is and the refusal is counted (FloatRefused).
+    /// MP: an authenticated packet (never cipher NONE, which MP refuses anyway) came from a new transport address:
+    /// move the peer there (FLOAT_PEER event). Takes the lock exclusive and finds the peer again by its reference
+    /// (it may have been deleted or moved meanwhile). An address that another peer holds is not taken over: the packet
+    /// was delivered, the peer stays where it is and the refusal is counted (FloatRefused).
     /// </summary>
+    private static void FloatPeer(DriverState* s, PeerRef peer, in SockAddrInet from)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        Peer* p = Resolve(s, peer);
+        if (p != null)
+            CheckFloat(s, p, from);
+        TPlatform.LockRelease(ref s->Lock, irql);
+    }
+
     private static void CheckFloat(DriverState* s, Peer* p, in SockAddrInet from)
     {
         var newKey = TableKey.ForRemote(from);
@@ -262,22 +278,32 @@ public static unsafe partial class Driver<TPlatform>
 
     /// <summary>
     /// An IP packet from the adapter (writable: MSS clamping edits it in place). Returns the status of the send
-    /// (INTEGER_OVERFLOW when the key is out of packet ids).
+    /// (INTEGER_OVERFLOW when the key is out of packet ids). Device lock shared; a key that just ran out of packet
+    /// ids is reported to user space afterwards, with the lock exclusive.
     /// </summary>
     public static NtStatus OnAdapterTransmit(DriverState* s, Span<byte> ipPacket)
     {
-        byte irql = TPlatform.LockAcquire(ref s->Lock);
-        var status = TransmitLocked(s, ipPacket);
-        TPlatform.LockRelease(ref s->Lock, irql);
+        byte irql = TPlatform.LockAcquireShared(ref s->Lock);
+        var status = Transmit(s, ipPacket, out PeerRef exhausted);
+        TPlatform.LockReleaseShared(ref s->Lock, irql);
+        if (!exhausted.IsNone)
+        {
+            irql = TPlatform.LockAcquire(ref s->Lock);
+            Peer* p = Resolve(s, exhausted);
+            if (p != null)
+                NotifyRekey(s, p);
+            TPlatform.LockRelease(ref s->Lock, irql);
+        }
         return status;
     }
 
-    private static NtStatus TransmitLocked(DriverState* s, Span<byte> ip)
+    private static NtStatus Transmit(DriverState* s, Span<byte> ip, out PeerRef exhausted)
     {
+        exhausted = PeerRef.None;
         if (ip.Length == 0 || ip.Length > Proto.MaxPlaintext)
         {
-            s->Stats.TxTooLarge++;
-            s->Stats.Abi.LostOutDataPackets++;
+            Interlocked.Increment(ref s->Stats.TxTooLarge);
+            Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
             return NtStatus.InvalidBufferSize;
         }
         Peer* p;
@@ -300,22 +326,30 @@ public static unsafe partial class Driver<TPlatform>
         }
         if (p == null || p->Connecting != 0)
         {
-            s->Stats.TxNoRoute++;
-            s->Stats.Abi.LostOutDataPackets++;
+            Interlocked.Increment(ref s->Stats.TxNoRoute);
+            Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
             return NtStatus.HostUnreachable;
         }
         if (p->Mss > 0 && MssClamp.Apply(ip, p->Mss))
-            s->Stats.MssClamped++;
+            Interlocked.Increment(ref s->Stats.MssClamped);
         var status = SendData(s, p, ip);
         if (status.IsSuccess())
         {
-            p->VpnTxBytes += ip.Length;
-            s->Stats.Abi.TunBytesSent += ip.Length;
+            Interlocked.Add(ref p->VpnTxBytes, ip.Length);
+            Interlocked.Add(ref s->Stats.Abi.TunBytesSent, ip.Length);
+        }
+        else if (status == NtStatus.IntegerOverflow)
+        {
+            exhausted = p->Self;
         }
         return status;
     }
 
-    /// <summary>Seals <paramref name="payload"/> with the peer's primary key and sends it (data or keepalive ping).</summary>
+    /// <summary>
+    /// Seals <paramref name="payload"/> with the peer's primary key and sends it (data or keepalive ping). Runs with
+    /// the device lock shared (tx) or exclusive (the timer's pings): everything it changes is atomic. Returns
+    /// INTEGER_OVERFLOW when the key is out of packet ids (the caller tells user space, lock exclusive).
+    /// </summary>
     // The wire buffer is written by Seal and only its written part is sent: zeroing 2 KiB per packet buys nothing.
     [SkipLocalsInit]
     private static NtStatus SendData(DriverState* s, Peer* p, ReadOnlySpan<byte> payload)
@@ -326,19 +360,18 @@ public static unsafe partial class Driver<TPlatform>
         int n = CryptoAead<TPlatform>.Seal(ref p->Keys.Primary, peerId, payload, wire.Slice(prefix));
         if (n < 0)
         {
-            s->Stats.Abi.LostOutDataPackets++;
+            Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
             if (n == (int)CryptoError.PacketIdExhausted)
             {
-                s->Stats.TxPacketIdExhausted++;
-                NotifyRekey(s, p);
+                Interlocked.Increment(ref s->Stats.TxPacketIdExhausted);
                 return NtStatus.IntegerOverflow;
             }
             if (n == (int)CryptoError.NoKey)
             {
-                s->Stats.TxNoKey++;
+                Interlocked.Increment(ref s->Stats.TxNoKey);
                 return NtStatus.InvalidDeviceState;
             }
-            s->Stats.TxSendFailed++;
+            Interlocked.Increment(ref s->Stats.TxSendFailed);
             return NtStatus.Unsuccessful;
         }
         if (prefix != 0)
@@ -346,14 +379,14 @@ public static unsafe partial class Driver<TPlatform>
         var status = TPlatform.TransportSend(s->PlatformContext, p->Proto, p->Remote, wire.Slice(0, n + prefix));
         if (!status.IsSuccess())
         {
-            s->Stats.TxSendFailed++;
-            s->Stats.Abi.LostOutDataPackets++;
+            Interlocked.Increment(ref s->Stats.TxSendFailed);
+            Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
             return status;
         }
-        p->LastSentMs = TPlatform.NowMs();
-        p->LinkTxBytes += n + prefix;
-        s->Stats.Abi.SentDataPackets++;
-        s->Stats.Abi.TransportBytesSent += n + prefix;
+        Interlocked.Exchange(ref p->LastSentMs, TPlatform.NowMs());
+        Interlocked.Add(ref p->LinkTxBytes, n + prefix);
+        Interlocked.Increment(ref s->Stats.Abi.SentDataPackets);
+        Interlocked.Add(ref s->Stats.Abi.TransportBytesSent, n + prefix);
         return NtStatus.Success;
     }
 }

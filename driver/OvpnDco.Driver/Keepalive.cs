@@ -48,11 +48,23 @@ public static unsafe partial class Driver<TPlatform>
         if (p->KeepaliveInterval > 0 && now - p->LastSentMs >= p->KeepaliveInterval * 1000L)
         {
             if (p->Keys.Primary.InUse == 0)
+            {
                 p->LastSentMs = now; // no key yet: nothing to ping with (not counted as a lost packet)
-            else if (SendData(s, p, Proto.PingMagic).IsSuccess())
-                s->Stats.PingsSent++;
+            }
             else
-                p->LastSentMs = now; // no key yet (or send failed): try again after another interval
+            {
+                var status = SendData(s, p, Proto.PingMagic);
+                if (status.IsSuccess())
+                {
+                    s->Stats.PingsSent++;
+                }
+                else
+                {
+                    if (status == NtStatus.IntegerOverflow)
+                        NotifyRekey(s, p);
+                    p->LastSentMs = now; // send failed: try again after another interval
+                }
+            }
         }
         return false;
     }

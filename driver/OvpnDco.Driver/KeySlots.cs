@@ -37,11 +37,17 @@ public unsafe struct KeySlot
     public fixed byte EncryptNonceTail[8];
     public fixed byte DecryptNonceTail[8];
 
-    /// <summary>The last packet id sent (0 = none yet; the next is TxPacketId + 1). Classic format.</summary>
+    /// <summary>
+    /// The last packet id handed out (0 = none yet; the next is TxPacketId + 1), advanced atomically by concurrent
+    /// senders. Classic format.
+    /// </summary>
     public ulong TxPacketId;
 
     /// <summary>Set once user space was told that this key ran out of packet ids.</summary>
     public int ExhaustionNotified;
+
+    /// <summary><see cref="SlotLock"/> word: guards <see cref="Replay"/> (classic) or <see cref="Epoch"/> (epoch format).</summary>
+    public int Lock;
     public ReplayWindow Replay;
 
     /// <summary>

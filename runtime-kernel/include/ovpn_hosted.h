@@ -3,7 +3,7 @@
  * to with [Import]. Pointer + length arguments only, so no generated type is needed to call it.
  *
  *   memory   tagged allocations with leak accounting per tag
- *   locks    spin locks (pthread) behind an opaque handle
+ *   locks    reader/writer locks (pthread, writer-preferring) behind an opaque handle
  *   time     CLOCK_MONOTONIC milliseconds, replaceable by a virtual clock for tests
  *   timers   one-shot timers on a timer thread
  *   aead     AES-128/192/256-GCM and ChaCha20-Poly1305 key objects (OpenSSL 3 EVP), contexts made once per key
@@ -39,8 +39,10 @@ bool ovpn_hosted_fault_hit(int32_t site);
 /* ---- locks ---------------------------------------------------------------------------------------- */
 int32_t ovpn_hosted_lock_init(intptr_t *handle);     /* 0 or an errno value */
 /* acquire returns what release needs back (the previous IRQL in the kernel; 0 here) */
-uint8_t ovpn_hosted_lock_acquire(intptr_t handle);
+uint8_t ovpn_hosted_lock_acquire(intptr_t handle);        /* exclusive */
 void ovpn_hosted_lock_release(intptr_t handle, uint8_t previous);
+uint8_t ovpn_hosted_lock_acquire_shared(intptr_t handle); /* shared: the data path, on many threads at once */
+void ovpn_hosted_lock_release_shared(intptr_t handle, uint8_t previous);
 void ovpn_hosted_lock_destroy(intptr_t *handle);
 
 /* ---- time ----------------------------------------------------------------------------------------- */

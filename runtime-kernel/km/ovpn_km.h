@@ -1,7 +1,7 @@
 /*
  * ovpn_km.h - the kernel backend of the driver platform: what the Windows kernel binding (driver/OvpnDco.Driver.Kernel)
  * imports. Same shape as the hosted backend (ovpn_hosted.h + ovpn_host.h), implemented on the WDK by the kernel-target
- * work: ExAllocatePool2/ExFreePoolWithTag, KeAcquireSpinLock (returns the previous KIRQL), KeQueryInterruptTime,
+ * work: ExAllocatePool2/ExFreePoolWithTag, EX_SPIN_LOCK shared/exclusive (returns the previous KIRQL), KeQueryInterruptTime,
  * a WDFTIMER, BCrypt AES-GCM/ChaCha20-Poly1305 key objects, WSK sockets, the NetAdapterCx receive queue, WDF request
  * completion and TraceLogging ("OpenVPN.OvpnDCO", 4970F9cf-2c0c-4f11-b1cc-e3a1e9958833).
  * Addresses are the uapi's 28-byte SOCKADDR_IN/SOCKADDR_IN6 union; statuses are NTSTATUS values.
@@ -20,8 +20,13 @@ extern "C" {
 void *ovpn_km_alloc(size_t size, uint32_t tag);
 void ovpn_km_free(void *memory, uint32_t tag);
 int32_t ovpn_km_lock_init(intptr_t *handle);
+/* The device lock is an EX_SPIN_LOCK: acquire = ExAcquireSpinLockExclusive (IOCTLs, timer, control), acquire_shared =
+ * ExAcquireSpinLockShared (the data path, on every CPU at once); both raise to DISPATCH_LEVEL and return the previous
+ * KIRQL, which the matching release restores. */
 uint8_t ovpn_km_lock_acquire(intptr_t handle);
 void ovpn_km_lock_release(intptr_t handle, uint8_t previous_irql);
+uint8_t ovpn_km_lock_acquire_shared(intptr_t handle);
+void ovpn_km_lock_release_shared(intptr_t handle, uint8_t previous_irql);
 void ovpn_km_lock_destroy(intptr_t *handle);
 int64_t ovpn_km_now_ms(void);
 int32_t ovpn_km_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -133,29 +134,68 @@ public unsafe struct ManagedPlatform : IPlatform
     /// <summary>Multi-threaded tests: spin on contention instead of failing (re-entry still fails).</summary>
     public static volatile bool AllowContention;
 
+    // The locks this thread holds, by address: 1 exclusive, 2 shared. The driver never takes a lock it holds, and
+    // nests only the control lock inside the device lock.
     [ThreadStatic]
-    private static int t_held;
+    private static Dictionary<nint, int>? t_held;
 
+    private static nint Key(ref PlatformLock l) => (nint)Unsafe.AsPointer(ref l);
+
+    private static void Enter(ref PlatformLock l, int mode)
+    {
+        t_held ??= new Dictionary<nint, int>();
+        if (!t_held.TryAdd(Key(ref l), mode))
+            throw new InvalidOperationException("driver lock re-entered");
+    }
+
+    private static void Leave(ref PlatformLock l, int mode)
+    {
+        if (t_held is null || !t_held.TryGetValue(Key(ref l), out int held) || held != mode)
+            throw new InvalidOperationException(mode == 1 ? "lock released exclusive without being held exclusive" : "lock released shared without being held shared");
+        t_held.Remove(Key(ref l));
+    }
+
+    // The lock word: 0 free, -1 held exclusive, n > 0 held shared by n threads.
     public static byte LockAcquire(ref PlatformLock l)
     {
-        if (t_held != 0)
-            throw new InvalidOperationException("driver lock re-entered");
-        if (Interlocked.CompareExchange(ref l.Value, 1, 0) != 0)
+        Enter(ref l, 1);
+        if (Interlocked.CompareExchange(ref l.Value, -1, 0) != 0)
         {
             if (!AllowContention)
                 throw new InvalidOperationException("driver lock contended in a single-threaded test");
             var spin = new SpinWait();
-            while (Interlocked.CompareExchange(ref l.Value, 1, 0) != 0)
+            while (Interlocked.CompareExchange(ref l.Value, -1, 0) != 0)
                 spin.SpinOnce();
         }
-        t_held = 1;
         return 0;
     }
 
     public static void LockRelease(ref PlatformLock l, byte previous)
     {
-        t_held = 0;
+        Leave(ref l, 1);
         Volatile.Write(ref l.Value, 0);
+    }
+
+    public static byte LockAcquireShared(ref PlatformLock l)
+    {
+        Enter(ref l, 2);
+        var spin = new SpinWait();
+        while (true)
+        {
+            int v = Volatile.Read(ref l.Value);
+            if (v >= 0 && Interlocked.CompareExchange(ref l.Value, v + 1, v) == v)
+                break;
+            if (v < 0 && !AllowContention)
+                throw new InvalidOperationException("driver lock contended in a single-threaded test");
+            spin.SpinOnce();
+        }
+        return 0;
+    }
+
+    public static void LockReleaseShared(ref PlatformLock l, byte previous)
+    {
+        Leave(ref l, 2);
+        Interlocked.Decrement(ref l.Value);
     }
 
     public static void LockDestroy(ref PlatformLock l)

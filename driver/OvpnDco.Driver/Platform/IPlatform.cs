@@ -52,10 +52,27 @@ public unsafe interface IPlatform
     /// <summary>Creates the lock; a failure (the hosted backend allocates) fails device creation.</summary>
     static abstract NtStatus LockInit(ref PlatformLock l);
 
-    /// <summary>Acquires the lock; returns what <see cref="LockRelease"/> needs (the previous IRQL in the kernel).</summary>
+    /// <summary>
+    /// Acquires the lock exclusively (IOCTLs, the timer, control packets, peer and key changes); waits until no shared
+    /// holder is left. Returns what <see cref="LockRelease"/> needs (the previous IRQL in the kernel). Kernel: an
+    /// EX_SPIN_LOCK, <c>ExAcquireSpinLockExclusive</c> (raises to DISPATCH_LEVEL), callable at IRQL ≤ DISPATCH_LEVEL.
+    /// </summary>
     static abstract byte LockAcquire(ref PlatformLock l);
 
     static abstract void LockRelease(ref PlatformLock l, byte previous);
+
+    /// <summary>
+    /// Acquires the lock shared: the data path (rx and tx of any number of packets on any number of CPUs at once).
+    /// While one shared holder is inside, no exclusive holder is, so peers, tables and keys it finds stay valid until
+    /// it leaves: the read side of an RCU-like scheme whose grace period is the next exclusive acquisition. A waiting
+    /// exclusive acquirer must not be starved by a stream of shared ones (writer preference). Not recursive, and never
+    /// upgraded: a shared holder that needs the lock exclusively releases it first. Kernel:
+    /// <c>ExAcquireSpinLockShared</c> / <c>ExReleaseSpinLockShared</c> on the same EX_SPIN_LOCK (IRQL ≤ DISPATCH_LEVEL,
+    /// returns the previous KIRQL).
+    /// </summary>
+    static abstract byte LockAcquireShared(ref PlatformLock l);
+
+    static abstract void LockReleaseShared(ref PlatformLock l, byte previous);
 
     static abstract void LockDestroy(ref PlatformLock l);
 

@@ -44,6 +44,15 @@ public unsafe struct NativePlatform : IPlatform
 
     public static void LockRelease(ref PlatformLock l, byte previous) => l.Value = 0;
 
+    // Single-threaded benchmark platform: the shared side is a plain store too, so instruction counts measure the driver.
+    public static byte LockAcquireShared(ref PlatformLock l)
+    {
+        l.Value = 2;
+        return 0;
+    }
+
+    public static void LockReleaseShared(ref PlatformLock l, byte previous) => l.Value = 0;
+
     public static void LockDestroy(ref PlatformLock l)
     {
     }

@@ -26,6 +26,8 @@ public unsafe struct StubPlatform : IPlatform
     }
     public static byte LockAcquire(ref PlatformLock l) { l.Value = 1; return 0; }
     public static void LockRelease(ref PlatformLock l, byte previous) => l.Value = 0;
+    public static byte LockAcquireShared(ref PlatformLock l) { l.Value = 2; return 0; }
+    public static void LockReleaseShared(ref PlatformLock l, byte previous) => l.Value = 0;
     public static void LockDestroy(ref PlatformLock l) { }
     public static long NowMs() => RawNow();
     public static void TimerArm(nint context, long dueMs) { }
