@@ -40,6 +40,8 @@ public unsafe struct BoundPlatform<TImports> : IPlatform
 
     public static long NowMs() => TImports.NowMs();
 
+    public static int CurrentProcessor() => TImports.CurrentProcessor();
+
     public static void TimerArm(nint context, long dueMs) => TImports.TimerArm(context, dueMs);
 
     public static void TimerCancel(nint context) => TImports.TimerCancel(context);

@@ -17,6 +17,7 @@ public unsafe interface IPlatformImports
     static abstract void LockReleaseShared(nint handle, byte previous);
     static abstract void LockDestroy(nint* handle);
     static abstract long NowMs();
+    static abstract int CurrentProcessor();
     static abstract int AeadCreate(int alg, byte* key, int keyLength, nint* handle);
     static abstract void AeadDestroy(nint* handle);
     static abstract bool AeadSeal(nint key, byte* nonce, byte* aad, int aadLength, byte* plaintext, int length, byte* ciphertext, byte* tag);

@@ -19,6 +19,7 @@ public unsafe struct HostedImports : IPlatformImports
     [Import("ovpn_hosted_lock_release_shared", Header = "ovpn_hosted.h")] public static extern void LockReleaseShared(nint handle, byte previous);
     [Import("ovpn_hosted_lock_destroy", Header = "ovpn_hosted.h")] public static extern void LockDestroy(nint* handle);
     [Import("ovpn_hosted_now_ms", Header = "ovpn_hosted.h")] public static extern long NowMs();
+    [Import("ovpn_hosted_current_processor", Header = "ovpn_hosted.h")] public static extern int CurrentProcessor();
     [Import("ovpn_hosted_aead_create", Header = "ovpn_hosted.h")] public static extern int AeadCreate(int alg, byte* key, int keyLength, nint* handle);
     [Import("ovpn_hosted_aead_destroy", Header = "ovpn_hosted.h")] public static extern void AeadDestroy(nint* handle);
     [Import("ovpn_hosted_aead_seal", Header = "ovpn_hosted.h")]

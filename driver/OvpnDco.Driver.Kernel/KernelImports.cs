@@ -19,6 +19,7 @@ public unsafe struct KernelImports : IPlatformImports
     [Import("ovpn_km_lock_release_shared", Header = "ovpn_km.h")] public static extern void LockReleaseShared(nint handle, byte previous);
     [Import("ovpn_km_lock_destroy", Header = "ovpn_km.h")] public static extern void LockDestroy(nint* handle);
     [Import("ovpn_km_now_ms", Header = "ovpn_km.h")] public static extern long NowMs();
+    [Import("ovpn_km_current_processor", Header = "ovpn_km.h")] public static extern int CurrentProcessor();
     [Import("ovpn_km_aead_create", Header = "ovpn_km.h")] public static extern int AeadCreate(int alg, byte* key, int keyLength, nint* handle);
     [Import("ovpn_km_aead_destroy", Header = "ovpn_km.h")] public static extern void AeadDestroy(nint* handle);
     [Import("ovpn_km_aead_seal", Header = "ovpn_km.h")]

@@ -232,7 +232,7 @@ public static unsafe partial class Driver<TPlatform>
             return status;
         }
         s->Stats.Abi.SentControlPackets++;
-        s->Stats.Abi.TransportBytesSent += wire;
+        Interlocked.Add(ref MyCounters(s)->Tx.TransportBytes, wire); // per-CPU slots are shared with the data path's atomics
         return NtStatus.Success;
     }
 }

@@ -55,6 +55,9 @@ public unsafe struct DriverState
     /// <summary>Peers with a keepalive deadline, earliest first.</summary>
     public TimerHeap Timers;
     public DriverStats Stats;
+
+    /// <summary>The per-packet counters, <see cref="Proto.CpuSlots"/> slots (see <see cref="CpuCounters"/>).</summary>
+    public CpuCounters* PerCpu;
 }
 
 /// <summary>
@@ -94,7 +97,8 @@ public static unsafe partial class Driver<TPlatform>
         s->Mode = OvpnMode.P2P;
         s->Control.Pending = (PendingRead*)TPlatform.Alloc((nuint)(ControlQueue.PendingDepth * sizeof(PendingRead)), Proto.TagQueue);
         s->Events.Items = (OvpnNotifyEvent*)TPlatform.Alloc((nuint)(EventQueue.Depth * sizeof(OvpnNotifyEvent)), Proto.TagQueue);
-        bool ok = s->Control.Pending != null && s->Events.Items != null
+        s->PerCpu = (CpuCounters*)TPlatform.Alloc((nuint)(Proto.CpuSlots * sizeof(CpuCounters)), Proto.TagState);
+        bool ok = s->Control.Pending != null && s->Events.Items != null && s->PerCpu != null
             && PeerStoreOps<TPlatform>.Init(ref s->Peers, InitialPeerCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->ById, InitialTableCapacity).IsSuccess()
             && PeerTableOps<TPlatform>.Init(ref s->ByRemote, InitialTableCapacity).IsSuccess()
@@ -113,6 +117,8 @@ public static unsafe partial class Driver<TPlatform>
             TPlatform.Free(s->Control.Pending, Proto.TagQueue);
         if (s->Events.Items != null)
             TPlatform.Free(s->Events.Items, Proto.TagQueue);
+        if (s->PerCpu != null)
+            TPlatform.Free(s->PerCpu, Proto.TagState);
         PeerStoreOps<TPlatform>.Free(ref s->Peers);
         PeerTableOps<TPlatform>.Free(ref s->ById);
         PeerTableOps<TPlatform>.Free(ref s->ByRemote);
@@ -183,6 +189,9 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     private static DriverState* StatePtr(ref DriverState state) => (DriverState*)Unsafe.AsPointer(ref state);
+
+    /// <summary>The calling CPU's slot of the per-packet counters.</summary>
+    private static CpuCounters* MyCounters(DriverState* s) => s->PerCpu + (TPlatform.CurrentProcessor() & (Proto.CpuSlots - 1));
 
     // ---- peers ----
 

@@ -27,7 +27,7 @@ public static unsafe partial class Driver<TPlatform>
     public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
-        Interlocked.Add(ref s->Stats.Abi.TransportBytesReceived, packet.Length);
+        Interlocked.Add(ref MyCounters(s)->Rx.TransportBytes, packet.Length);
         PeerRef floated = ReceivePacket(s, packet, from);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
         if (!floated.IsNone)
@@ -42,7 +42,7 @@ public static unsafe partial class Driver<TPlatform>
     public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
-        Interlocked.Add(ref s->Stats.Abi.TransportBytesReceived, bytes.Length);
+        Interlocked.Add(ref MyCounters(s)->Rx.TransportBytes, bytes.Length);
         Peer* p = P2pPeer(s);
         if (p != null && p->Tcp.Buffer != null)
         {
@@ -184,7 +184,8 @@ public static unsafe partial class Driver<TPlatform>
         }
         Interlocked.Exchange(ref p->LastRecvMs, now);
         Interlocked.Add(ref p->LinkRxBytes, packet.Length);
-        Interlocked.Increment(ref s->Stats.Abi.ReceivedDataPackets);
+        CpuCounters* cpu = MyCounters(s);
+        Interlocked.Increment(ref cpu->Rx.DataPackets);
         PeerRef floated = PeerRef.None;
         if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp && slot.Alg != OvpnCipherAlg.None
             && !TableKey.ForRemote(from).Same(TableKey.ForRemote(p->Remote)))
@@ -209,7 +210,7 @@ public static unsafe partial class Driver<TPlatform>
         if (p->Mss > 0 && MssClamp.Apply(payload, p->Mss))
             Interlocked.Increment(ref s->Stats.MssClamped);
         Interlocked.Add(ref p->VpnRxBytes, n);
-        Interlocked.Add(ref s->Stats.Abi.TunBytesReceived, n);
+        Interlocked.Add(ref cpu->Rx.TunBytes, n);
         TPlatform.AdapterDeliver(s->PlatformContext, payload);
         return floated;
     }
@@ -336,7 +337,7 @@ public static unsafe partial class Driver<TPlatform>
         if (status.IsSuccess())
         {
             Interlocked.Add(ref p->VpnTxBytes, ip.Length);
-            Interlocked.Add(ref s->Stats.Abi.TunBytesSent, ip.Length);
+            Interlocked.Add(ref MyCounters(s)->Tx.TunBytes, ip.Length);
         }
         else if (status == NtStatus.IntegerOverflow)
         {
@@ -385,8 +386,9 @@ public static unsafe partial class Driver<TPlatform>
         }
         Interlocked.Exchange(ref p->LastSentMs, TPlatform.NowMs());
         Interlocked.Add(ref p->LinkTxBytes, n + prefix);
-        Interlocked.Increment(ref s->Stats.Abi.SentDataPackets);
-        Interlocked.Add(ref s->Stats.Abi.TransportBytesSent, n + prefix);
+        CpuCounters* cpu = MyCounters(s);
+        Interlocked.Increment(ref cpu->Tx.DataPackets);
+        Interlocked.Add(ref cpu->Tx.TransportBytes, n + prefix);
         return NtStatus.Success;
     }
 }

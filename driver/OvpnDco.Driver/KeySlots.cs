@@ -37,11 +37,18 @@ public unsafe struct KeySlot
     public fixed byte EncryptNonceTail[8];
     public fixed byte DecryptNonceTail[8];
 
+    private fixed long _readOnlyPadding[8];
+
     /// <summary>
     /// The last packet id handed out (0 = none yet; the next is TxPacketId + 1), advanced atomically by concurrent
     /// senders. Classic format.
     /// </summary>
     public ulong TxPacketId;
+
+    // Tx advances TxPacketId on every packet; rx reads the fields above and updates the window under the slot lock.
+    // The counter sits alone on its cache line (64 bytes of padding before it, 120 after) so neither makes the other
+    // reload a line.
+    private fixed long _txPadding[15];
 
     /// <summary>Set once user space was told that this key ran out of packet ids.</summary>
     public int ExhaustionNotified;

@@ -27,8 +27,6 @@ public unsafe struct Peer
     public int KeepaliveInterval;
     public int KeepaliveTimeout;
     public int Mss;
-    public long LastSentMs;
-    public long LastRecvMs;
 
     /// <summary>Set once the keepalive timeout fired (reported once).</summary>
     public int Expired;
@@ -40,8 +38,15 @@ public unsafe struct Peer
     public int RouteCount;
     public TcpRx Tcp;
 
+    // What rx and tx change on every packet, one direction per cache line (each 24 bytes + 104 of padding, and 64
+    // before the first: the rx and tx threads of this peer never write a line the other one reads or writes).
+    private fixed long _readOnlyPadding[8];
+    public long LastRecvMs;
     public long LinkRxBytes;
-    public long LinkTxBytes;
     public long VpnRxBytes;
+    private fixed long _rxPadding[13];
+    public long LastSentMs;
+    public long LinkTxBytes;
     public long VpnTxBytes;
+    private fixed long _txPadding[13];
 }

@@ -77,6 +77,9 @@ public static class Proto
     public const int VersionPatch = 0;
 
     /// <summary>Pool tags ("Ovpn" family, little-endian four-character codes).</summary>
+    /// <summary>Slots of the per-CPU counters (a power of two; CPUs beyond share slots, atomically).</summary>
+    public const int CpuSlots = 32;
+
     public const uint TagState = 0x7453764F;   // 'OvSt'
     public const uint TagPeer = 0x7250764F;    // 'OvPr'
     public const uint TagTable = 0x6254764F;   // 'OvTb'

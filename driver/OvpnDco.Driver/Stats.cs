@@ -3,9 +3,33 @@ using OvpnDco.Uapi;
 namespace OvpnDco.Driver;
 
 /// <summary>
+/// The counters one direction of the data path changes on every packet, alone on their cache line (24 bytes of
+/// counters + 104 of padding, so whatever the alignment the next counters are more than a line away).
+/// </summary>
+public unsafe struct DirectionCounters
+{
+    /// <summary>Data packets (ABI ReceivedDataPackets / SentDataPackets, truncated to 32 bits on GET_STATS).</summary>
+    public long DataPackets;
+    public long TransportBytes;
+    public long TunBytes;
+    private fixed long _padding[13];
+}
+
+/// <summary>
+/// One CPU slot of the per-packet counters (<see cref="DriverState.PerCpu"/>, <see cref="Proto.CpuSlots"/> of them):
+/// CPUs that run the data path at once write their own lines, and rx and tx of one slot write different lines.
+/// </summary>
+public struct CpuCounters
+{
+    public DirectionCounters Rx;
+    public DirectionCounters Tx;
+}
+
+/// <summary>
 /// Device counters: the ABI's <see cref="OvpnStats"/> (every field maintained, including SentDataPackets and
-/// SentControlPackets that upstream never increments) plus our own drop reasons, which never enter the ABI struct.
-/// Updated under the device lock.
+/// SentControlPackets that upstream never increments; the per-packet ones live in the per-CPU
+/// <see cref="CpuCounters"/> and are summed by GET_STATS) plus our own drop reasons, which never enter the ABI struct.
+/// Changed atomically on the data path (device lock shared), plainly under the exclusive lock.
 /// </summary>
 public struct DriverStats
 {
@@ -47,4 +71,29 @@ public struct DriverStats
     /// <summary>Packets whose opcode is neither DATA_V2 nor a control opcode (dropped, not queued to user space).</summary>
     public long BadOpcode;
     public long KeepaliveExpired;
+}
+
+/// <summary>The ABI view of the device counters.</summary>
+public static unsafe class DriverStatsView
+{
+    /// <summary>The ABI struct with the per-CPU counters summed in (the caller holds the device lock exclusive).</summary>
+    public static OvpnStats Abi(in DriverStats stats, CpuCounters* perCpu)
+    {
+        var abi = stats.Abi;
+        long rxPackets = 0;
+        long txPackets = 0;
+        for (int i = 0; i < Proto.CpuSlots; i++)
+        {
+            CpuCounters* c = perCpu + i;
+            rxPackets += c->Rx.DataPackets;
+            abi.TransportBytesReceived += c->Rx.TransportBytes;
+            abi.TunBytesReceived += c->Rx.TunBytes;
+            txPackets += c->Tx.DataPackets;
+            abi.TransportBytesSent += c->Tx.TransportBytes;
+            abi.TunBytesSent += c->Tx.TunBytes;
+        }
+        abi.ReceivedDataPackets = unchecked((int)rxPackets);
+        abi.SentDataPackets = unchecked((int)txPackets);
+        return abi;
+    }
 }

@@ -3,7 +3,7 @@
  * to with [Import]. Pointer + length arguments only, so no generated type is needed to call it.
  *
  *   memory   tagged allocations with leak accounting per tag
- *   locks    reader/writer locks (pthread, writer-preferring) behind an opaque handle
+ *   locks    reader/writer locks (a reader slot per thread, writer-preferring) behind an opaque handle
  *   time     CLOCK_MONOTONIC milliseconds, replaceable by a virtual clock for tests
  *   timers   one-shot timers on a timer thread
  *   aead     AES-128/192/256-GCM and ChaCha20-Poly1305 key objects (OpenSSL 3 EVP), contexts made once per key
@@ -47,6 +47,8 @@ void ovpn_hosted_lock_destroy(intptr_t *handle);
 
 /* ---- time ----------------------------------------------------------------------------------------- */
 int64_t ovpn_hosted_now_ms(void);
+/* A per-thread index (threads numbered as they first ask): the driver's per-CPU counters and the lock's reader slots. */
+int32_t ovpn_hosted_current_processor(void);
 /* Tests: a virtual clock (NULL restores CLOCK_MONOTONIC). */
 void ovpn_hosted_set_clock(int64_t (*now_ms)(void));
 

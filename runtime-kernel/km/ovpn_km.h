@@ -29,6 +29,7 @@ uint8_t ovpn_km_lock_acquire_shared(intptr_t handle);
 void ovpn_km_lock_release_shared(intptr_t handle, uint8_t previous_irql);
 void ovpn_km_lock_destroy(intptr_t *handle);
 int64_t ovpn_km_now_ms(void);
+int32_t ovpn_km_current_processor(void); /* KeGetCurrentProcessorIndex() */
 int32_t ovpn_km_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);
 void ovpn_km_aead_destroy(intptr_t *handle);
 bool ovpn_km_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,

@@ -204,6 +204,8 @@ public unsafe struct ManagedPlatform : IPlatform
 
     public static long NowMs() => s_now;
 
+    public static int CurrentProcessor() => Thread.GetCurrentProcessorId();
+
     public static void TimerArm(nint context, long dueMs) => Instance(context).TimerDue = dueMs;
 
     public static void TimerCancel(nint context) => Instance(context).TimerDue = 0;

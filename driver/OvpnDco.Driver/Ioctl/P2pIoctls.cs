@@ -29,6 +29,7 @@ public static unsafe partial class Driver<TPlatform>
             FlushQueuedControl(s);
         }
         s->Stats.Abi = default;
+        new Span<CpuCounters>(s->PerCpu, Proto.CpuSlots).Clear(); // lock exclusive: no data path is counting
         Peer* p = NewPeerObject(s, 0, request.Proto, request.Local, request.Remote);
         if (p == null)
             return NtStatus.InsufficientResources;

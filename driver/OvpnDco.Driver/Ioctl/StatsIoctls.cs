@@ -13,7 +13,8 @@ public static unsafe partial class Driver<TPlatform>
     [Ioctl(OvpnIoctl.GetStats, Output = typeof(OvpnStats), Modes = IoctlModes.Any)]
     private static NtStatus GetStats(ref DriverState state, ReadOnlySpan<byte> input, Span<byte> output, ref int bytesReturned)
     {
-        MemoryMarshal.Write(output, in state.Stats.Abi);
+        var abi = DriverStatsView.Abi(state.Stats, state.PerCpu);
+        MemoryMarshal.Write(output, in abi);
         bytesReturned = sizeof(OvpnStats);
         return NtStatus.Success;
     }

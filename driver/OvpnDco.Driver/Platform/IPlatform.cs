@@ -74,6 +74,15 @@ public unsafe interface IPlatform
 
     static abstract void LockReleaseShared(ref PlatformLock l, byte previous);
 
+    /// <summary>
+    /// A small number naming the processor the caller runs on (any value; the driver reduces it modulo its per-CPU
+    /// slots), so that counters every packet changes are not one cache line all CPUs write. Only locality depends on
+    /// it: the driver's per-CPU counters are changed atomically, so a thread that migrates or shares a slot is still
+    /// counted exactly. Kernel: <c>KeGetCurrentProcessorIndex()</c> (the data path runs at DISPATCH_LEVEL, where it
+    /// is stable); hosted: a per-thread index.
+    /// </summary>
+    static abstract int CurrentProcessor();
+
     static abstract void LockDestroy(ref PlatformLock l);
 
     // ---- time and timers ----

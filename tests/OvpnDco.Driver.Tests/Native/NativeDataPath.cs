@@ -59,6 +59,8 @@ public unsafe struct NativePlatform : IPlatform
 
     public static long NowMs() => NtNow();
 
+    public static int CurrentProcessor() => 0;
+
     public static void TimerArm(nint context, long dueMs) => NtTimerArm(context, dueMs);
 
     public static void TimerCancel(nint context) => NtTimerArm(context, 0);

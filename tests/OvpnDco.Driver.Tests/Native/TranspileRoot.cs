@@ -30,6 +30,7 @@ public unsafe struct StubPlatform : IPlatform
     public static void LockReleaseShared(ref PlatformLock l, byte previous) => l.Value = 0;
     public static void LockDestroy(ref PlatformLock l) { }
     public static long NowMs() => RawNow();
+    public static int CurrentProcessor() => 0;
     public static void TimerArm(nint context, long dueMs) { }
     public static void TimerCancel(nint context) { }
     public static NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle) { handle = 1; return NtStatus.Success; }
