@@ -117,6 +117,12 @@ struct ovpn_hdev {
     int ep;             /* epoll */
     pthread_t io_thread;
     bool io_started;
+    /* tx: a thread of its own reads the TUN device, so packets go out while the io thread brings others in (the
+     * driver's data path runs on both at once). tun_wake is written once, to stop it. */
+    pthread_t tun_thread;
+    bool tun_started;
+    int tun_ep;
+    int tun_wake;
     volatile int stop;
     struct ovpn_dco_state *state;
     intptr_t timer;
@@ -753,6 +759,39 @@ static void io_sock(struct ovpn_hdev *dev, uint32_t gen, uint32_t events, int ta
         ovpn_dco_transport_disconnected(dev->state);
 }
 
+static void *tun_main(void *arg)
+{
+    struct ovpn_hdev *dev = arg;
+    uint8_t *buffer = malloc(PKT_MAX);
+    if (buffer == NULL)
+        return NULL;
+    struct epoll_event events[2];
+    while (!dev->stop) {
+        int n = epoll_wait(dev->tun_ep, events, 2, 1000);
+        for (int i = 0; i < n && !dev->stop; i++)
+            if ((events[i].data.u64 & 0xFF) == TAG_TUN)
+                io_tun(dev, buffer);
+    }
+    free(buffer);
+    return NULL;
+}
+
+static void stop_threads(struct ovpn_hdev *dev)
+{
+    uint64_t one = 1;
+    dev->stop = 1;
+    wake_io(dev);
+    if (dev->tun_wake >= 0) {
+        ssize_t n = write(dev->tun_wake, &one, sizeof one);
+        (void)n;
+    }
+    if (dev->io_started)
+        pthread_join(dev->io_thread, NULL);
+    if (dev->tun_started)
+        pthread_join(dev->tun_thread, NULL);
+    dev->io_started = dev->tun_started = false;
+}
+
 static void *io_main(void *arg)
 {
     struct ovpn_hdev *dev = arg;
@@ -773,8 +812,6 @@ static void *io_main(void *arg)
                 uint64_t v;
                 ssize_t r = read(dev->wake, &v, sizeof v);
                 (void)r;
-            } else if (tag == TAG_TUN) {
-                io_tun(dev, chunk);
             } else {
                 io_sock(dev, gen, events[i].events, tag, chunk, b);
             }
@@ -807,7 +844,7 @@ int32_t ovpn_hdev_open(const char *ifname, int32_t mtu, struct ovpn_hdev **out, 
     struct ovpn_hdev *dev = calloc(1, sizeof *dev);
     if (dev == NULL)
         return ST_NO_MEMORY;
-    dev->tun = dev->wake = dev->ep = dev->sock = dev->listen_sock = -1;
+    dev->tun = dev->wake = dev->ep = dev->sock = dev->listen_sock = dev->tun_ep = dev->tun_wake = -1;
     pthread_mutex_init(&dev->io, NULL);
     pthread_mutex_init(&dev->mu, NULL);
     pthread_mutex_init(&dev->timer_mu, NULL);
@@ -851,13 +888,22 @@ int32_t ovpn_hdev_open(const char *ifname, int32_t mtu, struct ovpn_hdev **out, 
 
     dev->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     dev->ep = epoll_create1(EPOLL_CLOEXEC);
-    if (dev->wake < 0 || dev->ep < 0) {
+    dev->tun_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    dev->tun_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (dev->wake < 0 || dev->ep < 0 || dev->tun_wake < 0 || dev->tun_ep < 0) {
         set_error(error, error_len, "cannot create %s", "epoll/eventfd", errno);
         status = ST_INSUFFICIENT_RESOURCES;
         goto fail;
     }
     ep_set(dev, dev->wake, TAG_WAKE, EPOLLIN, true);
-    ep_set(dev, dev->tun, TAG_TUN, EPOLLIN, true);
+    struct epoll_event tun_events[2] = { { .events = EPOLLIN, .data.u64 = TAG_TUN },
+                                         { .events = EPOLLIN, .data.u64 = TAG_WAKE } };
+    if (epoll_ctl(dev->tun_ep, EPOLL_CTL_ADD, dev->tun, &tun_events[0]) != 0 ||
+        epoll_ctl(dev->tun_ep, EPOLL_CTL_ADD, dev->tun_wake, &tun_events[1]) != 0) {
+        set_error(error, error_len, "cannot create %s", "epoll", errno);
+        status = ST_INSUFFICIENT_RESOURCES;
+        goto fail;
+    }
 
     pthread_mutex_lock(&g_mu);
     if (g_open_devices++ == 0)
@@ -876,6 +922,13 @@ int32_t ovpn_hdev_open(const char *ifname, int32_t mtu, struct ovpn_hdev **out, 
         goto fail_driver;
     }
     dev->io_started = true;
+    if (pthread_create(&dev->tun_thread, NULL, tun_main, dev) != 0) {
+        stop_threads(dev);
+        set_error(error, error_len, "cannot start the tun thread%s", "", 0);
+        status = ST_INSUFFICIENT_RESOURCES;
+        goto fail_driver;
+    }
+    dev->tun_started = true;
     *out = dev;
     return ST_SUCCESS;
 
@@ -893,6 +946,10 @@ fail:
         close(dev->ep);
     if (dev->wake >= 0)
         close(dev->wake);
+    if (dev->tun_ep >= 0)
+        close(dev->tun_ep);
+    if (dev->tun_wake >= 0)
+        close(dev->tun_wake);
     if (dev->tun >= 0)
         close(dev->tun);
     pthread_mutex_destroy(&dev->io);
@@ -937,12 +994,9 @@ void ovpn_hdev_close(struct ovpn_hdev *dev)
         pthread_cond_wait(&dev->cv, &dev->mu);
     pthread_mutex_unlock(&dev->mu);
 
-    /* 2. Stop the io thread and the timer (waiting for a running callback), then destroy the driver instance:
-     *    peers deleted, keys destroyed and zeroed. */
-    dev->stop = 1;
-    wake_io(dev);
-    if (dev->io_started)
-        pthread_join(dev->io_thread, NULL);
+    /* 2. Stop the io and tun threads and the timer (waiting for a running callback), then destroy the driver
+     *    instance: peers deleted, keys destroyed and zeroed. */
+    stop_threads(dev);
     pthread_mutex_lock(&dev->timer_mu);
     intptr_t timer = dev->timer;
     dev->timer = 0;
@@ -964,6 +1018,8 @@ void ovpn_hdev_close(struct ovpn_hdev *dev)
     close(dev->tun);
     close(dev->ep);
     close(dev->wake);
+    close(dev->tun_ep);
+    close(dev->tun_wake);
     while (dev->early != NULL) {
         struct early *e = dev->early;
         dev->early = e->next;
