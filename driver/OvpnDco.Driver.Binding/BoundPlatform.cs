@@ -96,6 +96,14 @@ public unsafe struct BoundPlatform<TImports> : IPlatform
 
     public static void TransportClose(nint context) => TImports.TransportClose(context);
 
+    public static byte* TransportBuffer(nint context, int size) => TImports.TransportBuffer(context, size);
+
+    public static void TransportBufferRelease(nint context, byte* buffer) => TImports.TransportBufferRelease(context, buffer);
+
+    public static byte* AdapterBuffer(nint context, int size) => TImports.AdapterBuffer(context, size);
+
+    public static void AdapterBufferRelease(nint context, byte* buffer) => TImports.AdapterBufferRelease(context, buffer);
+
     public static NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data)
     {
         fixed (SockAddrInet* r = &remote)

@@ -27,7 +27,11 @@ public unsafe interface IPlatformImports
     static abstract int TransportOpen(nint context, int proto, void* local, void* remote);
     static abstract int TransportListen(nint context, void* listen, bool ipv6Only);
     static abstract void TransportClose(nint context);
+    static abstract byte* TransportBuffer(nint context, int size);
+    static abstract void TransportBufferRelease(nint context, byte* buffer);
     static abstract int TransportSend(nint context, int proto, void* remote, byte* data, int length);
+    static abstract byte* AdapterBuffer(nint context, int size);
+    static abstract void AdapterBufferRelease(nint context, byte* buffer);
     static abstract void AdapterDeliver(nint context, byte* packet, int length);
     static abstract void AdapterSetLink(nint context, bool connected);
     static abstract void CompleteRead(nint context, nint request, int status, byte* data, int length);

@@ -33,6 +33,10 @@ public unsafe struct HostedImports : IPlatformImports
     [Import("ovpn_host_transport_open", Header = "ovpn_host.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
     [Import("ovpn_host_transport_listen", Header = "ovpn_host.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);
     [Import("ovpn_host_transport_close", Header = "ovpn_host.h")] public static extern void TransportClose(nint context);
+    [Import("ovpn_host_transport_buffer", Header = "ovpn_host.h")] public static extern byte* TransportBuffer(nint context, int size);
+    [Import("ovpn_host_transport_buffer_release", Header = "ovpn_host.h")] public static extern void TransportBufferRelease(nint context, byte* buffer);
+    [Import("ovpn_host_adapter_buffer", Header = "ovpn_host.h")] public static extern byte* AdapterBuffer(nint context, int size);
+    [Import("ovpn_host_adapter_buffer_release", Header = "ovpn_host.h")] public static extern void AdapterBufferRelease(nint context, byte* buffer);
     [Import("ovpn_host_transport_send", Header = "ovpn_host.h")] public static extern int TransportSend(nint context, int proto, void* remote, byte* data, int length);
     [Import("ovpn_host_adapter_deliver", Header = "ovpn_host.h")] public static extern void AdapterDeliver(nint context, byte* packet, int length);
     [Import("ovpn_host_adapter_set_link", Header = "ovpn_host.h")] public static extern void AdapterSetLink(nint context, bool connected);

@@ -24,38 +24,40 @@ public static unsafe partial class Driver<TPlatform>
             Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
             return;
         }
-        if (s->Control.Count == 0 && s->Control.PopPending(out var read))
+        PendingRead read = default;
+        bool completeRead = s->Control.Count == 0 && s->Control.PopPending(out read);
+        if (completeRead && read.Capacity < total)
         {
-            if (read.Capacity < total)
-            {
-                Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
-                Interlocked.Increment(ref s->Stats.ControlReadTooSmall);
-                TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.BufferTooSmall, default);
-                return;
-            }
-            Span<byte> buffer = stackalloc byte[ControlQueue.ItemSize];
-            fixed (SockAddrInet* f = &from)
-                new ReadOnlySpan<byte>(f, prefix).CopyTo(buffer);
-            packet.CopyTo(buffer.Slice(prefix));
-            Interlocked.Increment(ref s->Stats.Abi.ReceivedControlPackets);
-            TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Success, buffer.Slice(0, total));
+            Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
+            Interlocked.Increment(ref s->Stats.ControlReadTooSmall);
+            TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.BufferTooSmall, default);
             return;
         }
+        // The packet is assembled in a queue item (from the pool, not on the stack), which a pending read takes at
+        // once or which waits in the queue.
         ControlItem* item = NewControlItem(s);
         if (item == null)
         {
             Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
             Interlocked.Increment(ref s->Stats.ControlQueueFull);
+            if (completeRead)
+                TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.InsufficientResources, default);
             return;
         }
         var data = new Span<byte>(item->Data, ControlQueue.ItemSize);
         fixed (SockAddrInet* f = &from)
             new ReadOnlySpan<byte>(f, prefix).CopyTo(data);
         packet.CopyTo(data.Slice(prefix));
+        Interlocked.Increment(ref s->Stats.Abi.ReceivedControlPackets);
+        if (completeRead)
+        {
+            TPlatform.CompleteRead(s->PlatformContext, read.Request, NtStatus.Success, data.Slice(0, total));
+            TPlatform.Free(item, Proto.TagQueue);
+            return;
+        }
         item->Length = total;
         item->Status = NtStatus.Success;
         s->Control.Append(item);
-        Interlocked.Increment(ref s->Stats.Abi.ReceivedControlPackets);
     }
 
     /// <summary>A zeroed item for the queue, or null at the cap or when the pool is empty (the caller counts the drop).</summary>
@@ -211,21 +213,19 @@ public static unsafe partial class Driver<TPlatform>
             return NtStatus.InvalidParameter;
         if (packet.Length > UapiLimits.MaxControlPacketSize)
             return NtStatus.InvalidBufferSize;
-        NtStatus status;
-        int wire;
-        if (proto == OvpnProto.Tcp)
+        int framing = proto == OvpnProto.Tcp ? TcpFraming.PrefixSize : 0;
+        int wire = framing + packet.Length;
+        byte* frame = TPlatform.TransportBuffer(s->PlatformContext, wire);
+        if (frame == null)
         {
-            Span<byte> framed = stackalloc byte[UapiLimits.MaxControlPacketSize + TcpFraming.PrefixSize];
+            s->Stats.Abi.LostOutControlPackets++;
+            return NtStatus.InsufficientResources;
+        }
+        var framed = new Span<byte>(frame, wire);
+        if (framing != 0)
             TcpFraming.WritePrefix(framed, packet.Length);
-            packet.CopyTo(framed.Slice(TcpFraming.PrefixSize));
-            wire = packet.Length + TcpFraming.PrefixSize;
-            status = TPlatform.TransportSend(s->PlatformContext, proto, remote, framed.Slice(0, wire));
-        }
-        else
-        {
-            wire = packet.Length;
-            status = TPlatform.TransportSend(s->PlatformContext, proto, remote, packet);
-        }
+        packet.CopyTo(framed.Slice(framing));
+        var status = TPlatform.TransportSend(s->PlatformContext, proto, remote, framed);
         if (!status.IsSuccess())
         {
             s->Stats.Abi.LostOutControlPackets++;

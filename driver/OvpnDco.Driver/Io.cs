@@ -21,8 +21,6 @@ namespace OvpnDco.Driver;
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
-    private const int WireBufferSize = Proto.MaxWire + 64;
-
     /// <summary>A UDP datagram (or, from <see cref="OnTransportStream"/>, one TCP frame) from <paramref name="from"/>.</summary>
     public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
@@ -111,8 +109,6 @@ public static unsafe partial class Driver<TPlatform>
     /// One packet, device lock held shared. Returns the peer to float to <paramref name="from"/> (which needs the lock
     /// exclusive: the caller does it afterwards), None otherwise.
     /// </summary>
-    // The plaintext buffer is written by Open and only its written part is delivered: no need to zero it per packet.
-    [SkipLocalsInit]
     private static PeerRef ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
         if (packet.Length == 0)
@@ -163,30 +159,56 @@ public static unsafe partial class Driver<TPlatform>
                 return DropData(ref s->Stats.NoKey, s);
             slot = ref p->Keys.Secondary;
         }
-        Span<byte> plain = stackalloc byte[Proto.MaxWire];
+        // Decrypted in place into the buffer that becomes the adapter's packet: no copy on the stack, none after.
+        int size = packet.Length < Proto.MaxWire ? packet.Length : Proto.MaxWire;
+        byte* buffer = TPlatform.AdapterBuffer(s->PlatformContext, size);
+        if (buffer == null)
+            return DropData(ref s->Stats.NoBuffer, s);
+        PeerRef floated = PeerRef.None;
+        int n = Decrypt(s, p, ref slot, packet, from, new Span<byte>(buffer, size), ref floated);
+        if (n < 0)
+        {
+            TPlatform.AdapterBufferRelease(s->PlatformContext, buffer);
+            return floated;
+        }
+        TPlatform.AdapterDeliver(s->PlatformContext, new ReadOnlySpan<byte>(buffer, n));
+        return floated;
+    }
+
+    /// <summary>
+    /// Open, replay check, float detection, then what the adapter must not get (keepalive pings, non-IP, MP packets
+    /// from a source that does not route back to the peer), MSS clamping and the counters. Returns the length of the
+    /// IP packet in <paramref name="plain"/> to deliver, or -1 when the packet stops here (counted).
+    /// </summary>
+    private static int Decrypt(DriverState* s, Peer* p, ref KeySlot slot, ReadOnlySpan<byte> packet, in SockAddrInet from,
+        Span<byte> plain, ref PeerRef floated)
+    {
         long now = TPlatform.NowMs();
         int n = CryptoAead<TPlatform>.OpenAndCheck(ref slot, packet, plain, now, out var replay);
         if (n < 0)
         {
             if (n == (int)CryptoError.AuthFailed)
-                return DropData(ref s->Stats.AuthFailed, s);
-            if (n == (int)CryptoError.NoKey)
-                return DropData(ref s->Stats.NoKey, s);
-            return DropData(ref s->Stats.Truncated, s);
+                DropData(ref s->Stats.AuthFailed, s);
+            else if (n == (int)CryptoError.NoKey)
+                DropData(ref s->Stats.NoKey, s);
+            else
+                DropData(ref s->Stats.Truncated, s);
+            return -1;
         }
         if (replay != ReplayResult.Accepted)
         {
             if (replay == ReplayResult.Duplicate)
-                return DropData(ref s->Stats.ReplayDuplicate, s);
-            if (replay == ReplayResult.TooOld)
-                return DropData(ref s->Stats.ReplayTooOld, s);
-            return DropData(ref s->Stats.ReplayZeroId, s);
+                DropData(ref s->Stats.ReplayDuplicate, s);
+            else if (replay == ReplayResult.TooOld)
+                DropData(ref s->Stats.ReplayTooOld, s);
+            else
+                DropData(ref s->Stats.ReplayZeroId, s);
+            return -1;
         }
         Interlocked.Exchange(ref p->LastRecvMs, now);
         Interlocked.Add(ref p->LinkRxBytes, packet.Length);
         CpuCounters* cpu = MyCounters(s);
         Interlocked.Increment(ref cpu->Rx.DataPackets);
-        PeerRef floated = PeerRef.None;
         if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp && slot.Alg != OvpnCipherAlg.None
             && !TableKey.ForRemote(from).Same(TableKey.ForRemote(p->Remote)))
             floated = p->Self;
@@ -194,25 +216,24 @@ public static unsafe partial class Driver<TPlatform>
         if (Proto.IsPing(payload))
         {
             Interlocked.Increment(ref s->Stats.PingsReceived);
-            return floated;
+            return -1;
         }
         int version = n > 0 ? payload[0] >> 4 : 0;
         if (version != 4 && version != 6)
         {
             Interlocked.Increment(ref s->Stats.NotIp);
-            return floated;
+            return -1;
         }
         if (s->Mode == OvpnMode.MP && !SourceBelongsTo(s, p, payload, version))
         {
             Interlocked.Increment(ref s->Stats.BadSourceAddress);
-            return floated;
+            return -1;
         }
         if (p->Mss > 0 && MssClamp.Apply(payload, p->Mss))
             Interlocked.Increment(ref s->Stats.MssClamped);
         Interlocked.Add(ref p->VpnRxBytes, n);
         Interlocked.Add(ref cpu->Rx.TunBytes, n);
-        TPlatform.AdapterDeliver(s->PlatformContext, payload);
-        return floated;
+        return n;
     }
 
     /// <summary>Counts a dropped data packet under its reason and as lost.</summary>
@@ -351,16 +372,24 @@ public static unsafe partial class Driver<TPlatform>
     /// the device lock shared (tx) or exclusive (the timer's pings): everything it changes is atomic. Returns
     /// INTEGER_OVERFLOW when the key is out of packet ids (the caller tells user space, lock exclusive).
     /// </summary>
-    // The wire buffer is written by Seal and only its written part is sent: zeroing 2 KiB per packet buys nothing.
-    [SkipLocalsInit]
     private static NtStatus SendData(DriverState* s, Peer* p, ReadOnlySpan<byte> payload)
     {
-        Span<byte> wire = stackalloc byte[WireBufferSize];
+        // Sealed in place into the transport's buffer, which the send hands over: no copy on the stack.
         int prefix = p->Proto == OvpnProto.Tcp ? TcpFraming.PrefixSize : 0;
+        int size = prefix + Proto.MaxOverhead + payload.Length;
+        byte* buffer = TPlatform.TransportBuffer(s->PlatformContext, size);
+        if (buffer == null)
+        {
+            Interlocked.Increment(ref s->Stats.TxNoBuffer);
+            Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
+            return NtStatus.InsufficientResources;
+        }
+        var wire = new Span<byte>(buffer, size);
         int peerId = s->Mode == OvpnMode.MP ? p->PeerId : p->Keys.Primary.TxPeerId;
         int n = CryptoAead<TPlatform>.Seal(ref p->Keys.Primary, peerId, payload, wire.Slice(prefix));
         if (n < 0)
         {
+            TPlatform.TransportBufferRelease(s->PlatformContext, buffer);
             Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
             if (n == (int)CryptoError.PacketIdExhausted)
             {

@@ -34,6 +34,9 @@ public static class Proto
     /// <summary>Largest TCP frame (UAPI.md: length 0 or &gt; 2048 resets the stream).</summary>
     public const int MaxTcpFrame = 2048;
 
+    /// <summary>The most a data packet adds to its payload on the wire: header + epoch packet id + tag.</summary>
+    public const int MaxOverhead = HeaderSize + EpochPacketIdSize + TagSize;
+
     /// <summary>Tx packet ids at or above this are refused (32-bit ids; UAPI.md).</summary>
     public const ulong PacketIdLimit32 = 0xF0000000u;
 

@@ -45,6 +45,9 @@ public struct DriverStats
     public long NoKey;
     public long NotIp;
 
+    /// <summary>The platform had no adapter buffer to decrypt into.</summary>
+    public long NoBuffer;
+
     /// <summary>MP: inner source address not routed to the sending peer (dropped, not counted lost).</summary>
     public long BadSourceAddress;
 
@@ -54,6 +57,9 @@ public struct DriverStats
     public long TxTooLarge;
     public long TxPacketIdExhausted;
     public long TxSendFailed;
+
+    /// <summary>The platform had no transport buffer to seal into.</summary>
+    public long TxNoBuffer;
 
     // other events
     public long PingsSent;

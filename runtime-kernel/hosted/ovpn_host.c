@@ -44,6 +44,35 @@ void ovpn_host_transport_close(intptr_t context)
         op(context);
 }
 
+/* The driver builds each packet in place in one of these (never on its stack); the callbacks copy it on (write to the
+ * TUN, sendto) before the thread asks for the next. 16-byte aligned for the AEAD. */
+static _Thread_local _Alignas(16) uint8_t t_tx_buffer[OVPN_HOST_BUFFER_SIZE];
+static _Thread_local _Alignas(16) uint8_t t_rx_buffer[OVPN_HOST_BUFFER_SIZE];
+
+uint8_t *ovpn_host_transport_buffer(intptr_t context, int32_t size)
+{
+    (void)context;
+    return size >= 0 && size <= OVPN_HOST_BUFFER_SIZE ? t_tx_buffer : NULL;
+}
+
+void ovpn_host_transport_buffer_release(intptr_t context, uint8_t *buffer)
+{
+    (void)context;
+    (void)buffer;
+}
+
+uint8_t *ovpn_host_adapter_buffer(intptr_t context, int32_t size)
+{
+    (void)context;
+    return size >= 0 && size <= OVPN_HOST_BUFFER_SIZE ? t_rx_buffer : NULL;
+}
+
+void ovpn_host_adapter_buffer_release(intptr_t context, uint8_t *buffer)
+{
+    (void)context;
+    (void)buffer;
+}
+
 int32_t ovpn_host_transport_send(intptr_t context, int32_t proto, const void *remote, const uint8_t *data, int32_t length)
 {
     int32_t (*op)(intptr_t, int32_t, const void *, const uint8_t *, int32_t) = OVPN_HOST_OP(transport_send);

@@ -34,6 +34,13 @@ void ovpn_host_set_ops(const struct ovpn_host_ops *ops);
 int32_t ovpn_host_transport_open(intptr_t context, int32_t proto, const void *local, const void *remote);
 int32_t ovpn_host_transport_listen(intptr_t context, const void *listen, bool ipv6_only);
 void ovpn_host_transport_close(intptr_t context);
+/* Packet buffers the driver writes in place: per-thread buffers of OVPN_HOST_BUFFER_SIZE bytes (one for tx, one for rx),
+ * NULL for a larger size; release is a no-op. The embedding program's callbacks then see pointers into them. */
+#define OVPN_HOST_BUFFER_SIZE 2176
+uint8_t *ovpn_host_transport_buffer(intptr_t context, int32_t size);
+void ovpn_host_transport_buffer_release(intptr_t context, uint8_t *buffer);
+uint8_t *ovpn_host_adapter_buffer(intptr_t context, int32_t size);
+void ovpn_host_adapter_buffer_release(intptr_t context, uint8_t *buffer);
 int32_t ovpn_host_transport_send(intptr_t context, int32_t proto, const void *remote, const uint8_t *data, int32_t length);
 void ovpn_host_adapter_deliver(intptr_t context, const uint8_t *packet, int32_t length);
 void ovpn_host_adapter_set_link(intptr_t context, bool connected);

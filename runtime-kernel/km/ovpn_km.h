@@ -46,6 +46,13 @@ void ovpn_km_trace(int32_t level, const char *message, int64_t a, int64_t b);
 int32_t ovpn_km_transport_open(intptr_t context, int32_t proto, const void *local, const void *remote);
 int32_t ovpn_km_transport_listen(intptr_t context, const void *listen, bool ipv6_only);
 void ovpn_km_transport_close(intptr_t context);
+/* Packet buffers the driver writes in place (IPlatform.TransportBuffer / AdapterBuffer): NULL when none is free; a
+ * buffer is handed back by the matching send/deliver or release. tx: lookaside buffers with an MDL, returned when the
+ * WSK send completes; rx: NetAdapterCx rx fragment buffers. */
+uint8_t *ovpn_km_transport_buffer(intptr_t context, int32_t size);
+void ovpn_km_transport_buffer_release(intptr_t context, uint8_t *buffer);
+uint8_t *ovpn_km_adapter_buffer(intptr_t context, int32_t size);
+void ovpn_km_adapter_buffer_release(intptr_t context, uint8_t *buffer);
 int32_t ovpn_km_transport_send(intptr_t context, int32_t proto, const void *remote, const uint8_t *data, int32_t length);
 void ovpn_km_adapter_deliver(intptr_t context, const uint8_t *packet, int32_t length);
 void ovpn_km_adapter_set_link(intptr_t context, bool connected);

@@ -302,8 +302,52 @@ public unsafe struct ManagedPlatform : IPlatform
         i.Listening = false;
     }
 
+    // Packet buffers: one per thread and direction (pinned), with the discipline checked: a buffer must be sent,
+    // delivered or released before the thread takes the next one, and send/deliver must pass a span inside it.
+    [ThreadStatic]
+    private static byte[]? t_txBuffer;
+    [ThreadStatic]
+    private static byte[]? t_rxBuffer;
+    [ThreadStatic]
+    private static bool t_txOut;
+    [ThreadStatic]
+    private static bool t_rxOut;
+
+    /// <summary>Fault injection: when positive, the buffer request that brings it to 0 gets null (1 = the next one).</summary>
+    public static int FailBufferAt;
+
+    private static byte* TakeBuffer(ref byte[]? buffer, ref bool outstanding, int size, string what)
+    {
+        if (outstanding)
+            throw new InvalidOperationException($"{what} buffer taken again before the previous one was handed back");
+        if (size < 0 || size > Proto.MaxWire + 64)
+            throw new InvalidOperationException($"{what} buffer of {size} bytes asked for");
+        if (FailBufferAt > 0 && Interlocked.Decrement(ref FailBufferAt) == 0)
+            return null;
+        buffer ??= GC.AllocateArray<byte>(Proto.MaxWire + 64, pinned: true);
+        outstanding = true;
+        return (byte*)Unsafe.AsPointer(ref buffer[0]);
+    }
+
+    private static void GiveBack(byte[]? buffer, ref bool outstanding, byte* pointer, string what)
+    {
+        if (!outstanding || buffer is null || pointer < (byte*)Unsafe.AsPointer(ref buffer[0]) || pointer >= (byte*)Unsafe.AsPointer(ref buffer[0]) + buffer.Length)
+            throw new InvalidOperationException($"{what}: not this thread's outstanding buffer");
+        outstanding = false;
+    }
+
+    public static byte* TransportBuffer(nint context, int size) => TakeBuffer(ref t_txBuffer, ref t_txOut, size, "transport");
+
+    public static void TransportBufferRelease(nint context, byte* buffer) => GiveBack(t_txBuffer, ref t_txOut, buffer, "transport release");
+
+    public static byte* AdapterBuffer(nint context, int size) => TakeBuffer(ref t_rxBuffer, ref t_rxOut, size, "adapter");
+
+    public static void AdapterBufferRelease(nint context, byte* buffer) => GiveBack(t_rxBuffer, ref t_rxOut, buffer, "adapter release");
+
     public static NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data)
     {
+        fixed (byte* d = data)
+            GiveBack(t_txBuffer, ref t_txOut, d, "transport send");
         var i = Instance(context);
         if (i.SendStatus != NtStatus.Success)
             return i.SendStatus;
@@ -322,6 +366,8 @@ public unsafe struct ManagedPlatform : IPlatform
 
     public static void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket)
     {
+        fixed (byte* d = ipPacket)
+            GiveBack(t_rxBuffer, ref t_rxOut, d, "adapter deliver");
         var i = Instance(context);
         i.DeliveredCount++;
         if (i.Capture)

@@ -139,14 +139,43 @@ public unsafe interface IPlatform
     static abstract void TransportClose(nint context);
 
     /// <summary>
+    /// A buffer of at least <paramref name="size"/> bytes (at most <see cref="Proto.MaxWire"/> + 64) that the driver
+    /// writes one outgoing packet into, in place: header, packet id, tag and ciphertext (and the TCP length prefix),
+    /// so that no packet is built on the stack and copied again. Null when none is free (the packet is dropped and
+    /// counted). Exactly one of <see cref="TransportSend"/> (with a span inside it) or
+    /// <see cref="TransportBufferRelease"/> follows, on the same thread. Kernel: a buffer (with its MDL) from a
+    /// lookaside list that WskSendTo/WskSend hands back on completion; hosted: a per-thread buffer.
+    /// </summary>
+    static abstract byte* TransportBuffer(nint context, int size);
+
+    /// <summary>Gives back a buffer from <see cref="TransportBuffer"/> that is not sent.</summary>
+    static abstract void TransportBufferRelease(nint context, byte* buffer);
+
+    /// <summary>
     /// Sends one datagram to <paramref name="remote"/> (UDP), or appends bytes to the P2P TCP stream (the driver has
-    /// already added the 2-byte length prefix). The platform copies <paramref name="data"/>.
+    /// already added the 2-byte length prefix). <paramref name="data"/> lies in a buffer from
+    /// <see cref="TransportBuffer"/>, which passes to the platform whatever the result.
     /// </summary>
     static abstract NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data);
 
     // ---- adapter ----
 
-    /// <summary>Hands a decrypted IPv4/IPv6 packet to the OS (the platform copies it).</summary>
+    /// <summary>
+    /// A buffer of at least <paramref name="size"/> bytes (at most <see cref="Proto.MaxWire"/>) that the driver
+    /// decrypts one received packet into, in place, and that becomes the adapter's packet. Null when none is free
+    /// (the packet is dropped and counted). Exactly one of <see cref="AdapterDeliver"/> (with a span at its start)
+    /// or <see cref="AdapterBufferRelease"/> follows, on the same thread. Kernel: the buffer of a NetAdapterCx rx
+    /// fragment (or a pool buffer the rx queue hands over); hosted: a per-thread buffer written to the TUN device.
+    /// </summary>
+    static abstract byte* AdapterBuffer(nint context, int size);
+
+    /// <summary>Gives back a buffer from <see cref="AdapterBuffer"/> that is not delivered (the packet was dropped).</summary>
+    static abstract void AdapterBufferRelease(nint context, byte* buffer);
+
+    /// <summary>
+    /// Hands a decrypted IPv4/IPv6 packet to the OS. <paramref name="ipPacket"/> starts a buffer from
+    /// <see cref="AdapterBuffer"/>, which passes to the platform.
+    /// </summary>
     static abstract void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket);
 
     /// <summary>Link state (START_VPN: connected; DEL_PEER: disconnected).</summary>

@@ -116,16 +116,34 @@ public unsafe struct NativePlatform : IPlatform
     {
     }
 
+    // Packet buffers from the test allocator (whose live count the tests check): every buffer the driver takes must
+    // come back through a send, a delivery or a release.
+    public static byte* TransportBuffer(nint context, int size) => (byte*)NtAlloc((nuint)size, 0x66754270u);
+
+    public static void TransportBufferRelease(nint context, byte* buffer) => NtFree(buffer, 0x66754270u);
+
+    public static byte* AdapterBuffer(nint context, int size) => (byte*)NtAlloc((nuint)size, 0x66754270u);
+
+    public static void AdapterBufferRelease(nint context, byte* buffer) => NtFree(buffer, 0x66754270u);
+
     public static NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data)
     {
+        int rc;
         fixed (byte* d = data)
-            return NtSend(context, (int)proto, d, data.Length) == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
+        {
+            rc = NtSend(context, (int)proto, d, data.Length);
+            NtFree(d, 0x66754270u);
+        }
+        return rc == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
     }
 
     public static void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket)
     {
         fixed (byte* d = ipPacket)
+        {
             NtDeliver(context, d, ipPacket.Length);
+            NtFree(d, 0x66754270u);
+        }
     }
 
     public static void AdapterSetLink(nint context, bool connected)

@@ -49,12 +49,28 @@ public unsafe struct StubPlatform : IPlatform
     public static NtStatus TransportOpen(nint context, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote) => NtStatus.Success;
     public static NtStatus TransportListen(nint context, in SockAddrInet listen, bool ipv6Only) => NtStatus.Success;
     public static void TransportClose(nint context) { }
+    public static byte* TransportBuffer(nint context, int size) => (byte*)RawAlloc((nuint)size);
+    public static void TransportBufferRelease(nint context, byte* buffer) => RawFree(buffer);
+    public static byte* AdapterBuffer(nint context, int size) => (byte*)RawAlloc((nuint)size);
+    public static void AdapterBufferRelease(nint context, byte* buffer) => RawFree(buffer);
     public static NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data)
     {
+        int rc;
         fixed (byte* d = data)
-            return RawSend(context, d, data.Length) == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
+        {
+            rc = RawSend(context, d, data.Length);
+            RawFree(d);
+        }
+        return rc == 0 ? NtStatus.Success : NtStatus.Unsuccessful;
     }
-    public static void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket) { fixed (byte* d = ipPacket) RawSend(context, d, ipPacket.Length); }
+    public static void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket)
+    {
+        fixed (byte* d = ipPacket)
+        {
+            RawSend(context, d, ipPacket.Length);
+            RawFree(d);
+        }
+    }
     public static void AdapterSetLink(nint context, bool connected) { }
     public static void CompleteRead(nint context, nint request, NtStatus status, ReadOnlySpan<byte> data) { }
     public static void CompletePending(nint context, PendingKind kind, NtStatus status, ReadOnlySpan<byte> output) { }
