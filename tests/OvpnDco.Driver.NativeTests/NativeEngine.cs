@@ -57,8 +57,8 @@ public static unsafe class DriverUnderTest
     [UnmanagedCallersOnly] private static int TransportOpen(nint c, int proto, byte* l, byte* r) => (int)ManagedPlatform.TransportOpen(c, (OvpnProto)proto, *(SockAddrInet*)l, *(SockAddrInet*)r);
     [UnmanagedCallersOnly] private static int TransportListen(nint c, byte* l, byte v6) => (int)ManagedPlatform.TransportListen(c, *(SockAddrInet*)l, v6 != 0);
     [UnmanagedCallersOnly] private static void TransportClose(nint c) => ManagedPlatform.TransportClose(c);
-    [UnmanagedCallersOnly] private static int TransportSend(nint c, int proto, byte* r, byte* d, int n) => (int)ManagedPlatform.TransportSend(c, (OvpnProto)proto, *(SockAddrInet*)r, new ReadOnlySpan<byte>(d, n));
-    [UnmanagedCallersOnly] private static void AdapterDeliver(nint c, byte* d, int n) => ManagedPlatform.AdapterDeliver(c, new ReadOnlySpan<byte>(d, n));
+    [UnmanagedCallersOnly] private static int TransportSend(nint c, int proto, byte* r, byte* d, int n) => (int)ManagedPlatform.Sent(c, (OvpnProto)proto, *(SockAddrInet*)r, new ReadOnlySpan<byte>(d, n));
+    [UnmanagedCallersOnly] private static void AdapterDeliver(nint c, byte* d, int n) => ManagedPlatform.Delivered(c, new ReadOnlySpan<byte>(d, n));
     [UnmanagedCallersOnly] private static void AdapterSetLink(nint c, byte up) => ManagedPlatform.AdapterSetLink(c, up != 0);
     [UnmanagedCallersOnly] private static void CompleteRead(nint c, nint r, int s, byte* d, int n) => ManagedPlatform.CompleteRead(c, r, (NtStatus)s, new ReadOnlySpan<byte>(d, n));
     [UnmanagedCallersOnly] private static void CompletePending(nint c, int k, int s, byte* d, int n) => ManagedPlatform.CompletePending(c, (PendingKind)k, (NtStatus)s, new ReadOnlySpan<byte>(d, n));

@@ -348,6 +348,12 @@ public unsafe struct ManagedPlatform : IPlatform
     {
         fixed (byte* d = data)
             GiveBack(t_txBuffer, ref t_txOut, d, "transport send");
+        return Sent(context, proto, remote, data);
+    }
+
+    /// <summary>What a send does on this platform (also the native suite's host callback, whose buffers are the hosted runtime's).</summary>
+    public static NtStatus Sent(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data)
+    {
         var i = Instance(context);
         if (i.SendStatus != NtStatus.Success)
             return i.SendStatus;
@@ -368,6 +374,12 @@ public unsafe struct ManagedPlatform : IPlatform
     {
         fixed (byte* d = ipPacket)
             GiveBack(t_rxBuffer, ref t_rxOut, d, "adapter deliver");
+        Delivered(context, ipPacket);
+    }
+
+    /// <summary>What a delivery does on this platform (also the native suite's host callback).</summary>
+    public static void Delivered(nint context, ReadOnlySpan<byte> ipPacket)
+    {
         var i = Instance(context);
         i.DeliveredCount++;
         if (i.Capture)
