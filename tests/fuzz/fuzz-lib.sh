@@ -5,13 +5,13 @@
 #   fuzz_build <work>      libFuzzer + ASan + UBSan binaries   <work>/fuzz_<name>
 #   cov_build <work>       coverage binaries (clang source-based coverage of out/hosted/ovpndco.c only; the harness
 #                          and the runtime are not instrumented) with replay_main.c   <work>/cov_<name>
-# Every harness links with -Wl,--wrap=ovpn_hosted_alloc,... (fault injection, see fuzz_common.h).
+# Every harness links with -Wl,--wrap=ovpn_hosted_alloc,... and the packet buffers (fault injection, see fuzz_common.h).
 FUZZ_NAMES=${OVPNDCO_FUZZ_ONLY:-"rx tx mp tcp ioctl"}
 fuzz_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 fuzz_root=$(cd "$fuzz_here/../.." && pwd)
 FUZZ_CLANG=$(command -v clang-14 || command -v clang)
 FUZZ_CFLAGS=(-std=c11 -g -O1 -Wall -Wextra -I "$fuzz_root/runtime-kernel/include" -I "$fuzz_root/out/hosted")
-FUZZ_LIBS=(-Wl,--wrap=ovpn_hosted_alloc,--wrap=ovpn_hosted_aead_create,--wrap=ovpn_hosted_aead_seal -lcrypto -lpthread)
+FUZZ_LIBS=(-Wl,--wrap=ovpn_hosted_alloc,--wrap=ovpn_hosted_aead_create,--wrap=ovpn_hosted_aead_seal,--wrap=ovpn_host_transport_buffer,--wrap=ovpn_host_adapter_buffer -lcrypto -lpthread)
 
 # Regression inputs that are expected to crash until a fix reaches this branch (one file name per line, # comments).
 fuzz_known_failing() { grep -v '^\s*#' "$fuzz_here/regressions/KNOWN-FAILING" 2>/dev/null | grep -v '^\s*$' || true; }

@@ -219,6 +219,25 @@ void *__wrap_ovpn_hosted_alloc(size_t size, uint32_t tag)
     return __real_ovpn_hosted_alloc(size, tag);
 }
 
+/* Packet buffers count as allocations (in the kernel they come from a pool too): the fault "one of the next
+ * allocations fails" also hits them. -Wl,--wrap=ovpn_host_transport_buffer,--wrap=ovpn_host_adapter_buffer. */
+uint8_t *__real_ovpn_host_transport_buffer(intptr_t context, int32_t size);
+uint8_t *__wrap_ovpn_host_transport_buffer(intptr_t context, int32_t size);
+uint8_t *__wrap_ovpn_host_transport_buffer(intptr_t context, int32_t size)
+{
+    if (g_host.alloc_countdown > 0 && --g_host.alloc_countdown == 0)
+        return NULL;
+    return __real_ovpn_host_transport_buffer(context, size);
+}
+uint8_t *__real_ovpn_host_adapter_buffer(intptr_t context, int32_t size);
+uint8_t *__wrap_ovpn_host_adapter_buffer(intptr_t context, int32_t size);
+uint8_t *__wrap_ovpn_host_adapter_buffer(intptr_t context, int32_t size)
+{
+    if (g_host.alloc_countdown > 0 && --g_host.alloc_countdown == 0)
+        return NULL;
+    return __real_ovpn_host_adapter_buffer(context, size);
+}
+
 /* Key object and seal failures: -Wl,--wrap=ovpn_hosted_aead_create,--wrap=ovpn_hosted_aead_seal. */
 int32_t __real_ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);
 int32_t __wrap_ovpn_hosted_aead_create(int32_t alg, const uint8_t *key, int32_t key_len, intptr_t *handle);
