@@ -26,7 +26,7 @@ public static unsafe partial class Driver<TPlatform>
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
         Interlocked.Add(ref MyCounters(s)->Rx.TransportBytes, packet.Length);
-        PeerRef floated = ReceivePacket(s, packet, from);
+        PeerRef floated = ReceivePacket(s, packet, from, TPlatform.NowMs());
         TPlatform.LockReleaseShared(ref s->Lock, irql);
         if (!floated.IsNone)
             FloatPeer(s, floated, from);
@@ -44,6 +44,7 @@ public static unsafe partial class Driver<TPlatform>
         Peer* p = P2pPeer(s);
         if (p != null && p->Tcp.Buffer != null)
         {
+            long now = TPlatform.NowMs();
             int offset = 0;
             while (offset < bytes.Length)
             {
@@ -58,7 +59,7 @@ public static unsafe partial class Driver<TPlatform>
                 }
                 if (r == TcpFrameResult.NeedMore)
                     break;
-                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote); // TCP peers never float
+                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote, now); // TCP peers never float
             }
         }
         TPlatform.LockReleaseShared(ref s->Lock, irql);
@@ -106,10 +107,11 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>
-    /// One packet, device lock held shared. Returns the peer to float to <paramref name="from"/> (which needs the lock
-    /// exclusive: the caller does it afterwards), None otherwise.
+    /// One packet, device lock held shared (<paramref name="now"/>: the time of its arrival, read once per batch).
+    /// Returns the peer to float to <paramref name="from"/> (which needs the lock exclusive: the caller does it
+    /// afterwards), None otherwise.
     /// </summary>
-    private static PeerRef ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
+    private static PeerRef ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from, long now)
     {
         if (packet.Length == 0)
         {
@@ -165,7 +167,7 @@ public static unsafe partial class Driver<TPlatform>
         if (buffer == null)
             return DropData(ref s->Stats.NoBuffer, s);
         PeerRef floated = PeerRef.None;
-        int n = Decrypt(s, p, ref slot, packet, from, new Span<byte>(buffer, size), ref floated);
+        int n = Decrypt(s, p, ref slot, packet, from, new Span<byte>(buffer, size), now, ref floated);
         if (n < 0)
         {
             TPlatform.AdapterBufferRelease(s->PlatformContext, buffer);
@@ -181,9 +183,8 @@ public static unsafe partial class Driver<TPlatform>
     /// IP packet in <paramref name="plain"/> to deliver, or -1 when the packet stops here (counted).
     /// </summary>
     private static int Decrypt(DriverState* s, Peer* p, ref KeySlot slot, ReadOnlySpan<byte> packet, in SockAddrInet from,
-        Span<byte> plain, ref PeerRef floated)
+        Span<byte> plain, long now, ref PeerRef floated)
     {
-        long now = TPlatform.NowMs();
         int n = CryptoAead<TPlatform>.OpenAndCheck(ref slot, packet, plain, now, out var replay);
         if (n < 0)
         {
@@ -309,14 +310,18 @@ public static unsafe partial class Driver<TPlatform>
         var status = Transmit(s, ipPacket, out PeerRef exhausted);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
         if (!exhausted.IsNone)
-        {
-            irql = TPlatform.LockAcquire(ref s->Lock);
-            Peer* p = Resolve(s, exhausted);
-            if (p != null)
-                NotifyRekey(s, p);
-            TPlatform.LockRelease(ref s->Lock, irql);
-        }
+            NotifyExhausted(s, exhausted);
         return status;
+    }
+
+    /// <summary>A key of <paramref name="peer"/> ran out of packet ids on the shared side: tell user space (exclusive).</summary>
+    private static void NotifyExhausted(DriverState* s, PeerRef peer)
+    {
+        byte irql = TPlatform.LockAcquire(ref s->Lock);
+        Peer* p = Resolve(s, peer);
+        if (p != null)
+            NotifyRekey(s, p);
+        TPlatform.LockRelease(ref s->Lock, irql);
     }
 
     private static NtStatus Transmit(DriverState* s, Span<byte> ip, out PeerRef exhausted)

@@ -101,6 +101,12 @@ public static unsafe class DriverUnderTest
 
     public static void OnTransportDisconnected(DriverState* s) => ((delegate* unmanaged<DriverState*, void>)Export("ovpn_dco_transport_disconnected"))(s);
 
+    public static void OnTransportReceiveBatch(DriverState* s, RxDatagram* batch, int count)
+        => ((delegate* unmanaged<DriverState*, RxDatagram*, int, void>)Export("ovpn_dco_transport_receive_batch"))(s, batch, count);
+
+    public static void OnAdapterTransmitBatch(DriverState* s, TxPacket* batch, int count)
+        => ((delegate* unmanaged<DriverState*, TxPacket*, int, void>)Export("ovpn_dco_adapter_transmit_batch"))(s, batch, count);
+
     public static NtStatus OnAdapterTransmit(DriverState* s, Span<byte> ipPacket)
     {
         fixed (byte* p = ipPacket)

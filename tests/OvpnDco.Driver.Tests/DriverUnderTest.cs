@@ -24,6 +24,8 @@ public static unsafe class DriverUnderTest
     public static void OnTransportConnected(DriverState* s, NtStatus status) => Driver<ManagedPlatform>.OnTransportConnected(s, status);
     public static void OnTransportDisconnected(DriverState* s) => Driver<ManagedPlatform>.OnTransportDisconnected(s);
     public static NtStatus OnAdapterTransmit(DriverState* s, Span<byte> ipPacket) => Driver<ManagedPlatform>.OnAdapterTransmit(s, ipPacket);
+    public static void OnTransportReceiveBatch(DriverState* s, RxDatagram* batch, int count) => Driver<ManagedPlatform>.OnTransportReceiveBatch(s, batch, count);
+    public static void OnAdapterTransmitBatch(DriverState* s, TxPacket* batch, int count) => Driver<ManagedPlatform>.OnAdapterTransmitBatch(s, batch, count);
     public static NtStatus ReadControl(DriverState* s, nint request, Span<byte> buffer, out int bytesRead) => Driver<ManagedPlatform>.ReadControl(s, request, buffer, out bytesRead);
     public static bool CancelRead(DriverState* s, nint request) => Driver<ManagedPlatform>.CancelRead(s, request);
     public static NtStatus WriteControl(DriverState* s, ReadOnlySpan<byte> buffer) => Driver<ManagedPlatform>.WriteControl(s, buffer);

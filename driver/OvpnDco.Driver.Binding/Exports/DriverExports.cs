@@ -39,6 +39,14 @@ public static unsafe class DriverExports
             Driver<BoundPlatform<TargetImports>>.OnTransportReceive(state, new ReadOnlySpan<byte>(packet, length), in *from);
     }
 
+    /// <summary>A batch of UDP datagrams (recvmmsg): one shared-lock hold, one clock read.</summary>
+    [Export("ovpn_dco_transport_receive_batch")]
+    public static void TransportReceiveBatch(DriverState* state, RxDatagram* batch, int count)
+    {
+        if (count > 0 && batch != null)
+            Driver<BoundPlatform<TargetImports>>.OnTransportReceiveBatch(state, batch, count);
+    }
+
     [Export("ovpn_dco_transport_stream")]
     public static void TransportStream(DriverState* state, byte* bytes, int length)
     {
@@ -56,6 +64,14 @@ public static unsafe class DriverExports
     [Export("ovpn_dco_adapter_transmit")]
     public static int AdapterTransmit(DriverState* state, byte* packet, int length) =>
         length < 0 ? (int)NtStatus.InvalidParameter : (int)Driver<BoundPlatform<TargetImports>>.OnAdapterTransmit(state, new Span<byte>(packet, length));
+
+    /// <summary>A batch of IP packets from the adapter; each one's NTSTATUS is written into it.</summary>
+    [Export("ovpn_dco_adapter_transmit_batch")]
+    public static void AdapterTransmitBatch(DriverState* state, TxPacket* batch, int count)
+    {
+        if (count > 0 && batch != null)
+            Driver<BoundPlatform<TargetImports>>.OnAdapterTransmitBatch(state, batch, count);
+    }
 
     [Export("ovpn_dco_read_control")]
     public static int ReadControl(DriverState* state, nint request, byte* buffer, int length, int* bytesRead)

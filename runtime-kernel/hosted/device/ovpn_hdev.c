@@ -45,6 +45,21 @@ void ovpn_dco_transport_stream(struct ovpn_dco_state *state, uint8_t *bytes, int
 void ovpn_dco_transport_connected(struct ovpn_dco_state *state, int32_t status);
 void ovpn_dco_transport_disconnected(struct ovpn_dco_state *state);
 int32_t ovpn_dco_adapter_transmit(struct ovpn_dco_state *state, uint8_t *packet, int32_t length);
+/* The batch entry points (driver/OvpnDco.Driver/Batch.cs: RxDatagram, TxPacket): one shared-lock hold per batch. */
+struct ovpn_dco_rx_datagram {
+    uint8_t *data;
+    int32_t length;
+    uint8_t from[28];
+};
+struct ovpn_dco_tx_packet {
+    uint8_t *data;
+    int32_t length;
+    int32_t status;
+};
+_Static_assert(sizeof(struct ovpn_dco_rx_datagram) == 40, "RxDatagram layout");
+_Static_assert(sizeof(struct ovpn_dco_tx_packet) == 16, "TxPacket layout");
+void ovpn_dco_transport_receive_batch(struct ovpn_dco_state *state, struct ovpn_dco_rx_datagram *batch, int32_t count);
+void ovpn_dco_adapter_transmit_batch(struct ovpn_dco_state *state, struct ovpn_dco_tx_packet *batch, int32_t count);
 int32_t ovpn_dco_read_control(struct ovpn_dco_state *state, intptr_t request, uint8_t *buffer, int32_t length,
                               int32_t *bytes_read);
 bool ovpn_dco_cancel_read(struct ovpn_dco_state *state, intptr_t request);
@@ -594,14 +609,22 @@ static const struct ovpn_host_ops g_ops = {
 
 /* ---- the io thread ------------------------------------------------------------------------------------- */
 
-static void io_tun(struct ovpn_hdev *dev, uint8_t *buffer)
+/* Reads what the TUN device has, up to IO_BATCH packets, and hands them to the driver as one batch. */
+static void io_tun(struct ovpn_hdev *dev, uint8_t *buffers)
 {
-    for (int i = 0; i < IO_BATCH; i++) {
-        ssize_t n = read(dev->tun, buffer, PKT_MAX);
-        if (n <= 0)
-            return;
-        ovpn_dco_adapter_transmit(dev->state, buffer, (int32_t)n);
+    struct ovpn_dco_tx_packet batch[IO_BATCH];
+    int n = 0;
+    while (n < IO_BATCH) {
+        ssize_t got = read(dev->tun, buffers + (size_t)n * PKT_MAX, PKT_MAX);
+        if (got <= 0)
+            break;
+        batch[n].data = buffers + (size_t)n * PKT_MAX;
+        batch[n].length = (int32_t)got;
+        batch[n].status = 0;
+        n++;
     }
+    if (n > 0)
+        ovpn_dco_adapter_transmit_batch(dev->state, batch, n);
 }
 
 struct udp_batch {
@@ -609,6 +632,7 @@ struct udp_batch {
     struct iovec iov[IO_BATCH];
     struct sockaddr_storage from[IO_BATCH];
     uint8_t data[IO_BATCH][PKT_MAX];
+    struct ovpn_dco_rx_datagram batch[IO_BATCH];
 };
 
 static void io_udp(struct ovpn_hdev *dev, uint32_t gen, struct udp_batch *b)
@@ -627,13 +651,17 @@ static void io_udp(struct ovpn_hdev *dev, uint32_t gen, struct udp_batch *b)
     if (dev->sock_gen == gen && dev->sock_state == SOCK_UDP)
         n = recvmmsg(dev->sock, b->msgs, IO_BATCH, MSG_DONTWAIT, NULL);
     pthread_mutex_unlock(&dev->io);
+    int count = 0;
     for (int i = 0; i < n; i++) {
         if (b->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
             continue;
-        uint8_t from[28];
-        to_uapi(&b->from[i], from);
-        ovpn_dco_transport_receive(dev->state, b->data[i], (int32_t)b->msgs[i].msg_len, from);
+        b->batch[count].data = b->data[i];
+        b->batch[count].length = (int32_t)b->msgs[i].msg_len;
+        to_uapi(&b->from[i], b->batch[count].from);
+        count++;
     }
+    if (count > 0)
+        ovpn_dco_transport_receive_batch(dev->state, b->batch, count);
 }
 
 static int32_t accept_peer_locked(struct ovpn_hdev *dev)
@@ -762,7 +790,7 @@ static void io_sock(struct ovpn_hdev *dev, uint32_t gen, uint32_t events, int ta
 static void *tun_main(void *arg)
 {
     struct ovpn_hdev *dev = arg;
-    uint8_t *buffer = malloc(PKT_MAX);
+    uint8_t *buffer = malloc((size_t)IO_BATCH * PKT_MAX);
     if (buffer == NULL)
         return NULL;
     struct epoll_event events[2];
