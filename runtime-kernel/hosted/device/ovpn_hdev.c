@@ -2,13 +2,17 @@
  * ovpn_hdev.c - the hosted device (see ovpn_hdev.h): TUN + sockets + timer + request plumbing around libovpndco.
  *
  * Threads and locks
- *   io thread   one per device: epoll over the TUN fd, the transport socket(s) and an eventfd; reads packets and
- *               calls the driver (ovpn_dco_adapter_transmit, _transport_receive/_stream/_connected/_disconnected)
+ *   io thread   one per device (rx): epoll over the transport socket(s) and an eventfd; reads datagrams (recvmmsg,
+ *               handed over as one batch) or stream bytes and calls the driver (_transport_receive_batch,
+ *               _transport_stream, _connected, _disconnected)
+ *   tun thread  one per device (tx): reads bursts of packets from the TUN device and hands each burst to the driver
+ *               (_adapter_transmit_batch); the UDP datagrams the driver seals meanwhile are queued on this thread and
+ *               sent at the end of the burst in one system call (UDP GSO when the kernel has it, else sendmmsg)
  *   timer       ovpn_hosted_timer (libovpndco's timer thread) calls ovpn_dco_on_timer
  *   callers     any thread in ovpn_hdev_ioctl/read/write
- * The driver calls the host callbacks below with its device lock held. Lock order: driver lock -> dev->io
- * (socket fds, TCP output buffer) and driver lock -> dev->mu (request lists). Neither io nor mu is ever held
- * while calling the driver, so nothing can re-enter it.
+ * The driver runs rx and tx at once (its data path holds its lock shared) and calls the host callbacks below with
+ * its lock held. Lock order: driver lock -> dev->io (socket fds, TCP output buffer) and driver lock -> dev->mu
+ * (request lists). Neither io nor mu is ever held while calling the driver, so nothing can re-enter it.
  */
 #define _GNU_SOURCE
 #include "ovpn_hdev.h"
@@ -23,6 +27,7 @@
 #include <linux/if_tun.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,7 +37,12 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 /* linux/udp.h, Linux 4.18 */
+#endif
 
 /* ---- the driver's C API (out/hosted/ovpndco.h; declared here with an opaque state) --------------------- */
 struct ovpn_dco_state;
@@ -421,12 +431,126 @@ static bool tcp_flush_locked(struct ovpn_hdev *dev)
     return true;
 }
 
+/* ---- the tun thread's UDP send queue ----------------------------------------------------------------------
+ * While the tun thread hands a burst to the driver, the datagrams the driver seals are copied here (the driver's
+ * buffer is reused for the next packet) and sent when the burst is done: runs of datagrams of one size to one address
+ * as one UDP GSO send (the kernel cuts them), the rest with sendmmsg. A send error then is not reported to the driver
+ * (which counted the datagrams sent): UDP gives no such guarantee either. */
+struct tx_queue {
+    struct ovpn_hdev *dev;
+    int count;
+    bool gso_off;                       /* the socket refused UDP_SEGMENT once: sendmmsg only */
+    uint64_t sends, datagrams;          /* system calls and datagrams (bench/tunnel.sh prints nothing of it: debug) */
+    struct sockaddr_storage to[IO_BATCH];
+    socklen_t to_len[IO_BATCH];
+    int32_t len[IO_BATCH];
+    uint8_t data[IO_BATCH][PKT_MAX + 128];
+};
+static _Thread_local struct tx_queue *t_txq;
+
+static bool same_destination(const struct tx_queue *q, int a, int b)
+{
+    return q->to_len[a] == q->to_len[b] && memcmp(&q->to[a], &q->to[b], q->to_len[a]) == 0;
+}
+
+/* Sends q->data[first .. first+n) (same size and address) as one GSO datagram; false when the socket refuses GSO. */
+static bool send_gso(struct ovpn_hdev *dev, struct tx_queue *q, int first, int n)
+{
+    struct iovec iov[IO_BATCH];
+    for (int i = 0; i < n; i++) {
+        iov[i].iov_base = q->data[first + i];
+        iov[i].iov_len = (size_t)q->len[first + i];
+    }
+    union {
+        char buf[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = { .msg_name = &q->to[first], .msg_namelen = q->to_len[first], .msg_iov = iov,
+                          .msg_iovlen = (size_t)n, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_UDP;
+    cm->cmsg_type = UDP_SEGMENT;
+    cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t segment = (uint16_t)q->len[first];
+    memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+    if (sendmsg(dev->sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0 || (errno != EIO && errno != EINVAL && errno != ENOPROTOOPT))
+        return true; /* sent, or a transient error (EAGAIN, ENOBUFS): the burst is dropped like a full NIC ring */
+    return false;
+}
+
+static void send_mmsg(struct ovpn_hdev *dev, struct tx_queue *q, int first, int n)
+{
+    struct mmsghdr msgs[IO_BATCH];
+    struct iovec iov[IO_BATCH];
+    for (int i = 0; i < n; i++) {
+        iov[i].iov_base = q->data[first + i];
+        iov[i].iov_len = (size_t)q->len[first + i];
+        memset(&msgs[i], 0, sizeof msgs[i]);
+        msgs[i].msg_hdr.msg_name = &q->to[first + i];
+        msgs[i].msg_hdr.msg_namelen = q->to_len[first + i];
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int done = 0;
+    while (done < n) {
+        int r = sendmmsg(dev->sock, msgs + done, (unsigned)(n - done), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (r <= 0)
+            break;
+        done += r;
+    }
+}
+
+static void tx_flush(struct tx_queue *q)
+{
+    struct ovpn_hdev *dev = q->dev;
+    if (q->count == 0)
+        return;
+    pthread_mutex_lock(&dev->io);
+    if (dev->sock_state == SOCK_UDP) {
+        int i = 0;
+        while (i < q->count) {
+            /* a run: same address, same size, except that the last datagram of a GSO send may be shorter */
+            int j = i + 1;
+            int32_t total = q->len[i];
+            while (j < q->count && same_destination(q, i, j) && q->len[j] <= q->len[i] && q->len[j - 1] == q->len[i] &&
+                   total + q->len[j] <= 65000) /* a GSO send is one UDP datagram to the kernel: under 64 KiB */
+                total += q->len[j++];
+            if (j - i > 1 && !q->gso_off) {
+                if (send_gso(dev, q, i, j - i)) {
+                    q->sends++;
+                    q->datagrams += (uint64_t)(j - i);
+                    i = j;
+                    continue;
+                }
+                q->gso_off = true;
+            }
+            send_mmsg(dev, q, i, j - i);
+            q->sends++;
+            q->datagrams += (uint64_t)(j - i);
+            i = j;
+        }
+    }
+    pthread_mutex_unlock(&dev->io);
+    q->count = 0;
+}
+
 static int32_t cb_transport_send(intptr_t context, int32_t proto, const void *remote, const uint8_t *data, int32_t length)
 {
     struct ovpn_hdev *dev = (struct ovpn_hdev *)context;
     int32_t status = ST_SUCCESS;
     if (length <= 0)
         return ST_INVALID_PARAMETER;
+    struct tx_queue *q = t_txq;
+    if (q != NULL && q->dev == dev && proto == PROTO_UDP && length <= (int32_t)sizeof q->data[0]) {
+        if (!to_linux(remote, &q->to[q->count], &q->to_len[q->count]))
+            return ST_INVALID_PARAMETER;
+        memcpy(q->data[q->count], data, (size_t)length);
+        q->len[q->count] = length;
+        if (++q->count == IO_BATCH)
+            tx_flush(q);
+        return ST_SUCCESS;
+    }
     pthread_mutex_lock(&dev->io);
     if (proto == PROTO_UDP) {
         struct sockaddr_storage r;
@@ -623,8 +747,11 @@ static void io_tun(struct ovpn_hdev *dev, uint8_t *buffers)
         batch[n].status = 0;
         n++;
     }
-    if (n > 0)
+    if (n > 0) {
         ovpn_dco_adapter_transmit_batch(dev->state, batch, n);
+        if (t_txq != NULL)
+            tx_flush(t_txq);
+    }
 }
 
 struct udp_batch {
@@ -791,8 +918,14 @@ static void *tun_main(void *arg)
 {
     struct ovpn_hdev *dev = arg;
     uint8_t *buffer = malloc((size_t)IO_BATCH * PKT_MAX);
-    if (buffer == NULL)
+    struct tx_queue *q = calloc(1, sizeof *q);
+    if (buffer == NULL || q == NULL) {
+        free(buffer);
+        free(q);
         return NULL;
+    }
+    q->dev = dev;
+    t_txq = q;
     struct epoll_event events[2];
     while (!dev->stop) {
         int n = epoll_wait(dev->tun_ep, events, 2, 1000);
@@ -800,6 +933,8 @@ static void *tun_main(void *arg)
             if ((events[i].data.u64 & 0xFF) == TAG_TUN)
                 io_tun(dev, buffer);
     }
+    t_txq = NULL;
+    free(q);
     free(buffer);
     return NULL;
 }
