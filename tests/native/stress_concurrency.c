@@ -220,6 +220,19 @@ static void *tx_thread(void *arg)
     return NULL;
 }
 
+/* MP_ADD_IROUTE / MP_DEL_IROUTE of 10.<peer>.0.0/16 for <peer> (OVPN_MP_IROUTE: address, netbits, peer id, IPv6). */
+static void iroute(uint32_t fn, int32_t peer)
+{
+    uint8_t r[28];
+    int32_t bits = 16;
+    memset(r, 0, sizeof r);
+    r[0] = 10;
+    r[1] = (uint8_t)peer;
+    memcpy(r + 16, &bits, 4);
+    memcpy(r + 20, &peer, 4);
+    ioctl_in(fn, r, sizeof r);
+}
+
 static void *control_thread(void *arg)
 {
     (void)arg;
@@ -246,25 +259,13 @@ static void *control_thread(void *arg)
             int extra = MAIN_PEERS + (int)(rand_r(&seed) % EXTRA_PEERS);
             if (mp_new_peer(extra, (uint8_t)(100 + extra - MAIN_PEERS)) == 0) {
                 new_key(extra, 0, 0);
-                uint8_t iroute[28];
-                memset(iroute, 0, sizeof iroute);
-                iroute[0] = 10; iroute[1] = (uint8_t)extra;
-                int32_t bits = 16;
-                memcpy(iroute + 16, &bits, 4);
-                memcpy(iroute + 20, &extra, 4);
-                ioctl_in(MP_ADD_IROUTE, iroute, 28);
+                iroute(MP_ADD_IROUTE, extra);
                 int32_t expire_soon[4] = { extra, 0, 1, 0 }; /* timeout 1 s: the timer deletes it */
                 ioctl_in(MP_SET_PEER, expire_soon, 16);
             }
             int victim = MAIN_PEERS + (int)(rand_r(&seed) % EXTRA_PEERS);
             if (rand_r(&seed) % 2) {
-                uint8_t iroute[28];
-                memset(iroute, 0, sizeof iroute);
-                iroute[0] = 10; iroute[1] = (uint8_t)victim;
-                int32_t bits = 16;
-                memcpy(iroute + 16, &bits, 4);
-                memcpy(iroute + 20, &victim, 4);
-                ioctl_in(MP_DEL_IROUTE, iroute, 28);
+                iroute(MP_DEL_IROUTE, victim);
             } else {
                 ioctl_in(MP_DEL_PEER, &victim, 4);
             }
