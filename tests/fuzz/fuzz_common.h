@@ -81,6 +81,8 @@ static const uint8_t fuzz_ping_magic[FUZZ_PING_LEN] = {
 
 typedef OvpnDco_Driver_DriverState fuzz_state;
 typedef OvpnDco_Uapi_SockAddrInet fuzz_sockaddr;
+typedef OvpnDco_Driver_RxDatagram fuzz_rx_datagram; /* the batch entry points' descriptors (Batch.cs) */
+typedef OvpnDco_Driver_TxPacket fuzz_tx_packet;
 typedef OvpnDco_Uapi_OvpnNewPeer fuzz_new_peer;
 typedef OvpnDco_Uapi_OvpnCryptoData fuzz_crypto_data;
 typedef OvpnDco_Uapi_OvpnCryptoDataV2 fuzz_crypto_data_v2;
@@ -873,7 +875,16 @@ static inline void fuzz_op_rx_sealed(struct fuzz_dev *d, struct fuzz_in *in)
     else if (from_c & 2)
         from = d->peers[(from_c >> 2) % FUZZ_MAX_PEERS].remote; /* another peer's address (maybe zero) */
     uint64_t delivered = g_host.delivered_count;
-    ovpn_dco_transport_receive(d->s, wire, len, &from);
+    if (from_c & 0x80) { /* the same datagram through the batch entry point */
+        fuzz_rx_datagram one;
+        memset(&one, 0, sizeof one);
+        one.Data = wire;
+        one.Length = len;
+        one.From = from;
+        ovpn_dco_transport_receive_batch(d->s, &one, 1);
+    } else {
+        ovpn_dco_transport_receive(d->s, wire, len, &from);
+    }
     if (g_host.delivered_count != delivered && genuine) /* an authentic packet is delivered whole (maybe MSS-clamped) */
         FUZZ_CHECK(g_host.delivered_len == n && ((g_host.delivered[0] >> 4) == 4 || (g_host.delivered[0] >> 4) == 6),
                    "delivered %d bytes (sealed %d), version %d", g_host.delivered_len, n, g_host.delivered[0] >> 4);
@@ -922,7 +933,14 @@ static inline void fuzz_op_tx(struct fuzz_dev *d, struct fuzz_in *in)
         len = fin_u16(in) % (len + 1); /* truncated (maybe empty) */
     bool tcp_ok = len >= (v6 ? 60 : 40) && pkt[v6 ? 6 : 9] == 6 && (c & 0x40) == 0 && fuzz_l4_sum(pkt, len) == 0xFFFF;
     uint64_t sent = g_host.sent_count;
-    int32_t status = ovpn_dco_adapter_transmit(d->s, pkt, len);
+    int32_t status;
+    if (c & 0x20) { /* through the batch entry point */
+        fuzz_tx_packet one = { .Data = pkt, .Length = len, .Status = 0 };
+        ovpn_dco_adapter_transmit_batch(d->s, &one, 1);
+        status = one.Status;
+    } else {
+        status = ovpn_dco_adapter_transmit(d->s, pkt, len);
+    }
     if (tcp_ok) /* MSS clamping must keep the TCP checksum right */
         FUZZ_CHECK(fuzz_l4_sum(pkt, len) == 0xFFFF, "TCP checksum broken by the driver (len %d)", len);
     if (status == FUZZ_STATUS_SUCCESS && d->mode == FUZZ_MODE_P2P && g_host.sent_count != sent) {
