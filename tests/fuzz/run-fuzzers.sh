@@ -9,7 +9,8 @@
 #      are counted as skipped, and reported when they start to pass.
 # Then tests/fuzz/coverage.sh checks the coverage floors of the committed corpus.
 # Usage: run-fuzzers.sh <seconds per fuzzer> [results dir]
-#   env: OVPNDCO_FUZZ_WORK (default out/fuzz), OVPNDCO_FUZZ_ONLY ("rx tx mp tcp ioctl"), OVPNDCO_FUZZ_NO_COVERAGE=1
+#   env: OVPNDCO_FUZZ_WORK (default out/fuzz), OVPNDCO_FUZZ_ONLY ("rx tx mp tcp ioctl"), OVPNDCO_FUZZ_NO_COVERAGE=1,
+#        OVPNDCO_FUZZ_NO_BUILD=1 (use the binaries already in the work dir: bench/fuzz-long.sh --jobs builds once)
 # Results: fuzz.counts ("passed failed skipped name") for scripts/summarize-results.sh, plus coverage.counts.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ work=${OVPNDCO_FUZZ_WORK:-$root/out/fuzz}; mkdir -p "$work/crashes" "$results"
 [ -f "$root/out/hosted/ovpndco.c" ] || { echo "run-fuzzers: out/hosted is missing (run scripts/transpile-hosted.sh)"; exit 2; }
 
 passed=0; failed=0; skipped=0; total_execs=0
-if ! fuzz_build "$work"; then
+if [ "${OVPNDCO_FUZZ_NO_BUILD:-0}" != 1 ] && ! fuzz_build "$work"; then
   echo "0 1 0 libfuzzer-build" > "$results/fuzz.counts"
   exit 1
 fi
