@@ -21,7 +21,7 @@ public sealed partial class MethodLowering
     private readonly MethodInstance _m;
     private readonly MethodBody _body;
     private readonly List<Expr> _stack = new();
-    private readonly StringBuilder _out = new();
+    private readonly List<Stmt> _stmts = new();
     private readonly List<(string Name, CType Type)> _locals = new();
     private readonly string[] _localNames;
     private readonly CType?[] _localTypes;
@@ -156,8 +156,7 @@ public sealed partial class MethodLowering
         var decl = new StringBuilder();
         AppendFinallySupport(decl);
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
-        var unused = string.Concat(_argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => $"    (void){a};\n"));
-        _out.Insert(0, unused);
+        _stmts.InsertRange(0, _argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => new PlainStmt($"(void){a};")));
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
@@ -179,7 +178,7 @@ public sealed partial class MethodLowering
         }
         if (decl.Length > 0)
             decl.Append('\n');
-        return decl.ToString() + Structuring.Apply(_out.ToString(), _negations);
+        return decl.ToString() + Structurer.Emit(_stmts);
     }
 
     private readonly HashSet<string> _writtenLocals = new();
@@ -273,7 +272,7 @@ public sealed partial class MethodLowering
         }
     }
 
-    private void Line(string text) => _out.Append("    ").Append(text).Append('\n');
+    private void Line(string text) => _stmts.Add(new PlainStmt(text));
 
     /// <summary>Emits a statement with side effects (store, call) after spilling what it could disturb.</summary>
     private void Statement(string text, string? storesVariable = null, bool writesMemory = true)
@@ -348,28 +347,22 @@ public sealed partial class MethodLowering
         if (_entryStacks.TryGetValue(ins.Offset, out var types))
             for (var i = 0; i < types.Count; i++)
                 _stack.Add(Variable(StackVar(i, types[i]), types[i]));
-        _out.Append(Label(ins.Offset)).Append(":\n");
+        _stmts.Add(new LabelStmt(Label(ins.Offset)));
         _reachable = true;
     }
 
     private void Goto(Instruction target)
     {
         FlushStackTo(target.Offset);
-        Line($"goto {Label(target.Offset)};");
+        _stmts.Add(new GotoStmt(Label(target.Offset)));
         _reachable = false;
     }
 
     private void BranchIf(string condition, Instruction target, string? negated = null)
     {
         FlushStackTo(target.Offset);
-        var line = $"if ({condition}) goto {Label(target.Offset)};";
-        if (negated != null)
-            _negations["    " + line] = negated;
-        Line(line);
+        _stmts.Add(new BranchStmt(condition, negated ?? $"!({condition})", Label(target.Offset)));
     }
-
-    /// <summary>Each emitted conditional branch and its inverted condition, for <see cref="Structuring"/>.</summary>
-    private readonly Dictionary<string, string> _negations = new();
 
     // ---- helpers --------------------------------------------------------------------------------------
 
