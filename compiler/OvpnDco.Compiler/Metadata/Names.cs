@@ -89,5 +89,21 @@ public static class Names
             ? id + "_" : id;
     }
 
+    /// <summary><c>InvalidParameter</c> → <c>INVALID_PARAMETER</c>, <c>AesGcm</c> → <c>AES_GCM</c>, <c>IPv4Only</c> → <c>IPV4_ONLY</c>.</summary>
+    public static string UpperSnake(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (i > 0 && char.IsAsciiLetterUpper(c) &&
+                (char.IsAsciiLetterLower(name[i - 1]) || char.IsAsciiDigit(name[i - 1]) ||
+                 (char.IsAsciiLetterUpper(name[i - 1]) && i + 1 < name.Length && char.IsAsciiLetterLower(name[i + 1]))))
+                sb.Append('_');
+            sb.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
+        }
+        return sb.ToString();
+    }
+
     public static bool IsReserved(string id) => CReserved.Contains(id);
 }
