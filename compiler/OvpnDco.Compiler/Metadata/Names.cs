@@ -51,9 +51,14 @@ public static class Names
     /// <summary><c>OvpnDco.Driver.Peer</c> → <c>OvpnDco_Driver_Peer</c>; nested types join with '_'.</summary>
     public static string Type(TypeReference t)
     {
+        // A generic instance is named by its type and arguments without the namespace (BoundPlatform_KernelImports).
         if (t is GenericInstanceType git)
-            return Type(git.ElementType) + "_" + string.Join("_", git.GenericArguments.Select(Short));
-        var own = Identifier(StripArity(t.Name));
+            return (git.ElementType.DeclaringType != null ? Type(git.ElementType.DeclaringType) + "_" : "") +
+                   Identifier(StripArity(git.ElementType.Name)) + "_" + string.Join("_", git.GenericArguments.Select(Short));
+        // A fixed buffer's compiler-made struct '<Field>e__FixedBuffer' is named after its field: Type_Field_buf.
+        var own = t.Name.EndsWith("e__FixedBuffer", System.StringComparison.Ordinal) && t.Name.StartsWith('<')
+            ? Identifier(t.Name.Substring(1, t.Name.IndexOf('>') - 1)) + "_buf"
+            : Identifier(StripArity(t.Name));
         if (t.DeclaringType != null)
             return Type(t.DeclaringType) + "_" + own;
         return string.IsNullOrEmpty(t.Namespace) ? own : Identifier(t.Namespace.Replace('.', '_')) + "_" + own;
