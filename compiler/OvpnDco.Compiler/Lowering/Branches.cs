@@ -98,7 +98,9 @@ public sealed partial class MethodLowering
     private void BranchOnValue(bool whenTrue, Instruction target)
     {
         var value = Pop();
-        if (value.PendingCall)
+        // A call tested by the branch stays in the condition (if (!ovpn_x_is_success(status))) unless stack values
+        // must be stored for the join first: then it is evaluated before them, as IL orders it.
+        if (value.PendingCall && _stack.Count > 0)
             value = Materialize(value) with { PendingCall = false };
         if (value.Constant is long c)
         {

@@ -248,6 +248,7 @@ public sealed partial class MethodLowering
             Code.Stloc or Code.Stloc_S or Code.Stloc_0 or Code.Stloc_1 or Code.Stloc_2 or Code.Stloc_3 => true,
             Code.Starg or Code.Starg_S or Code.Ret or Code.Pop => true,
             Code.Stsfld => true,
+            Code.Brtrue or Code.Brtrue_S or Code.Brfalse or Code.Brfalse_S => _stack.Count == 1,
             Code.Stfld or Code.Stobj or >= Code.Stind_Ref and <= Code.Stind_R8 or Code.Stind_I =>
                 _stack.Count >= 2 && _stack[^2].IsSimple,
             _ => false,

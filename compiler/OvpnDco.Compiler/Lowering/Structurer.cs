@@ -58,6 +58,7 @@ internal sealed class Structurer
     private readonly Dictionary<BasicBlock, BasicBlock> _incrementOf = new(); // loop header → its increment block
     private readonly HashSet<BasicBlock> _increments = new();
     private readonly HashSet<BasicBlock> _gotoTargets = new();
+    private readonly HashSet<string> _addressTaken = new();
 
     private Structurer(ControlFlowGraph g)
     {
@@ -94,6 +95,10 @@ internal sealed class Structurer
     {
         var g = new ControlFlowGraph(statements);
         var s = new Structurer(g);
+        foreach (var st in statements)
+            foreach (Match m in Regex.Matches(st switch { PlainStmt p => p.Text, BranchStmt b => b.Condition, ReturnStmt r => r.Text, SwitchStmt w => w.Value, _ => "" },
+                         @"(?<!&)&\s*([A-Za-z_]\w*)"))
+                s._addressTaken.Add(m.Groups[1].Value);
         var code = s.Tree(g.Entry, new Ctx(null, new List<Breakable>()));
         s.CollectGotos(code);
         s.Tidy(code);
@@ -340,6 +345,7 @@ internal sealed class Structurer
                         l.Increment = last.Text.TrimEnd(';');
                         l.Body.RemoveAt(l.Body.Count - 1);
                     }
+                    NaturalIncrement(l);
                     // 'v = start;' just before a for loop over v is its initialisation (unless a goto enters the loop).
                     if (l.Increment != null && k > 0 && code[k - 1] is TextNode init && IsSimpleAssignment(init.Text) &&
                         AssignedVariables(l.Increment).Contains(AssignedVariable(init.Text)) && !_gotoTargets.Contains(l.Header))
@@ -352,11 +358,50 @@ internal sealed class Structurer
             }
     }
 
+    /// <summary>
+    /// <c>for (…; i &lt; n; i = (int32_t)((uint32_t)i + 1u))</c> → <c>i++</c> when the body never assigns or takes the
+    /// address of <c>i</c>: the test just passed with a signed 32-bit comparison, so <c>i + 1</c> cannot overflow and
+    /// C's signed arithmetic is exact (no undefined behaviour to guard against).
+    /// </summary>
+    private void NaturalIncrement(LoopNode l)
+    {
+        if (l.Increment == null || l.Cond == null || l.DoWhile)
+            return;
+        var parts = l.Increment.Split(", ").ToList();
+        for (var p = 0; p < parts.Count; p++)
+        {
+            var m = Regex.Match(parts[p], @"^([A-Za-z_]\w*) = \(int32_t\)\(\(uint32_t\)\1 \+ 1u\)$");
+            if (!m.Success)
+                continue;
+            var v = m.Groups[1].Value;
+            if (_addressTaken.Contains(v) || !Regex.IsMatch(l.Cond, @"^" + v + @" < [^&|?]+$") || Writes(l.Body, v) ||
+                parts.Where((_, q) => q != p).Any(other => Regex.IsMatch(other, @"(^|[^\w.>])" + v + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|&" + v + @"\b")))
+                continue;
+            parts[p] = v + "++";
+        }
+        l.Increment = string.Join(", ", parts);
+    }
+
+    /// <summary>Whether some statement assigns <paramref name="v"/> or takes its address.</summary>
+    private static bool Writes(List<Node> code, string v)
+    {
+        var write = new Regex(@"(^|[^\w.>])" + v + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|&" + v + @"\b");
+        return code.Any(n => n switch
+        {
+            TextNode t => write.IsMatch(t.Text),
+            IfNode i => write.IsMatch(i.Cond) || Writes(i.Then, v) || Writes(i.Else, v),
+            LoopNode l => write.IsMatch(l.Cond ?? "") || write.IsMatch(l.Init ?? "") || write.IsMatch(l.Increment ?? "") || Writes(l.Body, v),
+            SwitchNode s => write.IsMatch(s.Value) || s.Arms.Any(a => Writes(a.Body, v)),
+            JumpNode j => write.IsMatch(j.Kind),
+            _ => false,
+        });
+    }
+
     private static string AssignedVariable(string assignment) =>
         assignment.IndexOf(' ') is var space and > 0 ? assignment.Substring(0, space) : assignment;
 
     private static IEnumerable<string> AssignedVariables(string increment) =>
-        increment.Split(", ").Select(part => AssignedVariable(part + ";"));
+        increment.Split(", ").Select(part => part.EndsWith("++", System.StringComparison.Ordinal) ? part[..^2] : AssignedVariable(part + ";"));
 
     /// <summary>Whether a <c>break</c> leaves the loop whose body is <paramref name="code"/> (not a nested loop or switch).</summary>
     private static bool Breaks(List<Node> code) => code.Any(n => n switch

@@ -198,4 +198,46 @@ public static class Structured
         }
         return n;
     }
+
+    // Loop counters printed as i++ (the test just passed, so no overflow) and the ones that must stay wrapping.
+    [Export("st_counters"), Case(0), Case(5), Case(2147483640)]
+    public static int Counters(int n)
+    {
+        var acc = 0;
+        for (var i = int.MaxValue - 4; i < int.MaxValue; i++)
+            acc += i & 7;
+        for (var i = 0; i < (n & 15); i++)
+        {
+            if ((i & 3) == 1)
+                i += 2; // written in the body: stays wrapping
+            acc++;
+        }
+        for (var i = 0; i < 3; i++)
+            Bump(ref i, n); // address taken
+        var k = n;
+        for (var i = 0; i < 4; i++)
+            k++; // wraps at int.MaxValue
+        return acc + k;
+    }
+
+    private static void Bump(ref int i, int n)
+    {
+        if (n == 5)
+            i++;
+    }
+
+    [Export("st_call_in_condition"), Case(0), Case(3), Case(-8)]
+    public static int CallInCondition(int n)
+    {
+        var r = 0;
+        if (IsSmall(n))
+            r += 1;
+        while (!IsSmall(n))
+            n /= 2;
+        if (IsSmall(n) && IsSmall(n + 1))
+            r += 10;
+        return r * 100 + n;
+    }
+
+    private static bool IsSmall(int v) => v > -4 && v < 4;
 }
