@@ -68,7 +68,9 @@ internal sealed class Structurer
             // The increment block: the only back edge comes from a small join block of simple statements.
             if (h.Latches.Count == 1 && h.Latches[0] is var l && l != h && l.Predecessors.Count >= 2 &&
                 l.Successors.Count == 1 && l.Terminator is null or GotoStmt && l.Body.Count is > 0 and <= 2 &&
-                l.Body.All(IsSimpleAssignment) && l.Predecessors.All(p => g.InnermostLoop(p) == h))
+                l.Body.All(IsSimpleAssignment) && l.Predecessors.All(p => g.InnermostLoop(p) == h) &&
+                // only the loop variables (what the header tests); other statements stay in the body
+                (h.Terminator is not BranchStmt test || l.Body.All(t => Regex.IsMatch(test.Condition, @"\b" + Regex.Escape(AssignedVariable(t)) + @"\b"))))
             {
                 _incrementOf[h] = l;
                 _increments.Add(l);
