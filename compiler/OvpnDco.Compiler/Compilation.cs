@@ -179,7 +179,7 @@ public sealed class Compilation
                          (lowering.SourceLine() is { } line ? " (" + line + ")" : "");
             var inline = !exported && (m.Definition.Body.CodeSize <= InlineCodeSize ||
                                        (m.Definition.ImplAttributes & MethodImplAttributes.AggressiveInlining) != 0);
-            _functions[name] = new FunctionText(name, lowering.Signature(name), body, origin, exported) { Inline = inline };
+            _functions[name] = new FunctionText(name, lowering.Signature(name, annotate: true), body, origin, exported) { Inline = inline };
             _lowered[name] = m;
         }
         Shorten();

@@ -96,13 +96,32 @@ public sealed partial class MethodLowering
         return resolved.MetadataType == MetadataType.String ? CType.ConstCharPtr : _c.Types.Map(resolved);
     }
 
-    public string Signature(string name)
+    public string Signature(string name, bool annotate = false)
     {
         var ret = _c.Types.Map(_m.ReturnType);
+        var sal = annotate;
         var args = _argNames.Length == 0
             ? "void"
-            : string.Join(", ", _argNames.Select((n, i) => _argTypes[i].Declare(n)));
-        return $"{ret.Declare(name)}({args})";
+            : string.Join(", ", _argNames.Select((n, i) => (sal ? Sal(i) : "") + _argTypes[i].Declare(n)));
+        var contract = sal && ret.Name == "OvpnDco_Runtime_Uapi_NtStatus" ? "_Must_inspect_result_ " : "";
+        return $"{contract}{ret.Declare(name)}({args})";
+    }
+
+    /// <summary>
+    /// The SAL annotation of a by-reference parameter: C# <c>out</c> → <c>_Out_</c>, <c>in</c> →
+    /// <c>_In_</c>, <c>ref</c> and a struct's <c>this</c> → <c>_Inout_</c>. Raw pointers (nullable) and spans are left alone.
+    /// </summary>
+    private string Sal(int index)
+    {
+        var def = _m.Definition;
+        if (def.HasThis && index == 0)
+            return "_Inout_ ";
+        var p = def.Parameters[index - (def.HasThis ? 1 : 0)];
+        if (p.ParameterType is not ByReferenceType)
+            return "";
+        if (p.IsOut)
+            return "_Out_ ";
+        return p.IsIn || p.CustomAttributes.Any(a => a.AttributeType.Name == "IsReadOnlyAttribute") ? "_In_ " : "_Inout_ ";
     }
 
     /// <summary>Lowers the body; returns the C statements (declarations first).</summary>
