@@ -29,6 +29,9 @@ internal sealed record SwitchStmt(string Value, IReadOnlyList<string> CaseLabels
 /// <summary>ret: the complete C return statement.</summary>
 internal sealed record ReturnStmt(string Text) : Stmt;
 
+/// <summary>A two-way branch: go to <paramref name="True"/> when <paramref name="Condition"/> holds, else to <paramref name="False"/>.</summary>
+internal sealed record BranchTest(string Condition, string Negated, BasicBlock True, BasicBlock False);
+
 /// <summary>A basic block of the lowered body: straight-line statements and one terminator.</summary>
 internal sealed class BasicBlock
 {
@@ -41,6 +44,9 @@ internal sealed class BasicBlock
     public int Index { get; }
     public string? Label { get; }
     public List<string> Body { get; } = new();
+
+    /// <summary>For a conditional branch: the test and both targets (after short-circuit conditions are fused).</summary>
+    public BranchTest? Branch { get; set; }
 
     /// <summary>Goto/Branch/Switch/Return; null when the block falls into <see cref="Next"/>.</summary>
     public Stmt? Terminator { get; set; }
@@ -108,7 +114,11 @@ internal sealed class ControlFlowGraph
 
         Entry = Resolve(all[0]);
         foreach (var b in all)
-            foreach (var t in RawTargets(b))
+            if (b.Terminator is BranchStmt br)
+                b.Branch = new BranchTest(br.Condition, br.Negated, Resolve(_byLabel[br.Target]), Resolve(b.Next!));
+        var fused = FuseConditions(all);
+        foreach (var b in all.Where(b => !fused.Contains(b)))
+            foreach (var t in b.Branch != null ? new[] { b.Branch.True, b.Branch.False } : RawTargets(b))
                 if (t != null && !b.Successors.Contains(Resolve(t)))
                     b.Successors.Add(Resolve(t));
 
@@ -173,6 +183,63 @@ internal sealed class ControlFlowGraph
         }
         return b;
     }
+
+    /// <summary>
+    /// Short-circuit conditions back into one test: a block that only tests (no statements, one predecessor) and
+    /// shares a target with the test before it is folded into it — <c>if (a) { if (b) goto T; } goto F</c> is
+    /// <c>if (a &amp;&amp; b) goto T; goto F</c>, and likewise for <c>||</c> and the negated forms. Returns the blocks
+    /// folded away (no longer reachable).
+    /// </summary>
+    private HashSet<BasicBlock> FuseConditions(List<BasicBlock> all)
+    {
+        var gone = new HashSet<BasicBlock>();
+        bool changed;
+        do
+        {
+            changed = false;
+            var preds = new Dictionary<BasicBlock, int>();
+            foreach (var b in all.Where(b => !gone.Contains(b)))
+                foreach (var t in (b.Branch != null ? new[] { b.Branch.True, b.Branch.False } : RawTargets(b).Where(t => t != null).Select(t => Resolve(t!))).Distinct())
+                    preds[t] = preds.GetValueOrDefault(t) + 1;
+            foreach (var b in all)
+            {
+                if (gone.Contains(b) || b.Branch is not { } x || x.True == x.False)
+                    continue;
+                foreach (var onTrue in new[] { true, false })
+                {
+                    var c = onTrue ? x.True : x.False;
+                    if (c == b || c == Entry || c.Body.Count != 0 || c.Branch is not { } y || y.True == y.False || preds.GetValueOrDefault(c) != 1)
+                        continue;
+                    var other = onTrue ? x.False : x.True;
+                    BranchTest? f = null;
+                    if (onTrue && y.False == other)
+                        f = new BranchTest(And(x.Condition, y.Condition), Or(x.Negated, y.Negated), y.True, other);
+                    else if (onTrue && y.True == other)
+                        f = new BranchTest(And(x.Condition, y.Negated), Or(x.Negated, y.Condition), y.False, other);
+                    else if (!onTrue && y.True == other)
+                        f = new BranchTest(Or(x.Condition, y.Condition), And(x.Negated, y.Negated), other, y.False);
+                    else if (!onTrue && y.False == other)
+                        f = new BranchTest(Or(x.Condition, y.Negated), And(x.Negated, y.Condition), other, y.True);
+                    if (f == null)
+                        continue;
+                    b.Branch = f;
+                    gone.Add(c);
+                    changed = true;
+                    break;
+                }
+                if (changed)
+                    break;
+            }
+        } while (changed);
+        return gone;
+    }
+
+    private static string And(string a, string b) => $"{Operand(a, "||")} && {Operand(b, "||")}";
+
+    private static string Or(string a, string b) => $"{Operand(a, "&&")} || {Operand(b, "&&")}";
+
+    /// <summary>Parenthesised when it holds the other logical operator (or a conditional): clear, and what -Wparentheses asks.</summary>
+    private static string Operand(string c, string other) => c.Contains(other) || c.Contains('?') ? $"({c})" : c;
 
     private IEnumerable<BasicBlock?> RawTargets(BasicBlock b)
     {

@@ -70,7 +70,7 @@ internal sealed class Structurer
                 l.Successors.Count == 1 && l.Terminator is null or GotoStmt && l.Body.Count is > 0 and <= 2 &&
                 l.Body.All(IsSimpleAssignment) && l.Predecessors.All(p => g.InnermostLoop(p) == h) &&
                 // only the loop variables (what the header tests); other statements stay in the body
-                (h.Terminator is not BranchStmt test || l.Body.All(t => Regex.IsMatch(test.Condition, @"\b" + Regex.Escape(AssignedVariable(t)) + @"\b"))))
+                (h.Branch is not { } test || l.Body.All(t => Regex.IsMatch(test.Condition, @"\b" + Regex.Escape(AssignedVariable(t)) + @"\b"))))
             {
                 _incrementOf[h] = l;
                 _increments.Add(l);
@@ -183,8 +183,8 @@ internal sealed class Structurer
             case GotoStmt g:
                 code.AddRange(Branch(_g.Target(g.Target), ctx));
                 break;
-            case BranchStmt b:
-                code.AddRange(Conditional(x, b, ctx));
+            case BranchStmt:
+                code.AddRange(Conditional(x.Branch!, ctx));
                 break;
             case SwitchStmt s:
                 code.Add(Switch(x, s, ctx));
@@ -193,10 +193,10 @@ internal sealed class Structurer
         return code;
     }
 
-    private List<Node> Conditional(BasicBlock x, BranchStmt b, Ctx ctx)
+    private List<Node> Conditional(BranchTest b, Ctx ctx)
     {
-        var t = _g.Target(b.Target);
-        var f = _g.FallTarget(x)!;
+        var t = b.True;
+        var f = b.False;
         if (t == f)
         {
             var same = new List<Node> { new TextNode { Text = $"(void)({b.Condition});" } };
