@@ -179,7 +179,107 @@ public sealed class Compilation
                          (lowering.SourceLine() is { } line ? " (" + line + ")" : "");
             var inline = !exported && (m.Definition.Body.CodeSize <= InlineCodeSize ||
                                        (m.Definition.ImplAttributes & MethodImplAttributes.AggressiveInlining) != 0);
-            _functions[name] = new FunctionText(name, lowering.Signature(name), body, origin, exported) { Inline = inline };
+            _functions[name] = new FunctionText(name, lowering.Signature(name, annotate: true), body, origin, exported) { Inline = inline };
+            _lowered[name] = m;
         }
+        Shorten();
+    }
+
+    private readonly Dictionary<string, MethodInstance> _lowered = new(StringComparer.Ordinal);
+
+    /// <summary>Prefixes of the hand-written runtime's C functions, which a generated name must not take.</summary>
+    private static readonly string[] RuntimePrefixes = { "ovpn_rt_", "ovpn_host_", "ovpn_hosted_", "ovpn_km_", "ovpn_hdev_", "ovpn_dco_" };
+
+    /// <summary>
+    /// Short names for internal functions, chosen once every function is known: <c>ovpn_type_method</c> in snake
+    /// case (<c>PeerTableOps.FindIndex</c> → <c>ovpn_peer_table_ops_find_index</c>); a name that two functions
+    /// would share is qualified for both — by the overload's parameter types, then by the namespace and generic
+    /// instantiation, finally the mangled name. Exported and imported names never change. Depends only on the set
+    /// of functions, not on discovery order.
+    /// </summary>
+    private void Shorten()
+    {
+        var internals = _functions.Values.Where(f => !f.Exported).Select(f => f.Name).ToList();
+        var candidates = internals.ToDictionary(n => n, n => ShortCandidates(_lowered[n]).Append(n).ToList(), StringComparer.Ordinal);
+        var fixedNames = new HashSet<string>(_names.Values.Where(v => !candidates.ContainsKey(v)), StringComparer.Ordinal);
+        var level = internals.ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var group in internals.GroupBy(n => candidates[n][level[n]], StringComparer.Ordinal))
+            {
+                var clash = group.Count() > 1 || (fixedNames.Contains(group.Key) && !candidates.ContainsKey(group.Key)) ||
+                            RuntimePrefixes.Any(p => group.Key.StartsWith(p, StringComparison.Ordinal));
+                foreach (var n in group)
+                    if (clash && level[n] < candidates[n].Count - 1)
+                    {
+                        level[n]++;
+                        changed = true;
+                    }
+            }
+        } while (changed);
+        var rename = internals.Where(n => candidates[n][level[n]] != n).ToDictionary(n => n, n => candidates[n][level[n]], StringComparer.Ordinal);
+        if (rename.Count == 0)
+            return;
+        string Apply(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\b[A-Za-z_][A-Za-z0-9_]*\b",
+            t => rename.TryGetValue(t.Value, out var to) ? to : t.Value);
+        var all = _functions.Values.ToList();
+        _functions.Clear();
+        foreach (var f in all)
+        {
+            var name = rename.GetValueOrDefault(f.Name, f.Name);
+            _functions[name] = f with { Name = name, Prototype = Apply(f.Prototype), Body = Apply(f.Body) };
+        }
+        foreach (var key in _names.Keys.ToList())
+            if (rename.TryGetValue(_names[key], out var to))
+                _names[key] = to;
+    }
+
+    private static string Snake(string name)
+    {
+        var s = Names.UpperSnake(Names.Identifier(name)).ToLowerInvariant();
+        while (s.Contains("__"))
+            s = s.Replace("__", "_");
+        return s.Trim('_');
+    }
+
+    private static IEnumerable<string> ShortCandidates(MethodInstance m)
+    {
+        var def = m.Definition;
+        var typeName = Names.StripArity(def.DeclaringType.Name);
+        if (typeName.StartsWith("Ovpn", StringComparison.Ordinal) && typeName.Length > 4 && char.IsAsciiLetterUpper(typeName[4]))
+            typeName = typeName.Substring(4);
+        var dot = def.Name.LastIndexOf('.');
+        var method = def.IsConstructor ? "init" : Snake(def.Name.Substring(dot + 1));
+        var first = $"ovpn_{Snake(typeName)}_{method}";
+        yield return first;
+        // Then: an explicit interface implementation by its interface (IPlatform.TransportSend → i_platform_transport_send),
+        // an overload by the parameters the other overloads lack (Remove(…, out removed) → remove_removed), a generic
+        // method by its type arguments. The first overload may keep the short name.
+        var second = first;
+        if (dot > 0)
+        {
+            var iface = def.Name.Substring(0, dot);
+            second = $"ovpn_{Snake(typeName)}_{Snake(iface.Substring(iface.LastIndexOf('.') + 1))}_{method}";
+        }
+        var overloads = def.DeclaringType.Methods.Where(x => x.Name == def.Name).ToList();
+        if (overloads.Count > 1)
+        {
+            var own = def.Parameters.Where(p => !overloads.All(o => o.Parameters.Any(q => q.Name == p.Name))).Select(p => Snake(p.Name)).ToList();
+            second += own.Count > 0 ? "_" + string.Join("_", own) : "";
+        }
+        if (m.Context.MethodArgs.Length > 0)
+            second += "_" + Snake(string.Join("_", m.Context.MethodArgs.Select(Names.Short)));
+        yield return second;
+        var suffix = "";
+        if (m.Context.MethodArgs.Length > 0)
+            suffix += "_" + Snake(string.Join("_", m.Context.MethodArgs.Select(Names.Short)));
+        if (overloads.Count > 1)
+            suffix += "_" + (def.Parameters.Count == 0 ? "void" : Snake(string.Join("_", def.Parameters.Select(p => Names.Short(p.ParameterType)))));
+        var qualified = Names.Type(m.DeclaringType);
+        if (qualified.StartsWith("OvpnDco_", StringComparison.Ordinal))
+            qualified = qualified.Substring("OvpnDco_".Length);
+        yield return $"ovpn_{Snake(qualified)}_{Snake(def.IsConstructor ? "ctor" : def.Name.Replace('.', '_'))}{suffix}";
     }
 }

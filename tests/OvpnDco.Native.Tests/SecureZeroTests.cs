@@ -23,7 +23,7 @@ public class SecureZeroTests
         var dir = Path.Combine(NativeDriver.Directory, "secure-zero");
         IlToC.WriteOutput(output, dir);
         var c = File.ReadAllText(Path.Combine(dir, "ovpndco.c"));
-        var destroy = Regex.Match(c, @"CryptoAead_\w*_Destroy\(OvpnDco_Driver_KeySlot \*slot\)\n\{(?<body>.*?)\n\}", RegexOptions.Singleline);
+        var destroy = Regex.Match(c, @"ovpn_crypto_aead_destroy\((?:_\w+_ )?OvpnDco_Driver_KeySlot \*slot\)\n\{(?<body>.*?)\n\}", RegexOptions.Singleline);
         Assert.That(destroy.Success, "KeySlot Destroy is in the output");
         Assert.That(destroy.Groups["body"].Value, Does.Contain("ovpn_rt_secure_zero(").And.Not.Contain("ovpn_rt_memset("));
     }

@@ -98,7 +98,9 @@ public sealed partial class MethodLowering
     private void BranchOnValue(bool whenTrue, Instruction target)
     {
         var value = Pop();
-        if (value.PendingCall)
+        // A call tested by the branch stays in the condition (if (!ovpn_x_is_success(status))) unless stack values
+        // must be stored for the join first: then it is evaluated before them, as IL orders it.
+        if (value.PendingCall && _stack.Count > 0)
             value = Materialize(value) with { PendingCall = false };
         if (value.Constant is long c)
         {
@@ -124,11 +126,8 @@ public sealed partial class MethodLowering
         var value = CExprs.As32(Pop(), unsigned: true);
         foreach (var t in targets.Distinct())
             FlushStackTo(t.Offset);
-        Line($"switch ({value.Text}) {{");
-        for (var i = 0; i < targets.Length; i++)
-            _out.Append($"    case {i}u: goto {Label(targets[i].Offset)};\n");
-        Line("default: break;");
-        Line("}");
+        _stmts.Add(new SwitchStmt(value.Text, targets.Select((_, i) => $"{i}u").ToList(),
+            targets.Select(t => Label(t.Offset)).ToList(), null));
     }
 
     private void Return()
@@ -136,14 +135,14 @@ public sealed partial class MethodLowering
         var type = _c.Types.Map(_m.ReturnType);
         if (type == CType.Void)
         {
-            Line("return;");
+            _stmts.Add(new ReturnStmt("return;"));
         }
         else
         {
             var value = Pop();
             if (value.StringLiteral != null || value.ArrayLength != null)
                 throw new CompileError(ErrorCodes.Strings, "returning a string or an array is not supported in kernel code");
-            Line($"return {CExprs.Coerce(value, type, assignment: true).Text};");
+            _stmts.Add(new ReturnStmt($"return {CExprs.Coerce(value, type, assignment: true).Text};"));
         }
         if (_stack.Count != 0)
             throw new CompileError(ErrorCodes.UnsupportedStack, "stack not empty at return");

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Globalization;
 using OvpnDco.Compiler.Diagnostics;
 using OvpnDco.Compiler.Metadata;
@@ -10,8 +11,10 @@ public static class CExprs
     public static Expr Constant(long value, CType type)
     {
         var v = Truncate(value, type);
+        if (type.EnumNames != null && type.EnumNames.TryGetValue(v, out var name))
+            return new Expr(name, type, Prec.Primary) { Constant = v };
         var text = Literal(v, type);
-        return new Expr(text, type, text.StartsWith('-') ? Prec.Unary : Prec.Primary) { Constant = v };
+        return new Expr(text, type, text.StartsWith('-') || text.StartsWith('(') ? Prec.Unary : Prec.Primary) { Constant = v };
     }
 
     /// <summary>The value as the given integer type holds it (C# unchecked conversion).</summary>
@@ -27,17 +30,40 @@ public static class CExprs
         _ => v,
     };
 
+    /// <summary>
+    /// A C literal of type <paramref name="t"/>. Unsigned values of 0x10000 and more are bit patterns more often
+    /// than counts and print in hex; four printable bytes get their characters in a comment (pool tags).
+    /// </summary>
     public static string Literal(long v, CType t) => t.Primitive switch
     {
         "bool" => v != 0 ? "true" : "false",
         "int32_t" => v == int.MinValue ? "INT32_MIN" : v.ToString(CultureInfo.InvariantCulture),
+        "uint32_t" when (uint)v >= 0x10000 => HexLiteral(v, t) + TagComment((uint)v),
         "uint32_t" => ((uint)v).ToString(CultureInfo.InvariantCulture) + "u",
         "int64_t" => v == long.MinValue ? "INT64_MIN" : $"INT64_C({v.ToString(CultureInfo.InvariantCulture)})",
+        "uint64_t" when (ulong)v >= 0x10000 => HexLiteral(v, t),
         "uint64_t" => $"UINT64_C({((ulong)v).ToString(CultureInfo.InvariantCulture)})",
         "intptr_t" => $"(intptr_t){(v < 0 ? "(" + v.ToString(CultureInfo.InvariantCulture) + ")" : v.ToString(CultureInfo.InvariantCulture))}",
         "uintptr_t" => $"(uintptr_t){((ulong)v).ToString(CultureInfo.InvariantCulture)}u",
         _ => v.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>The value's bit pattern in hex, typed: <c>0xC000000Du</c> cast to a signed type when needed.</summary>
+    public static string HexLiteral(long v, CType t) => t.Primitive switch
+    {
+        "int8_t" or "int16_t" or "int32_t" => v < 0 ? $"(int32_t)0x{(uint)v:X8}u" : $"0x{v:X}",
+        "uint8_t" or "uint16_t" or "uint32_t" => $"0x{(uint)v:X}u",
+        "int64_t" => v < 0 ? $"(int64_t)UINT64_C(0x{(ulong)v:X16})" : $"INT64_C(0x{v:X})",
+        "uint64_t" => $"UINT64_C(0x{(ulong)v:X})",
+        _ => Literal(v, t),
+    };
+
+    /// <summary><c> /* 'OvTb' */</c> when the four bytes, lowest first (as a pool tag is written), are letters or digits.</summary>
+    private static string TagComment(uint v)
+    {
+        var bytes = new[] { (char)(v & 0xFF), (char)((v >> 8) & 0xFF), (char)((v >> 16) & 0xFF), (char)(v >> 24) };
+        return bytes.All(char.IsAsciiLetterOrDigit) ? $" /* '{new string(bytes)}' */" : "";
+    }
 
     /// <summary>Converting from → to keeps every value without a cast (C's implicit conversion is exact).</summary>
     public static bool IsSafeWidening(CType from, CType to)

@@ -17,7 +17,8 @@ public sealed partial class MethodLowering
 {
     private List<ExceptionHandler> _finallies = new();
     private readonly Dictionary<ExceptionHandler, List<string>> _continuations = new();
-    private readonly List<string> _leaveStubs = new();
+    private readonly List<Stmt> _leaveStubs = new();
+    private int _leaveStubCount;
 
     private void PrepareFinallyBlocks()
     {
@@ -65,12 +66,14 @@ public sealed partial class MethodLowering
         var destination = Label(target.Offset);
         for (var i = exited.Count - 1; i >= 1; i--)
         {
-            var stub = $"leave{_leaveStubs.Count}";
-            _leaveStubs.Add($"{stub}:\n    {NextVariable(exited[i])} = {Continuation(exited[i], destination)};\n    goto {Label(exited[i].HandlerStart.Offset)};\n");
+            var stub = $"leave{_leaveStubCount++}";
+            _leaveStubs.Add(new LabelStmt(stub));
+            _leaveStubs.Add(new PlainStmt($"{NextVariable(exited[i])} = {Continuation(exited[i], destination)};"));
+            _leaveStubs.Add(new GotoStmt(Label(exited[i].HandlerStart.Offset)));
             destination = stub;
         }
         Line($"{NextVariable(exited[0])} = {Continuation(exited[0], destination)};");
-        Line($"goto {Label(exited[0].HandlerStart.Offset)};");
+        _stmts.Add(new GotoStmt(Label(exited[0].HandlerStart.Offset)));
         _reachable = false;
     }
 
@@ -80,11 +83,8 @@ public sealed partial class MethodLowering
             .OrderBy(h => (h.HandlerEnd?.Offset ?? int.MaxValue) - h.HandlerStart.Offset)
             .FirstOrDefault() ?? throw new CompileError(ErrorCodes.Exceptions, "endfinally outside a finally block");
         var targets = _continuations.TryGetValue(handler, out var list) ? list : new List<string>();
-        Line($"switch ({NextVariable(handler)}) {{");
-        for (var i = 0; i < targets.Count; i++)
-            _out.Append($"    case {i}: goto {targets[i]};\n");
-        Line("default: ovpn_rt_failfast(\"finally block entered without a continuation\");");
-        Line("}");
+        _stmts.Add(new SwitchStmt(NextVariable(handler), targets.Select((_, i) => $"{i}").ToList(), targets.ToList(),
+            "ovpn_rt_failfast(\"finally block entered without a continuation\");"));
         _reachable = false;
     }
 
@@ -93,7 +93,6 @@ public sealed partial class MethodLowering
     {
         foreach (var h in _finallies)
             declarations.Append($"    int32_t {NextVariable(h)} = 0;\n");
-        foreach (var stub in _leaveStubs)
-            _out.Append(stub);
+        _stmts.AddRange(_leaveStubs);
     }
 }

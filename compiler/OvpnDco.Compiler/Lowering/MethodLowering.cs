@@ -21,7 +21,7 @@ public sealed partial class MethodLowering
     private readonly MethodInstance _m;
     private readonly MethodBody _body;
     private readonly List<Expr> _stack = new();
-    private readonly StringBuilder _out = new();
+    private readonly List<Stmt> _stmts = new();
     private readonly List<(string Name, CType Type)> _locals = new();
     private readonly string[] _localNames;
     private readonly CType?[] _localTypes;
@@ -96,13 +96,32 @@ public sealed partial class MethodLowering
         return resolved.MetadataType == MetadataType.String ? CType.ConstCharPtr : _c.Types.Map(resolved);
     }
 
-    public string Signature(string name)
+    public string Signature(string name, bool annotate = false)
     {
         var ret = _c.Types.Map(_m.ReturnType);
+        var sal = annotate;
         var args = _argNames.Length == 0
             ? "void"
-            : string.Join(", ", _argNames.Select((n, i) => _argTypes[i].Declare(n)));
-        return $"{ret.Declare(name)}({args})";
+            : string.Join(", ", _argNames.Select((n, i) => (sal ? Sal(i) : "") + _argTypes[i].Declare(n)));
+        var contract = sal && ret.Name == "OvpnDco_Runtime_Uapi_NtStatus" ? "_Must_inspect_result_ " : "";
+        return $"{contract}{ret.Declare(name)}({args})";
+    }
+
+    /// <summary>
+    /// The SAL annotation of a by-reference parameter: C# <c>out</c> → <c>_Out_</c>, <c>in</c> →
+    /// <c>_In_</c>, <c>ref</c> and a struct's <c>this</c> → <c>_Inout_</c>. Raw pointers (nullable) and spans are left alone.
+    /// </summary>
+    private string Sal(int index)
+    {
+        var def = _m.Definition;
+        if (def.HasThis && index == 0)
+            return "_Inout_ ";
+        var p = def.Parameters[index - (def.HasThis ? 1 : 0)];
+        if (p.ParameterType is not ByReferenceType)
+            return "";
+        if (p.IsOut)
+            return "_Out_ ";
+        return p.IsIn || p.CustomAttributes.Any(a => a.AttributeType.Name == "IsReadOnlyAttribute") ? "_In_ " : "_Inout_ ";
     }
 
     /// <summary>Lowers the body; returns the C statements (declarations first).</summary>
@@ -156,8 +175,7 @@ public sealed partial class MethodLowering
         var decl = new StringBuilder();
         AppendFinallySupport(decl);
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
-        var unused = string.Concat(_argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => $"    (void){a};\n"));
-        _out.Insert(0, unused);
+        _stmts.InsertRange(0, _argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => new PlainStmt($"(void){a};")));
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
@@ -179,7 +197,7 @@ public sealed partial class MethodLowering
         }
         if (decl.Length > 0)
             decl.Append('\n');
-        return decl.ToString() + Structuring.Apply(_out.ToString(), _negations);
+        return decl.ToString() + Structurer.Emit(_stmts);
     }
 
     private readonly HashSet<string> _writtenLocals = new();
@@ -249,6 +267,7 @@ public sealed partial class MethodLowering
             Code.Stloc or Code.Stloc_S or Code.Stloc_0 or Code.Stloc_1 or Code.Stloc_2 or Code.Stloc_3 => true,
             Code.Starg or Code.Starg_S or Code.Ret or Code.Pop => true,
             Code.Stsfld => true,
+            Code.Brtrue or Code.Brtrue_S or Code.Brfalse or Code.Brfalse_S => _stack.Count == 1,
             Code.Stfld or Code.Stobj or >= Code.Stind_Ref and <= Code.Stind_R8 or Code.Stind_I =>
                 _stack.Count >= 2 && _stack[^2].IsSimple,
             _ => false,
@@ -273,7 +292,7 @@ public sealed partial class MethodLowering
         }
     }
 
-    private void Line(string text) => _out.Append("    ").Append(text).Append('\n');
+    private void Line(string text) => _stmts.Add(new PlainStmt(text));
 
     /// <summary>Emits a statement with side effects (store, call) after spilling what it could disturb.</summary>
     private void Statement(string text, string? storesVariable = null, bool writesMemory = true)
@@ -348,28 +367,22 @@ public sealed partial class MethodLowering
         if (_entryStacks.TryGetValue(ins.Offset, out var types))
             for (var i = 0; i < types.Count; i++)
                 _stack.Add(Variable(StackVar(i, types[i]), types[i]));
-        _out.Append(Label(ins.Offset)).Append(":\n");
+        _stmts.Add(new LabelStmt(Label(ins.Offset)));
         _reachable = true;
     }
 
     private void Goto(Instruction target)
     {
         FlushStackTo(target.Offset);
-        Line($"goto {Label(target.Offset)};");
+        _stmts.Add(new GotoStmt(Label(target.Offset)));
         _reachable = false;
     }
 
     private void BranchIf(string condition, Instruction target, string? negated = null)
     {
         FlushStackTo(target.Offset);
-        var line = $"if ({condition}) goto {Label(target.Offset)};";
-        if (negated != null)
-            _negations["    " + line] = negated;
-        Line(line);
+        _stmts.Add(new BranchStmt(condition, negated ?? $"!({condition})", Label(target.Offset)));
     }
-
-    /// <summary>Each emitted conditional branch and its inverted condition, for <see cref="Structuring"/>.</summary>
-    private readonly Dictionary<string, string> _negations = new();
 
     // ---- helpers --------------------------------------------------------------------------------------
 

@@ -275,7 +275,14 @@ public sealed partial class MethodLowering
         }
     }
 
-    private void PushConst(int value) => Push(CExprs.Constant(value, CType.I32));
+    /// <summary>
+    /// An int constant. <c>(int)NtStatus.X</c> reaches IL as a bare number; an error or warning NTSTATUS value
+    /// (severity bits set, so never a count) prints under its <c>STATUS_*</c> name.
+    /// </summary>
+    private void PushConst(int value) =>
+        Push(value <= -0x10000 && _c.Types.StatusNames is { } names && names.TryGetValue(value, out var status)
+            ? new Expr(status, CType.I32, Prec.Primary) { Constant = value }
+            : CExprs.Constant(value, CType.I32));
 
     private static string CString(string s)
     {

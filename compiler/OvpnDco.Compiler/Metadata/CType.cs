@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace OvpnDco.Compiler.Metadata;
 
 /// <summary>How a value travels on the IL evaluation stack (ECMA-335 I.12.3.2.1), floats excluded.</summary>
@@ -51,6 +53,9 @@ public sealed record CType
 
     /// <summary>Alignment of a struct when its size is known (-1 otherwise).</summary>
     public int Align { get; init; } = -1;
+
+    /// <summary>For an enum: the C constant that names each member value (first member wins on equal values).</summary>
+    public IReadOnlyDictionary<long, string>? EnumNames { get; init; }
 
     /// <summary>A struct whose C definition is a fixed buffer (<c>T FixedElementField[n]</c>).</summary>
     public bool IsFixedBuffer { get; init; }

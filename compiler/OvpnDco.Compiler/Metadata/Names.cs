@@ -51,9 +51,14 @@ public static class Names
     /// <summary><c>OvpnDco.Driver.Peer</c> → <c>OvpnDco_Driver_Peer</c>; nested types join with '_'.</summary>
     public static string Type(TypeReference t)
     {
+        // A generic instance is named by its type and arguments without the namespace (BoundPlatform_KernelImports).
         if (t is GenericInstanceType git)
-            return Type(git.ElementType) + "_" + string.Join("_", git.GenericArguments.Select(Short));
-        var own = Identifier(StripArity(t.Name));
+            return (git.ElementType.DeclaringType != null ? Type(git.ElementType.DeclaringType) + "_" : "") +
+                   Identifier(StripArity(git.ElementType.Name)) + "_" + string.Join("_", git.GenericArguments.Select(Short));
+        // A fixed buffer's compiler-made struct '<Field>e__FixedBuffer' is named after its field: Type_Field_buf.
+        var own = t.Name.EndsWith("e__FixedBuffer", System.StringComparison.Ordinal) && t.Name.StartsWith('<')
+            ? Identifier(t.Name.Substring(1, t.Name.IndexOf('>') - 1)) + "_buf"
+            : Identifier(StripArity(t.Name));
         if (t.DeclaringType != null)
             return Type(t.DeclaringType) + "_" + own;
         return string.IsNullOrEmpty(t.Namespace) ? own : Identifier(t.Namespace.Replace('.', '_')) + "_" + own;
@@ -87,6 +92,22 @@ public static class Names
         var id = Identifier(name);
         return CReserved.Contains(id) || id.StartsWith("ovpn_") || id.StartsWith("tmp") || id.StartsWith("stk")
             ? id + "_" : id;
+    }
+
+    /// <summary><c>InvalidParameter</c> → <c>INVALID_PARAMETER</c>, <c>AesGcm</c> → <c>AES_GCM</c>, <c>IPv4Only</c> → <c>IPV4_ONLY</c>.</summary>
+    public static string UpperSnake(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (i > 0 && char.IsAsciiLetterUpper(c) &&
+                (char.IsAsciiLetterLower(name[i - 1]) || char.IsAsciiDigit(name[i - 1]) ||
+                 (char.IsAsciiLetterUpper(name[i - 1]) && i + 1 < name.Length && char.IsAsciiLetterLower(name[i + 1]))))
+                sb.Append('_');
+            sb.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
+        }
+        return sb.ToString();
     }
 
     public static bool IsReserved(string id) => CReserved.Contains(id);

@@ -86,13 +86,52 @@ public sealed class TypeMapper
         {
             var underlying = Map(def.Fields.First(f => !f.IsStatic).FieldType);
             var name = Names.Type(type);
-            _definitions[name] = new TypeDefinitionText(name, $"typedef {underlying.Name} {name};", Array.Empty<string>(), false);
-            return CType.Alias(name, underlying);
+            var (text, constants) = EnumDefinition(def, name, underlying);
+            _definitions[name] = new TypeDefinitionText(name, text, Array.Empty<string>(), false);
+            return CType.Alias(name, underlying) with { EnumNames = constants };
         }
         if (!def.IsValueType)
             throw new CompileError(ErrorCodes.UnsupportedType,
                 $"reference type '{type.FullName}' cannot be used as a value in kernel code (use a struct)");
         return MapStruct(type, def);
+    }
+
+    private readonly Dictionary<string, string> _enumConstantOwners = new(StringComparer.Ordinal);
+
+    /// <summary>NTSTATUS member values → <c>STATUS_*</c> names, once the NtStatus enum is mapped.</summary>
+    public IReadOnlyDictionary<long, string>? StatusNames { get; private set; }
+
+    /// <summary>
+    /// An enum: its typedef and one macro per member, <c>PREFIX_MEMBER</c> in upper snake case — NTSTATUS values
+    /// under their ntstatus.h names (<c>STATUS_INVALID_PARAMETER</c>; guarded, the kernel headers define them too),
+    /// others as <c>OVPN_TYPE_MEMBER</c> (the type's name qualified by its namespace only on a collision).
+    /// [Flags] members and large values print in hex.
+    /// </summary>
+    private (string Text, IReadOnlyDictionary<long, string> Constants) EnumDefinition(TypeDefinition def, string name, CType underlying)
+    {
+        var isStatus = def.FullName == "OvpnDco.Runtime.Uapi.NtStatus";
+        var flags = def.CustomAttributes.Any(a => a.AttributeType.FullName == "System.FlagsAttribute");
+        var stem = Names.UpperSnake(def.Name.StartsWith("Ovpn", StringComparison.Ordinal) && def.Name.Length > 4 ? def.Name.Substring(4) : def.Name);
+        var prefix = isStatus ? "STATUS_" : "OVPN_" + stem + "_";
+        var members = def.Fields.Where(f => f.IsStatic && f.HasConstant).ToList();
+        if (!isStatus && members.Any(f => _enumConstantOwners.TryGetValue(prefix + Names.UpperSnake(f.Name), out var owner) && owner != name))
+            prefix = "OVPN_" + Names.UpperSnake(Names.Identifier(def.Namespace.Replace('.', '_')).Replace("_", "")) + "_" + stem + "_";
+        var constants = new Dictionary<long, string>();
+        var sb = new StringBuilder($"typedef {underlying.Name} {name};");
+        foreach (var f in members)
+        {
+            var value = System.Convert.ToInt64(f.Constant is ulong u ? unchecked((long)u) : f.Constant, System.Globalization.CultureInfo.InvariantCulture);
+            var constant = prefix + Names.UpperSnake(f.Name);
+            _enumConstantOwners[constant] = name;
+            constants.TryAdd(Lowering.CExprs.Truncate(value, underlying), constant);
+            var literal = flags || isStatus || value is >= 0x10000 or < -0x10000
+                ? Lowering.CExprs.HexLiteral(value, underlying)
+                : Lowering.CExprs.Literal(value, underlying);
+            sb.Append($"\n#ifndef {constant}\n#define {constant} (({name}){literal})\n#endif");
+        }
+        if (isStatus)
+            StatusNames = constants;
+        return (sb.ToString(), constants);
     }
 
     public static TypeDefinition Resolve(TypeReference type)
