@@ -1,0 +1,142 @@
+using System;
+using System.IO;
+using System.Text.RegularExpressions;
+
+namespace OvpnDco.Interop.Tests;
+
+/// <summary>
+/// ovpn-dco-client against an unmodified OpenVPN 2.6 server (/usr/sbin/openvpn, --disable-dco, topology subnet,
+/// data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305) in another network namespace.
+/// </summary>
+[NonParallelizable]
+public sealed class InteropTests
+{
+    private static readonly TimeSpan Connect = TimeSpan.FromSeconds(45);
+
+    [SetUp]
+    public void Require() => InteropSetup.Require();
+
+    private static Pki P => InteropSetup.Pki!;
+
+    [Test]
+    public void Tunnel([Values("udp", "tcp")] string proto, [Values("AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305")] string cipher)
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig(proto, P));
+        var client = lab.StartClient(Lab.ClientConfig(proto, P, $"data-ciphers {cipher}"));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        Assert.That(client.Output, Does.Contain($"data channel: {cipher}"));
+        var ping = lab.In(lab.C, $"ping -c 3 -i 0.2 -W 2 {Lab.ServerTunnelIp}");
+        Assert.That(ping.ExitCode, Is.Zero, "ping through the tunnel failed:\n" + ping.Stdout + "\nclient:\n" + client.Output + "\nserver:\n" + server.Output);
+        Assert.That(server.Output, Does.Contain($"Data Channel: cipher '{cipher}'").Or.Contain($"Outgoing Data Channel: Cipher '{cipher}'"));
+
+        lab.Start(lab.S, "iperf3", "-s", "-B", Lab.ServerTunnelIp, "-1");
+        System.Threading.Thread.Sleep(500);
+        double up = lab.Iperf(3, reverse: false);
+        lab.Start(lab.S, "iperf3", "-s", "-B", Lab.ServerTunnelIp, "-1");
+        System.Threading.Thread.Sleep(500);
+        double down = lab.Iperf(3, reverse: true);
+        TestContext.Out.WriteLine($"interop {proto} {cipher}: client→server {up:F0} Mbit/s, server→client {down:F0} Mbit/s");
+        Assert.That(up, Is.GreaterThan(1));
+        Assert.That(down, Is.GreaterThan(1));
+
+        // Clean exit: EXIT over the control channel (cc-exit), then DEL_PEER; the server sees the exit at once.
+        client.Signal(15);
+        Assert.That(client.WaitForExit(TimeSpan.FromSeconds(10)), Is.True, "the client did not stop on SIGTERM");
+        Assert.That(client.ExitCode, Is.Zero, client.Output);
+        server.WaitFor("remote-exit|client-instance exiting|EXIT", TimeSpan.FromSeconds(10));
+    }
+
+    [Test]
+    public void TlsCrypt([Values("udp", "tcp")] string proto)
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig(proto, P, $"tls-crypt {P.TlsCryptKey}"));
+        var client = lab.StartClient(Lab.ClientConfig(proto, P, $"tls-crypt {P.TlsCryptKey}"));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        var ping = lab.In(lab.C, $"ping -c 3 -i 0.2 -W 2 {Lab.ServerTunnelIp}");
+        Assert.That(ping.ExitCode, Is.Zero, "ping failed:\n" + client.Output + "\nserver:\n" + server.Output);
+    }
+
+    [Test]
+    public void TlsAuth()
+    {
+        using var lab = new Lab();
+        lab.StartServer(Lab.ServerConfig("udp", P, $"tls-auth {P.TlsCryptKey} 0"));
+        var client = lab.StartClient(Lab.ClientConfig("udp", P, $"tls-auth {P.TlsCryptKey} 1"));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        Assert.That(lab.In(lab.C, $"ping -c 2 -i 0.2 -W 2 {Lab.ServerTunnelIp}").ExitCode, Is.Zero, client.Output);
+    }
+
+    [Test]
+    public void WrongCaFailsCleanly()
+    {
+        using var lab = new Lab();
+        lab.StartServer(Lab.ServerConfig("udp", P));
+        var client = lab.StartClient(Lab.ClientConfig("udp", P, "connect-retry-max 1", ca: P.OtherCa));
+        Assert.That(client.WaitForExit(Connect), Is.True, "the client did not give up");
+        Assert.That(client.ExitCode, Is.EqualTo(4), client.Output);
+        Assert.That(client.Output, Does.Contain("server certificate verification failed").And.Contain("not signed by the configured CA"));
+        Assert.That(client.Output, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void ExpiredServerCertificateFailsCleanly()
+    {
+        using var lab = new Lab();
+        lab.StartServer(Lab.ServerConfig("udp", P, cert: P.ExpiredServerCert));
+        var client = lab.StartClient(Lab.ClientConfig("udp", P, "connect-retry-max 1"));
+        Assert.That(client.WaitForExit(Connect), Is.True, "the client did not give up");
+        Assert.That(client.ExitCode, Is.EqualTo(4), client.Output);
+        Assert.That(client.Output, Does.Contain("expired"));
+    }
+
+    [Test]
+    public void WrongTlsCryptKeyFailsCleanly()
+    {
+        using var lab = new Lab();
+        lab.StartServer(Lab.ServerConfig("udp", P, $"tls-crypt {P.TlsCryptKey}"));
+        var client = lab.StartClient(Lab.ClientConfig("udp", P, $"tls-crypt {P.OtherTlsCryptKey}\nconnect-retry-max 1\nhand-window 8"));
+        Assert.That(client.WaitForExit(Connect), Is.True, "the client did not give up");
+        Assert.That(client.ExitCode, Is.EqualTo(4), client.Output);
+        Assert.That(client.Output, Does.Contain("TLS handshake failed").And.Contain("tls-crypt"));
+        Assert.That(client.Output, Does.Not.Contain("Initialization Sequence Completed"));
+    }
+
+    [Test]
+    public void RenegotiationDuringTraffic([Values("udp", "tcp")] string proto)
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig(proto, P, "reneg-sec 8"));
+        var client = lab.StartClient(Lab.ClientConfig(proto, P));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        // 24 s of pings every 50 ms across at least two renegotiations.
+        var ping = lab.In(lab.C, $"ping -c 480 -i 0.05 -W 1 {Lab.ServerTunnelIp}", 60_000);
+        var m = Regex.Match(ping.Stdout, @"(\d+) packets transmitted, (\d+) received");
+        Assert.That(m.Success, Is.True, ping.Stdout + ping.Stderr);
+        int sent = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int lost = sent - int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int renegotiations = client.Count("renegotiated: key id");
+        TestContext.Out.WriteLine($"{proto}: {renegotiations} renegotiations during {sent} pings, {lost} lost");
+        Assert.That(renegotiations, Is.GreaterThanOrEqualTo(2), client.Output + "\nserver:\n" + server.Output);
+        Assert.That(client.Output, Does.Contain("key id 1 installed").And.Contain("key id 2 installed"));
+        Assert.That(lost, Is.LessThanOrEqualTo(5), "packets lost across renegotiations");
+    }
+
+    [Test]
+    public void ServerRestartReconnectsOnTheSameDevice()
+    {
+        using var lab = new Lab();
+        string config = Lab.ServerConfig("udp", P, "keepalive 1 4");
+        var server = lab.StartServer(config);
+        var client = lab.StartClient(Lab.ClientConfig("udp", P));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        server.Signal(9);
+        server.WaitForExit(TimeSpan.FromSeconds(5));
+        client.WaitFor("keepalive timeout", TimeSpan.FromSeconds(20));
+        lab.StartServer(config);
+        client.WaitFor("Initialization Sequence Completed", Connect, times: 2);
+        Assert.That(client.HasExited, Is.False);
+        Assert.That(lab.In(lab.C, $"ping -c 3 -i 0.2 -W 2 {Lab.ServerTunnelIp}").ExitCode, Is.Zero, client.Output);
+    }
+}
