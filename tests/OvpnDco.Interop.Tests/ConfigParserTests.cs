@@ -62,10 +62,10 @@ public sealed class ConfigParserTests
         Assert.That(c.Warnings[0], Does.Contain("persist-key"));
     }
 
-    [TestCase("remote h\nca x\ncert x\nkey x\n", "not a client config")]
-    [TestCase("client\nca x\ncert x\nkey x\n", "no 'remote'")]
-    [TestCase("client\nremote h\ncert x\nkey x\n", "no 'ca'")]
-    [TestCase("client\nremote h\nca x\n", "no 'cert'")]
+    [TestCase("remote h\n<ca>\nx\n</ca>\n<cert>\nx\n</cert>\n<key>\nx\n</key>\n", "not a client config")]
+    [TestCase("client\n<ca>\nx\n</ca>\n<cert>\nx\n</cert>\n<key>\nx\n</key>\n", "no 'remote'")]
+    [TestCase("client\nremote h\n<cert>\nx\n</cert>\n<key>\nx\n</key>\n", "no 'ca'")]
+    [TestCase("client\nremote h\n<ca>\nx\n</ca>\n", "no 'cert'")]
     [TestCase("client\nremote h 99999\n", "line 2")]
     [TestCase("client\ndev tap0\n", "tap")]
     [TestCase("client\ndata-ciphers AES-256-CBC\n", "AES-256-CBC")]

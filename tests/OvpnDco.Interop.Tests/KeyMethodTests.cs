@@ -10,7 +10,7 @@ namespace OvpnDco.Interop.Tests;
 
 public sealed class KeyMethodTests
 {
-    private static ClientConfig Config() => ConfigParser.Parse("client\nremote h\nca x\ncert x\nkey x\n", "/");
+    private static ClientConfig Config() => ConfigParser.Parse("client\nremote h\n<ca>\nx\n</ca>\n<cert>\nx\n</cert>\n<key>\nx\n</key>\n", "/");
 
     [Test]
     public void ClientMessageLayout()
