@@ -28,7 +28,7 @@ public sealed class InteropTests
         Assert.That(client.Output, Does.Contain($"data channel: {cipher}"));
         var ping = lab.In(lab.C, $"ping -c 3 -i 0.2 -W 2 {Lab.ServerTunnelIp}");
         Assert.That(ping.ExitCode, Is.Zero, "ping through the tunnel failed:\n" + ping.Stdout + "\nclient:\n" + client.Output + "\nserver:\n" + server.Output);
-        Assert.That(server.Output, Does.Contain($"Data Channel: cipher '{cipher}'").Or.Contain($"Outgoing Data Channel: Cipher '{cipher}'"));
+        server.WaitFor($"Data Channel: cipher '{cipher}', peer-id", TimeSpan.FromSeconds(5));
 
         lab.Start(lab.S, "iperf3", "-s", "-B", Lab.ServerTunnelIp, "-1");
         System.Threading.Thread.Sleep(500);
@@ -44,7 +44,7 @@ public sealed class InteropTests
         client.Signal(15);
         Assert.That(client.WaitForExit(TimeSpan.FromSeconds(10)), Is.True, "the client did not stop on SIGTERM");
         Assert.That(client.ExitCode, Is.Zero, client.Output);
-        server.WaitFor("remote-exit|client-instance exiting|EXIT", TimeSpan.FromSeconds(10));
+        server.WaitFor("CC-EEN exit message received", TimeSpan.FromSeconds(10));
     }
 
     [Test]

@@ -121,7 +121,7 @@ public sealed class Lab : IDisposable
     public Proc? Server { get; private set; }
 
     public static string ServerConfig(string proto, Pki pki, string extra = "", string? cert = null) => $@"dev tun
-proto {proto}-server
+proto {(proto == "tcp" ? "tcp-server" : "udp")}
 port 1194
 topology subnet
 server 10.77.0.0 255.255.255.0
@@ -132,7 +132,7 @@ dh none
 data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305
 disable-dco
 keepalive 5 30
-verb 3
+verb 4
 {extra}
 ";
 
