@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace OvpnDco.Interop.Tests;
@@ -107,20 +108,39 @@ public sealed class InteropTests
     public void RenegotiationDuringTraffic([Values("udp", "tcp")] string proto)
     {
         using var lab = new Lab();
+        string pcap = Path.Combine(lab.Dir, "rekey.pcap");
+        var capture = lab.Start(lab.C, "tshark", "-i", "vC", "-q", "-w", pcap, "-f", "port 1194");
+        capture.WaitFor("Capturing on", TimeSpan.FromSeconds(30));
         var server = lab.StartServer(Lab.ServerConfig(proto, P, "reneg-sec 8"));
         var client = lab.StartClient(Lab.ClientConfig(proto, P));
         client.WaitFor("Initialization Sequence Completed", Connect);
+        int peerId = int.Parse(Regex.Match(client.Output, @"peer id (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         // 24 s of pings every 50 ms across at least two renegotiations.
         var ping = lab.In(lab.C, $"ping -c 480 -i 0.05 -W 1 {Lab.ServerTunnelIp}", 60_000);
         var m = Regex.Match(ping.Stdout, @"(\d+) packets transmitted, (\d+) received");
         Assert.That(m.Success, Is.True, ping.Stdout + ping.Stderr);
         int sent = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int lost = sent - int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double maxRtt = double.Parse(Regex.Match(ping.Stdout, @"= [0-9.]+/[0-9.]+/([0-9.]+)/").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int renegotiations = client.Count("renegotiated: key id");
-        TestContext.Out.WriteLine($"{proto}: {renegotiations} renegotiations during {sent} pings, {lost} lost");
+        TestContext.Out.WriteLine($"{proto}: {renegotiations} renegotiations during {sent} pings (50 ms apart), {lost} lost, max rtt {maxRtt} ms");
         Assert.That(renegotiations, Is.GreaterThanOrEqualTo(2), client.Output + "\nserver:\n" + server.Output);
         Assert.That(client.Output, Does.Contain("key id 1 installed").And.Contain("key id 2 installed"));
         Assert.That(lost, Is.LessThanOrEqualTo(5), "packets lost across renegotiations");
+        Assert.That(maxRtt, Is.LessThan(1000), "a stall of a second or more");
+
+        // The capture: our P_DATA_V2 carry the peer id the server pushed, with key ids 0, 1 and 2 over time.
+        capture.Signal(2);
+        Assert.That(capture.WaitForExit(TimeSpan.FromSeconds(15)), Is.True, "tshark did not stop");
+        var fields = Lab.Sh($"tshark -r {pcap} -d {proto}.port==1194,openvpn -Y 'openvpn && ip.src==192.168.99.2' -T fields -e openvpn.opcode -e openvpn.peerid -e openvpn.keyid", 60_000);
+        var rows = fields.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).Where(r => r.Length >= 3).ToList();
+        static int Value(string field) => field.Split(',')[0] is var f && f.StartsWith("0x", StringComparison.Ordinal) ? Convert.ToInt32(f, 16) : int.Parse(f, System.Globalization.CultureInfo.InvariantCulture);
+        var data = rows.Where(r => r[0].Length > 0 && Value(r[0]) == 9).ToList();
+        Assert.That(data, Has.Count.GreaterThan(400), "P_DATA_V2 from the client in the capture");
+        Assert.That(data.All(r => Value(r[1]) == peerId), Is.True, $"every P_DATA_V2 carries the pushed peer id {peerId}");
+        var keyIds = data.Select(r => Value(r[2])).Distinct().OrderBy(k => k).ToList();
+        TestContext.Out.WriteLine($"{proto}: P_DATA_V2 key ids on the wire: {string.Join(",", keyIds)} (peer id {peerId})");
+        Assert.That(keyIds, Is.SupersetOf(new[] { 0, 1, 2 }));
     }
 
     [Test]
