@@ -254,6 +254,17 @@ public sealed class OvpnClient
             {
                 foreach (var ks in session.NewlyActive.ToList())
                     InstallRenegotiatedKey(session, ks, push!);
+                if (session.Newest is { Active: false } pending && (now - pending.Created).TotalSeconds > _config.HandWindow)
+                {
+                    _log($"renegotiation of key id {pending.KeyId} did not complete within {_config.HandWindow} s (hand-window), restarting");
+                    return Outcome.Reconnect;
+                }
+                // reneg-sec on our side: renegotiate when the newest key is that old (the server's own reneg-sec also works).
+                if (_config.RenegSec > 0 && session.Newest is { Active: true } newest && (now - newest.Created).TotalSeconds >= _config.RenegSec)
+                {
+                    var ks = session.Renegotiate(now);
+                    _log($"reneg-sec {_config.RenegSec}: renegotiating, key id {ks.KeyId}");
+                }
             }
             session.Pump(now);
         }

@@ -61,6 +61,24 @@ public sealed class ControlSession
         return ks;
     }
 
+    /// <summary>Starts a renegotiation from our side (reneg-sec): a new key state with the next key id (1..7, cyclic)
+    /// and P_CONTROL_SOFT_RESET_V1; the server answers with its own soft reset and the TLS handshake follows.</summary>
+    public KeyState Renegotiate(DateTime now)
+    {
+        var newest = _keys.Values.OrderByDescending(k => k.Created).First();
+        byte keyId = (byte)(newest.KeyId % 7 + 1);
+        _keys.Remove(keyId);
+        foreach (var old in _keys.Where(k => (now - k.Value.Created).TotalSeconds > 120 && k.Value != newest).Select(k => k.Key).ToList())
+            _keys.Remove(old);
+        var ks = new KeyState(keyId, _newTls(), Opcode.ControlSoftResetV1, now);
+        _keys[keyId] = ks;
+        ks.Send.Enqueue(Opcode.ControlSoftResetV1, Array.Empty<byte>());
+        return ks;
+    }
+
+    /// <summary>The newest key state (active or still negotiating).</summary>
+    public KeyState? Newest => _keys.Values.OrderByDescending(k => k.Created).FirstOrDefault();
+
     /// <summary>One packet from the device (opcode other than data). Throws <see cref="ClientException"/> on TLS failure.</summary>
     public void OnPacket(byte[] wire, DateTime now)
     {

@@ -144,6 +144,24 @@ public sealed class InteropTests
     }
 
     [Test]
+    public void ClientInitiatedRenegotiation()
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig("udp", P));
+        var client = lab.StartClient(Lab.ClientConfig("udp", P, "reneg-sec 5"));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        var ping = lab.In(lab.C, $"ping -c 260 -i 0.05 -W 1 {Lab.ServerTunnelIp}", 60_000);
+        var m = Regex.Match(ping.Stdout, @"(\d+) packets transmitted, (\d+) received");
+        Assert.That(m.Success, Is.True, ping.Stdout + ping.Stderr);
+        int lost = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int renegotiations = client.Count("renegotiated: key id");
+        TestContext.Out.WriteLine($"client reneg-sec 5: {renegotiations} renegotiations during 13 s of pings, {lost} lost");
+        Assert.That(client.Count("reneg-sec 5: renegotiating"), Is.GreaterThanOrEqualTo(2), client.Output);
+        Assert.That(renegotiations, Is.GreaterThanOrEqualTo(2), client.Output + "\nserver:\n" + server.Output);
+        Assert.That(lost, Is.LessThanOrEqualTo(5));
+    }
+
+    [Test]
     public void ServerRestartReconnectsOnTheSameDevice()
     {
         using var lab = new Lab();
