@@ -113,7 +113,8 @@ public sealed class OvpnClient
             }
         }
 
-        using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        // Not linked to stop: after SIGINT/SIGTERM the reader must still deliver the server's ACK of our EXIT.
+        using var sessionEnd = new CancellationTokenSource();
         var inbound = new BlockingCollection<Inbound>();
         var reader = Task.Run(() => ReadLoop(inbound, sessionEnd.Token));
         try
