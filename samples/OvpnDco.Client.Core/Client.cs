@@ -33,10 +33,12 @@ public sealed class OvpnClient
     private bool _vpnStarted;
     private PushReply? _lastPush;
 
-    public OvpnClient(ClientConfig config, DcoDevice device, string? interfaceName, Action<string> log)
+    /// <param name="tls">Credentials loaded with <see cref="TlsSettings.From"/> before the device is opened (so key and
+    /// certificate errors are reported without touching it); null loads them here.</param>
+    public OvpnClient(ClientConfig config, DcoDevice device, string? interfaceName, Action<string> log, TlsSettings? tls = null)
     {
         _config = config;
-        _tls = TlsSettings.From(config);
+        _tls = tls ?? TlsSettings.From(config);
         _ = ControlWrap.From(config); // key files are checked before anything is sent
         _device = device;
         _interfaceName = interfaceName;

@@ -47,6 +47,9 @@ internal static class Program
             var config = ConfigParser.Load(configPath);
             foreach (var w in config.Warnings)
                 Log($"warning: {w}");
+            // Certificates, keys and tls-crypt/tls-auth files are checked before the device is opened.
+            var tls = TlsSettings.From(config);
+            _ = ControlWrap.From(config);
             string? ifname = null;
             DcoDevice device;
             if (OperatingSystem.IsWindows())
@@ -66,7 +69,7 @@ internal static class Program
             }
             using (device)
             {
-                var client = new OvpnClient(config, device, ifname, Log);
+                var client = new OvpnClient(config, device, ifname, Log, tls);
                 int rc = client.Run(stop.Token);
                 Log("exiting");
                 return rc;

@@ -60,6 +60,17 @@ public sealed class InteropTests
     }
 
     [Test]
+    public void Ipv6Transport([Values("udp", "tcp")] string proto)
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig(proto + "6", P));
+        var client = lab.StartClient(Lab.ClientConfig(proto, P, remote: "fd99::1"));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        Assert.That(client.Output, Does.Contain("connecting to [fd99::1]:1194"));
+        Assert.That(lab.In(lab.C, $"ping -c 2 -i 0.2 -W 2 {Lab.ServerTunnelIp}").ExitCode, Is.Zero, client.Output + "\nserver:\n" + server.Output);
+    }
+
+    [Test]
     public void TlsAuth()
     {
         using var lab = new Lab();

@@ -112,7 +112,8 @@ public sealed class Lab : IDisposable
         Directory.CreateDirectory(Dir);
         Sh($"ip netns add {S} && ip netns add {C} && ip link add vS netns {S} type veth peer name vC netns {C} && " +
            $"ip -n {S} addr add {ServerIp}/24 dev vS && ip -n {S} link set vS up && ip -n {S} link set lo up && " +
-           $"ip -n {C} addr add 192.168.99.2/24 dev vC && ip -n {C} link set vC up && ip -n {C} link set lo up");
+           $"ip -n {C} addr add 192.168.99.2/24 dev vC && ip -n {C} link set vC up && ip -n {C} link set lo up && " +
+           $"ip -n {S} addr add fd99::1/64 dev vS nodad && ip -n {C} addr add fd99::2/64 dev vC nodad");
     }
 
     public string S { get; }
@@ -121,7 +122,7 @@ public sealed class Lab : IDisposable
     public Proc? Server { get; private set; }
 
     public static string ServerConfig(string proto, Pki pki, string extra = "", string? cert = null) => $@"dev tun
-proto {(proto == "tcp" ? "tcp-server" : "udp")}
+proto {(proto.StartsWith("tcp", StringComparison.Ordinal) ? proto.Replace("tcp", "tcp-server", StringComparison.Ordinal).Replace("tcp-server6", "tcp6-server", StringComparison.Ordinal) : proto)}
 port 1194
 topology subnet
 server 10.77.0.0 255.255.255.0
@@ -136,10 +137,10 @@ verb 4
 {extra}
 ";
 
-    public static string ClientConfig(string proto, Pki pki, string extra = "", string? ca = null) => $@"client
+    public static string ClientConfig(string proto, Pki pki, string extra = "", string? ca = null, string remote = ServerIp) => $@"client
 dev tun
 proto {proto}
-remote {ServerIp} 1194
+remote {remote} 1194
 ca {ca ?? pki.Ca}
 cert {pki.ClientCert}
 key {pki.ClientKey}
