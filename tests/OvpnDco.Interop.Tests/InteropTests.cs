@@ -235,16 +235,16 @@ public sealed class InteropTests
     }
 
     [Test]
-    public void ServerRestartReconnectsOnTheSameDevice()
+    public void ServerRestartReconnectsOnTheSameDevice([Values("udp", "tcp")] string proto)
     {
         using var lab = new Lab();
-        string config = Lab.ServerConfig("udp", P, "keepalive 1 4");
+        string config = Lab.ServerConfig(proto, P, "keepalive 1 4");
         var server = lab.StartServer(config);
-        var client = lab.StartClient(Lab.ClientConfig("udp", P));
+        var client = lab.StartClient(Lab.ClientConfig(proto, P));
         client.WaitFor("Initialization Sequence Completed", Connect);
         server.Signal(9);
         server.WaitForExit(TimeSpan.FromSeconds(5));
-        client.WaitFor("keepalive timeout", TimeSpan.FromSeconds(20));
+        client.WaitFor(proto == "udp" ? "keepalive timeout" : "the server closed the TCP connection", TimeSpan.FromSeconds(20));
         lab.StartServer(config);
         client.WaitFor("Initialization Sequence Completed", Connect, times: 2);
         Assert.That(client.HasExited, Is.False);
