@@ -27,6 +27,12 @@ public static class Adapter
             var via = gw ?? gateway;
             Ip(via is null ? $"route replace {net}/{prefix} dev {interfaceName}" : $"route replace {net}/{prefix} via {via} dev {interfaceName}");
         }
+        if (push.Address6 is not null)
+        {
+            Ip($"-6 addr add {push.Address6}/{push.Prefix6} dev {interfaceName} nodad");
+            foreach (var (net, prefix) in push.Routes6)
+                Ip($"-6 route replace {net}/{prefix} dev {interfaceName}");
+        }
         if (push.RedirectGateway)
             log("the server pushed redirect-gateway: not applied (only pushed routes are installed)");
     }

@@ -326,7 +326,8 @@ public sealed class OvpnClient
             : DataKeys.OpenVpnPrf(ks.Source, ks.ServerKeyMethod!, session.LocalSessionId, session.RemoteSessionId);
 
     private static bool SameAddress(PushReply? a, PushReply b)
-        => a is not null && Equals(a.Address, b.Address) && Equals(a.NetmaskOrPeer, b.NetmaskOrPeer) && a.Topology == b.Topology;
+        => a is not null && Equals(a.Address, b.Address) && Equals(a.NetmaskOrPeer, b.NetmaskOrPeer) && a.Topology == b.Topology
+            && Equals(a.Address6, b.Address6) && a.Prefix6 == b.Prefix6;
 
     private void Send(byte[] packet)
     {

@@ -24,6 +24,7 @@ public sealed class ClientConfig
     public string? Key { get; set; }
     public string? TlsCrypt { get; set; }
     public string? TlsAuth { get; set; }
+    public string? TlsCryptV2 { get; set; }
     public int? KeyDirection { get; set; }
     public string? Auth { get; set; }
     public List<string> DataCiphers { get; } = new() { "AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305" };
@@ -135,6 +136,7 @@ public static class ConfigParser
                 case "cert": Expect(args, 1, 1, lineNo); c.Cert = ReadFileArg(args[1], baseDirectory, lineNo); break;
                 case "key": Expect(args, 1, 1, lineNo); c.Key = ReadFileArg(args[1], baseDirectory, lineNo); break;
                 case "tls-crypt": Expect(args, 1, 1, lineNo); c.TlsCrypt = ReadFileArg(args[1], baseDirectory, lineNo); break;
+                case "tls-crypt-v2": Expect(args, 1, 1, lineNo); c.TlsCryptV2 = ReadFileArg(args[1], baseDirectory, lineNo); break;
                 case "tls-auth":
                     Expect(args, 1, 2, lineNo);
                     c.TlsAuth = ReadFileArg(args[1], baseDirectory, lineNo);
@@ -245,8 +247,8 @@ public static class ConfigParser
             throw new ClientException("'cert' and 'key' go together");
         if (c.Cert is null)
             throw new ClientException("the config has no 'cert'/'key' (client certificates are required)");
-        if (c.TlsCrypt is not null && c.TlsAuth is not null)
-            throw new ClientException("'tls-crypt' and 'tls-auth' are exclusive");
+        if ((c.TlsCrypt is not null ? 1 : 0) + (c.TlsAuth is not null ? 1 : 0) + (c.TlsCryptV2 is not null ? 1 : 0) > 1)
+            throw new ClientException("'tls-crypt', 'tls-crypt-v2' and 'tls-auth' are exclusive");
         if (c.TlsAuth is not null && c.KeyDirection is null)
             c.Warnings.Add("tls-auth without key-direction: using bidirectional keys (as OpenVPN does)");
         for (int r = 0; r < c.Remotes.Count; r++)
@@ -266,6 +268,7 @@ public static class ConfigParser
             case "key": c.Key = body; break;
             case "tls-crypt": c.TlsCrypt = body; break;
             case "tls-auth": c.TlsAuth = body; break;
+            case "tls-crypt-v2": c.TlsCryptV2 = body; break;
             case "auth-user-pass":
                 var up = body.Replace("\r", "", StringComparison.Ordinal).Split('\n');
                 if (up.Length < 2 || up[0].Length == 0)

@@ -109,5 +109,6 @@ public sealed class ControlPacket
     }
 
     public static bool IsControlOpcode(int op) => op is OvpnDco.Client.Opcode.ControlSoftResetV1 or OvpnDco.Client.Opcode.ControlV1
-        or OvpnDco.Client.Opcode.AckV1 or OvpnDco.Client.Opcode.ControlHardResetClientV2 or OvpnDco.Client.Opcode.ControlHardResetServerV2;
+        or OvpnDco.Client.Opcode.AckV1 or OvpnDco.Client.Opcode.ControlHardResetClientV2 or OvpnDco.Client.Opcode.ControlHardResetServerV2
+        or OvpnDco.Client.Opcode.ControlHardResetClientV3;
 }

@@ -52,12 +52,13 @@ public sealed class ControlSession
 
     public int ControlPacketsReceived { get; private set; }
 
-    /// <summary>Starts the session: key id 0, P_CONTROL_HARD_RESET_CLIENT_V2.</summary>
+    /// <summary>Starts the session: key id 0, P_CONTROL_HARD_RESET_CLIENT_V2 (V3 with tls-crypt-v2, which carries the wrapped client key).</summary>
     public KeyState Start(DateTime now)
     {
-        var ks = new KeyState(0, _newTls(), Opcode.ControlHardResetClientV2, now);
+        byte op = _wrap is TlsCryptWrap { WrappedClientKey: not null } ? Opcode.ControlHardResetClientV3 : Opcode.ControlHardResetClientV2;
+        var ks = new KeyState(0, _newTls(), op, now);
         _keys[0] = ks;
-        ks.Send.Enqueue(Opcode.ControlHardResetClientV2, Array.Empty<byte>());
+        ks.Send.Enqueue(op, Array.Empty<byte>());
         return ks;
     }
 

@@ -14,6 +14,11 @@ public abstract class ControlWrap
     /// <summary>The wrapping from the config (tls-crypt, tls-auth, or none).</summary>
     public static ControlWrap From(ClientConfig config)
     {
+        if (config.TlsCryptV2 is not null)
+        {
+            var (kc, wkc) = TlsCryptV2Key.Parse(config.TlsCryptV2);
+            return new TlsCryptWrap(kc, server: false) { WrappedClientKey = wkc };
+        }
         if (config.TlsCrypt is not null)
             return new TlsCryptWrap(StaticKeyFile.Parse(config.TlsCrypt, "tls-crypt key"), server: false);
         if (config.TlsAuth is not null)

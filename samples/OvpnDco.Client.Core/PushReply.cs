@@ -13,6 +13,9 @@ public sealed class PushReply
     public string Topology { get; set; } = "net30";
     public IPAddress? RouteGateway { get; set; }
     public List<(IPAddress Network, int Prefix, IPAddress? Gateway)> Routes { get; } = new();
+    public IPAddress? Address6 { get; set; }
+    public int Prefix6 { get; set; }
+    public List<(IPAddress Network, int Prefix)> Routes6 { get; } = new();
     public int? PeerId { get; set; }
     public string? Cipher { get; set; }
     public int? Ping { get; set; }
@@ -48,6 +51,15 @@ public sealed class PushReply
                         int prefix = a.Length > 2 && a[2] != "default" ? MaskBits(IPAddress.Parse(a[2])) : 32;
                         IPAddress? gw = a.Length > 3 && a[3] != "vpn_gateway" && a[3] != "default" ? IPAddress.Parse(a[3]) : null;
                         Routes.Add((net, prefix, gw));
+                        break;
+                    case "ifconfig-ipv6":
+                        var slash = a[1].IndexOf('/', StringComparison.Ordinal);
+                        Address6 = IPAddress.Parse(slash < 0 ? a[1] : a[1][..slash]);
+                        Prefix6 = slash < 0 ? 64 : int.Parse(a[1][(slash + 1)..], CultureInfo.InvariantCulture);
+                        break;
+                    case "route-ipv6":
+                        var rs = a[1].IndexOf('/', StringComparison.Ordinal);
+                        Routes6.Add((IPAddress.Parse(rs < 0 ? a[1] : a[1][..rs]), rs < 0 ? 128 : int.Parse(a[1][(rs + 1)..], CultureInfo.InvariantCulture)));
                         break;
                     case "peer-id": PeerId = int.Parse(a[1], CultureInfo.InvariantCulture); break;
                     case "cipher": Cipher = a[1]; break;

@@ -22,6 +22,9 @@ public sealed class TlsCryptWrap : ControlWrap
     private uint _packetId;
     private readonly Func<uint> _clock;
 
+    /// <summary>tls-crypt-v2: the wrapped client key (WKc), appended unencrypted to P_CONTROL_HARD_RESET_CLIENT_V3.</summary>
+    public byte[]? WrappedClientKey { get; init; }
+
     public TlsCryptWrap(StaticKeyFile key, bool server, Func<uint>? clock = null)
     {
         int outSet = server ? 0 : 1, inSet = server ? 1 : 0;
@@ -42,6 +45,8 @@ public sealed class TlsCryptWrap : ControlWrap
         var tag = Tag(_encHmac, wire.AsSpan(0, 17), body);
         tag.CopyTo(wire.AsSpan(17));
         AesCtr(_encKey, tag.AsSpan(0, 16), body, wire.AsSpan(17 + TagSize));
+        if (WrappedClientKey is not null && packet.Opcode == Opcode.ControlHardResetClientV3)
+            return [.. wire, .. WrappedClientKey];
         return wire;
     }
 

@@ -46,7 +46,7 @@ public sealed class ConfigParserTests
     [TestCase("redirect-gateway def1", "redirect-gateway")]
     [TestCase("tls-cipher DEFAULT", "tls-cipher")]
     [TestCase("pkcs12 x.p12", "pkcs12")]
-    [TestCase("<tls-crypt-v2>\nx\n</tls-crypt-v2>", "tls-crypt-v2")]
+    [TestCase("<pkcs12>\nx\n</pkcs12>", "pkcs12")]
     public void RefusesUnknownSecurityOptionsByName(string line, string name)
     {
         var e = Assert.Throws<ClientException>(() => ConfigParser.Parse(Minimal + line + "\n", "/"));

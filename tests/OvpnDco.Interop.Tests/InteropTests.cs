@@ -71,6 +71,28 @@ public sealed class InteropTests
     }
 
     [Test]
+    public void PushedIpv6AddressAndRoute()
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig("udp", P, "server-ipv6 fd77:77::/64\npush \"route-ipv6 fd88::/48\""));
+        var client = lab.StartClient(Lab.ClientConfig("udp", P));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        var ping = lab.In(lab.C, "ping -6 -c 2 -i 0.2 -W 2 fd77:77::1");
+        Assert.That(ping.ExitCode, Is.Zero, ping.Stdout + client.Output + "\nserver:\n" + server.Output);
+        Assert.That(lab.In(lab.C, "ip -6 route show fd88::/48").Stdout, Does.Contain("dev ovpn-dco0"));
+    }
+
+    [Test]
+    public void TlsCryptV2([Values("udp", "tcp")] string proto)
+    {
+        using var lab = new Lab();
+        var server = lab.StartServer(Lab.ServerConfig(proto, P, $"tls-crypt-v2 {P.TlsCryptV2ServerKey}"));
+        var client = lab.StartClient(Lab.ClientConfig(proto, P, $"tls-crypt-v2 {P.TlsCryptV2ClientKey}"));
+        client.WaitFor("Initialization Sequence Completed", Connect);
+        Assert.That(lab.In(lab.C, $"ping -c 2 -i 0.2 -W 2 {Lab.ServerTunnelIp}").ExitCode, Is.Zero, client.Output + "\nserver:\n" + server.Output);
+    }
+
+    [Test]
     public void TlsAuth()
     {
         using var lab = new Lab();

@@ -123,5 +123,9 @@ public sealed class KeyMethodTests
         Assert.That(p.Routes.Single(), Is.EqualTo((IPAddress.Parse("10.9.0.0"), 16, (IPAddress?)null)));
         Assert.That(p.Ignored, Does.Contain("dhcp-option DNS 1.1.1.1"));
         Assert.Throws<ClientException>(() => new PushReply().Merge("PUSH_REPLY,ifconfig x y"));
+        var v6 = new PushReply();
+        v6.Merge("PUSH_REPLY,ifconfig-ipv6 fd77:77::1000/64 fd77:77::1,route-ipv6 fd88::/48");
+        Assert.That((v6.Address6, v6.Prefix6), Is.EqualTo((IPAddress.Parse("fd77:77::1000"), 64)));
+        Assert.That(v6.Routes6.Single(), Is.EqualTo((IPAddress.Parse("fd88::"), 48)));
     }
 }

@@ -16,6 +16,8 @@ public sealed record Pki(string Dir)
     public string ExpiredServerCert => Path.Combine(Dir, "expired.crt");
     public string TlsCryptKey => Path.Combine(Dir, "tc.key");
     public string OtherTlsCryptKey => Path.Combine(Dir, "tc-other.key");
+    public string TlsCryptV2ServerKey => Path.Combine(Dir, "v2-server.key");
+    public string TlsCryptV2ClientKey => Path.Combine(Dir, "v2-client.key");
 
     public static Pki Create(string dir, bool extras = false)
     {
@@ -39,6 +41,8 @@ printf '[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=ser
 openssl ca -batch -config ca.cnf -cert ca.crt -keyfile ca.key -in server.csr -out expired.crt -startdate 20200101000000Z -enddate 20210101000000Z -extfile server.ext -notext
 /usr/sbin/openvpn --genkey tls-crypt tc.key
 /usr/sbin/openvpn --genkey tls-crypt tc-other.key
+/usr/sbin/openvpn --genkey tls-crypt-v2-server v2-server.key
+/usr/sbin/openvpn --tls-crypt-v2 v2-server.key --genkey tls-crypt-v2-client v2-client.key
 ";
         }
         var r = NativeToolchain.Run($"bash -c {NativeToolchain.Quote(script)}", null, 120_000);

@@ -87,6 +87,33 @@ public sealed class WrapTests
         Assert.That(new TlsAuthWrap(key, null, "SHA256").Unwrap(bidi, out _), Is.Not.Null);
     }
 
+    [Test]
+    public void TlsCryptV2ClientKeyFromOpenVpn()
+    {
+        if (!File.Exists("/usr/sbin/openvpn"))
+            Assert.Ignore("no /usr/sbin/openvpn");
+        string dir = Directory.CreateTempSubdirectory("ovi-v2").FullName;
+        try
+        {
+            var r = OvpnDco.TestSupport.NativeToolchain.Run($"cd {dir} && /usr/sbin/openvpn --genkey tls-crypt-v2-server s.key && /usr/sbin/openvpn --tls-crypt-v2 s.key --genkey tls-crypt-v2-client c.key");
+            Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+            var (kc, wkc) = TlsCryptV2Key.Parse(File.ReadAllText(Path.Combine(dir, "c.key")));
+            Assert.That(kc.Cipher(0).Length, Is.EqualTo(64));
+            Assert.That(wkc.Length, Is.EqualTo(32 + 256 + 9 + 2), "tag, Kc, timestamp metadata (type byte + 8), length");
+            var e = Assert.Throws<ClientException>(() => TlsCryptV2Key.Parse(File.ReadAllText(Path.Combine(dir, "s.key"))));
+            Assert.That(e!.Message, Does.Contain("server key"));
+            var wrap = new TlsCryptWrap(kc, server: false) { WrappedClientKey = wkc };
+            var reset = new ControlPacket { Opcode = Opcode.ControlHardResetClientV3, SessionId = 9 };
+            var wire = wrap.Wrap(reset);
+            Assert.That(wire.AsSpan(wire.Length - wkc.Length).ToArray(), Is.EqualTo(wkc), "WKc appended in clear");
+            Assert.That(new TlsCryptWrap(kc, server: true).Unwrap(wire.AsSpan(0, wire.Length - wkc.Length), out _)!.Opcode, Is.EqualTo(Opcode.ControlHardResetClientV3));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     /// <summary>The real openvpn client's first packet (P_CONTROL_HARD_RESET_CLIENT_V2) unwraps with our server-side
     /// tls-crypt / tls-auth code: the key directions, HMAC input, IV and layout are OpenVPN's.</summary>
     [TestCase("tls-crypt")]
