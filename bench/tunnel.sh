@@ -3,17 +3,19 @@
 # $SECONDS_PER_RUN s (default 10) with 1 and 4 streams through
 #   (a) our hosted tunnel: two ovpn-dco-cli (hosted device, AES-256-GCM data64.key)
 #   (b) OpenVPN 2.6 from Debian, --disable-dco, AES-256-GCM, P2P TLS with a tiny ECDSA PKI made here with openssl
+#   (c) "interop": that OpenVPN as a server (topology subnet, in A) and our ovpn-dco-client (in B, the hosted device)
 # over UDP and TCP transport. Prints Mbit/s and the CPU seconds per GB moved (user+system time of both tunnel
 # processes, all threads; kernel softirq work is not included), per run, then `tunnel ratio <ours/openvpn>` (the
 # geometric mean of the throughput ratios). Needs root, iperf3, openvpn, openssl, python3, and ./build.sh run first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECONDS_PER_RUN:-10}
-impls=${IMPLS:-ours openvpn}   # IMPLS=ours: only our tunnel (optimisation steps), no ratio
+impls=${IMPLS:-ours openvpn interop}   # IMPLS=ours: only our tunnel (optimisation steps), no ratio
 config=${CONFIGURATION:-Release}
 cli="$PWD/samples/OvpnDco.Cli/bin/$config/net10.0/ovpn-dco-cli"
+client="$PWD/samples/OvpnDco.Client/bin/$config/net10.0/ovpn-dco-client"
 export OVPNDCO_DEVICE_LIBRARY="$PWD/out/hosted/lib/libovpndco-device.so"
-[ -x "$cli" ] && [ -f "$OVPNDCO_DEVICE_LIBRARY" ] || { echo "bench/tunnel.sh: run ./build.sh first"; exit 1; }
+[ -x "$cli" ] && [ -x "$client" ] && [ -f "$OVPNDCO_DEVICE_LIBRARY" ] || { echo "bench/tunnel.sh: run ./build.sh first"; exit 1; }
 for tool in iperf3 openvpn openssl python3; do
   command -v "$tool" >/dev/null || { echo "bench/tunnel.sh: $tool is missing (scripts/install-deps.sh)"; exit 1; }
 done
@@ -101,6 +103,21 @@ start_openvpn() { # proto
   wait_for "$work/a.log" "Initialization Sequence Completed" 30; wait_for "$work/b.log" "Initialization Sequence Completed" 30
 }
 
+start_interop() { # proto: OpenVPN server in A (10.8.0.1), ovpn-dco-client in B (pushed 10.8.0.2)
+  local sproto=udp; [ "$1" = tcp ] && sproto=tcp-server
+  ip netns exec "$A" openvpn --dev tun --proto "$sproto" --local 192.168.88.1 --port 1194 --topology subnet \
+     --server 10.8.0.0 255.255.255.0 --data-ciphers AES-256-GCM --disable-dco --ca "$work/ca.crt" --dh none \
+     --cert "$work/server.crt" --key "$work/server.key" --keepalive 5 60 --verb 3 --tun-mtu 1500 >"$work/a.log" 2>&1 &
+  local pa=$!
+  wait_for "$work/a.log" "Initialization Sequence Completed" 30
+  printf 'client\ndev tun\nproto %s\nremote 192.168.88.1 1194\nca %s\ncert %s\nkey %s\ndata-ciphers AES-256-GCM\n' \
+    "$1" "$work/ca.crt" "$work/client.crt" "$work/client.key" >"$work/client.ovpn"
+  ip netns exec "$B" "$client" --config "$work/client.ovpn" >"$work/b.log" 2>&1 &
+  local pb=$!
+  tunnel_pids=("$pa" "$pb"); pids+=("$pa" "$pb")
+  wait_for "$work/b.log" "Initialization Sequence Completed" 30
+}
+
 stop_tunnel() {
   kill "${tunnel_pids[@]}" 2>/dev/null || true
   for p in "${tunnel_pids[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -134,7 +151,7 @@ EOF
   done
 done
 
-[ "$impls" = "ours openvpn" ] || exit 0
+[ -n "${mbps[ours,udp,1]:-}" ] && [ -n "${mbps[openvpn,udp,1]:-}" ] || exit 0
 python3 - "${mbps[ours,udp,1]}" "${mbps[openvpn,udp,1]}" "${mbps[ours,udp,4]}" "${mbps[openvpn,udp,4]}" \
           "${mbps[ours,tcp,1]}" "${mbps[openvpn,tcp,1]}" "${mbps[ours,tcp,4]}" "${mbps[openvpn,tcp,4]}" <<'EOF'
 import math, sys
