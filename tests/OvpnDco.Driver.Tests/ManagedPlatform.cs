@@ -134,25 +134,42 @@ public unsafe struct ManagedPlatform : IPlatform
     /// <summary>Multi-threaded tests: spin on contention instead of failing (re-entry still fails).</summary>
     public static volatile bool AllowContention;
 
-    // The locks this thread holds, by address: 1 exclusive, 2 shared. The driver never takes a lock it holds, and
-    // nests only the control lock inside the device lock.
+    // The locks this thread holds (address and mode: 1 exclusive, 2 shared): at most two, since the driver never takes
+    // a lock it holds and nests only the control lock inside the device lock. Two slots, not a dictionary: the
+    // benchmarks run on this platform too.
     [ThreadStatic]
-    private static Dictionary<nint, int>? t_held;
+    private static nint t_lock0;
+    [ThreadStatic]
+    private static nint t_lock1;
+    [ThreadStatic]
+    private static int t_mode0;
+    [ThreadStatic]
+    private static int t_mode1;
 
     private static nint Key(ref PlatformLock l) => (nint)Unsafe.AsPointer(ref l);
 
     private static void Enter(ref PlatformLock l, int mode)
     {
-        t_held ??= new Dictionary<nint, int>();
-        if (!t_held.TryAdd(Key(ref l), mode))
+        nint key = Key(ref l);
+        if (t_lock0 == key || t_lock1 == key)
             throw new InvalidOperationException("driver lock re-entered");
+        if (t_lock0 == 0)
+            (t_lock0, t_mode0) = (key, mode);
+        else if (t_lock1 == 0)
+            (t_lock1, t_mode1) = (key, mode);
+        else
+            throw new InvalidOperationException("more than two driver locks held");
     }
 
     private static void Leave(ref PlatformLock l, int mode)
     {
-        if (t_held is null || !t_held.TryGetValue(Key(ref l), out int held) || held != mode)
+        nint key = Key(ref l);
+        if (t_lock1 == key && t_mode1 == mode)
+            (t_lock1, t_mode1) = (0, 0);
+        else if (t_lock0 == key && t_mode0 == mode)
+            (t_lock0, t_mode0) = (0, 0);
+        else
             throw new InvalidOperationException(mode == 1 ? "lock released exclusive without being held exclusive" : "lock released shared without being held shared");
-        t_held.Remove(Key(ref l));
     }
 
     // The lock word: 0 free, -1 held exclusive, n > 0 held shared by n threads.
