@@ -94,7 +94,11 @@ public static class Names
             ? id + "_" : id;
     }
 
-    /// <summary><c>InvalidParameter</c> → <c>INVALID_PARAMETER</c>, <c>AesGcm</c> → <c>AES_GCM</c>, <c>IPv4Only</c> → <c>IPV4_ONLY</c>.</summary>
+    /// <summary>
+    /// <c>InvalidParameter</c> → <c>INVALID_PARAMETER</c>, <c>AesGcm</c> → <c>AES_GCM</c>, <c>Ipv4Only</c> → <c>IPV4_ONLY</c>,
+    /// <c>ChaCha20Poly1305</c> → <c>CHA_CHA20_POLY1305</c>, <c>P2P</c> → <c>P2P</c> (a word starts at a capital after a
+    /// lower-case letter, or at a capital followed by a lower-case letter).
+    /// </summary>
     public static string UpperSnake(string name)
     {
         var sb = new StringBuilder(name.Length + 8);
@@ -102,8 +106,8 @@ public static class Names
         {
             var c = name[i];
             if (i > 0 && char.IsAsciiLetterUpper(c) &&
-                (char.IsAsciiLetterLower(name[i - 1]) || char.IsAsciiDigit(name[i - 1]) ||
-                 (char.IsAsciiLetterUpper(name[i - 1]) && i + 1 < name.Length && char.IsAsciiLetterLower(name[i + 1]))))
+                (char.IsAsciiLetterLower(name[i - 1]) ||
+                 (char.IsAsciiLetterOrDigit(name[i - 1]) && i + 1 < name.Length && char.IsAsciiLetterLower(name[i + 1]))))
                 sb.Append('_');
             sb.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
         }

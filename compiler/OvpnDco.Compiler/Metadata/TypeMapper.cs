@@ -127,7 +127,10 @@ public sealed class TypeMapper
             var literal = flags || isStatus || value is >= 0x10000 or < -0x10000
                 ? Lowering.CExprs.HexLiteral(value, underlying)
                 : Lowering.CExprs.Literal(value, underlying);
-            sb.Append($"\n#ifndef {constant}\n#define {constant} (({name}){literal})\n#endif");
+            // NTSTATUS names are guarded (the kernel headers may define them first); ours are not, so a clash is an error.
+            sb.Append(isStatus
+                ? $"\n#ifndef {constant}\n#define {constant} (({name}){literal})\n#endif"
+                : $"\n#define {constant} (({name}){literal})");
         }
         if (isStatus)
             StatusNames = constants;
