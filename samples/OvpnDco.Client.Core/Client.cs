@@ -255,7 +255,15 @@ public sealed class OvpnClient
             }
             else if (tunnelUp)
             {
-                foreach (var ks in session.NewlyActive.ToList())
+                var fresh = session.NewlyActive.ToList();
+                if (fresh.Count > 0)
+                {
+                    // OpenVPN's server derives a new key only once its key-method-2 message is acknowledged
+                    // (S_ACTIVE → S_GENERATED_KEYS): our ACK must be on the wire before the first data packet
+                    // under the new key, or the server drops those packets.
+                    session.Pump(now);
+                }
+                foreach (var ks in fresh)
                     InstallRenegotiatedKey(session, ks, push!);
                 if (session.Newest is { Active: false } pending && (now - pending.Created).TotalSeconds > _config.HandWindow)
                 {
