@@ -25,7 +25,7 @@ typedef OvpnDco_Driver_DriverState device_t;
 #define WIRE_MAX 1500
 #define IOCTL(fn) (0x00220000u | ((uint32_t)(fn) << 2))
 
-static int g_packets = 20000;
+static int g_packets = 60000;
 static device_t *g_dev;
 
 /* What the driver sent last on this thread (tx loops it back), or where pre-sealed packets are collected. */
@@ -33,7 +33,8 @@ static __thread uint8_t t_wire[WIRE_MAX];
 static __thread int32_t t_wire_len;
 static __thread uint8_t *t_collect;
 static __thread int t_collected;
-static atomic_long g_delivered;
+static atomic_long g_delivered; /* summed from t_delivered when a thread ends: no shared line written per packet */
+static __thread long t_delivered;
 
 static int32_t on_open(intptr_t c, int32_t p, const void *l, const void *r) { (void)c; (void)p; (void)l; (void)r; return 0; }
 static int32_t on_listen(intptr_t c, const void *l, bool v6) { (void)c; (void)l; (void)v6; return 0; }
@@ -50,7 +51,13 @@ static int32_t on_send(intptr_t c, int32_t p, const void *r, const uint8_t *d, i
     t_wire_len = n;
     return 0;
 }
-static void on_deliver(intptr_t c, const uint8_t *d, int32_t n) { (void)c; (void)d; atomic_fetch_add_explicit(&g_delivered, n, memory_order_relaxed); }
+static void on_deliver(intptr_t c, const uint8_t *d, int32_t n) { (void)c; (void)d; t_delivered += n; }
+
+static void flush_delivered(void)
+{
+    atomic_fetch_add(&g_delivered, t_delivered);
+    t_delivered = 0;
+}
 
 static int32_t ioctl_in(uint32_t fn, const void *in, int32_t len)
 {
@@ -115,6 +122,7 @@ static void *peer_loop(void *arg)
         ovpn_dco_adapter_transmit(g_dev, ip, PAYLOAD);
         ovpn_dco_transport_receive(g_dev, t_wire, t_wire_len, (void *)from);
     }
+    flush_delivered();
     return NULL;
 }
 
@@ -163,6 +171,7 @@ static void *p2p_rx(void *arg)
     sockaddr4(from, 2, 20000);
     for (int i = 0; i < g_packets; i++)
         ovpn_dco_transport_receive(g_dev, g_sealed + (size_t)i * WIRE_MAX, g_sealed_len, (void *)from);
+    flush_delivered();
     return NULL;
 }
 
@@ -176,6 +185,7 @@ static void *p2p_both(void *arg)
         ovpn_dco_adapter_transmit(g_dev, ip, PAYLOAD);
         ovpn_dco_transport_receive(g_dev, g_sealed + (size_t)i * WIRE_MAX, g_sealed_len, (void *)from);
     }
+    flush_delivered();
     return NULL;
 }
 
