@@ -875,13 +875,15 @@ static inline void fuzz_op_rx_sealed(struct fuzz_dev *d, struct fuzz_in *in)
     else if (from_c & 2)
         from = d->peers[(from_c >> 2) % FUZZ_MAX_PEERS].remote; /* another peer's address (maybe zero) */
     uint64_t delivered = g_host.delivered_count;
-    if (from_c & 0x80) { /* the same datagram through the batch entry point */
-        fuzz_rx_datagram one;
-        memset(&one, 0, sizeof one);
-        one.Data = wire;
-        one.Length = len;
-        one.From = from;
-        ovpn_dco_transport_receive_batch(d->s, &one, 1);
+    if (from_c & 0x80) { /* the same datagram through the batch entry point (with a bad descriptor after it) */
+        fuzz_rx_datagram batch[2];
+        memset(batch, 0, sizeof batch);
+        batch[0].Data = wire;
+        batch[0].Length = len;
+        batch[0].From = from;
+        batch[1].Length = -1;
+        ovpn_dco_transport_receive_batch(d->s, NULL, (from_c & 0x40) ? 1 : 0); /* nothing: refused */
+        ovpn_dco_transport_receive_batch(d->s, batch, (from_c & 0x40) ? 2 : 1);
     } else {
         ovpn_dco_transport_receive(d->s, wire, len, &from);
     }
@@ -934,10 +936,12 @@ static inline void fuzz_op_tx(struct fuzz_dev *d, struct fuzz_in *in)
     bool tcp_ok = len >= (v6 ? 60 : 40) && pkt[v6 ? 6 : 9] == 6 && (c & 0x40) == 0 && fuzz_l4_sum(pkt, len) == 0xFFFF;
     uint64_t sent = g_host.sent_count;
     int32_t status;
-    if (c & 0x20) { /* through the batch entry point */
-        fuzz_tx_packet one = { .Data = pkt, .Length = len, .Status = 0 };
-        ovpn_dco_adapter_transmit_batch(d->s, &one, 1);
-        status = one.Status;
+    if (c & 0x20) { /* through the batch entry point (maybe with a bad descriptor after it) */
+        fuzz_tx_packet batch[2] = { { .Data = pkt, .Length = len, .Status = 0 }, { .Data = NULL, .Length = -1, .Status = 0 } };
+        ovpn_dco_adapter_transmit_batch(d->s, NULL, (c & 0x08) ? 1 : 0); /* nothing: refused */
+        ovpn_dco_adapter_transmit_batch(d->s, batch, (c & 0x08) ? 2 : 1);
+        FUZZ_CHECK(!(c & 0x08) || batch[1].Status == (int32_t)0xC000000Du, "a bad descriptor got status 0x%x", (unsigned)batch[1].Status);
+        status = batch[0].Status;
     } else {
         status = ovpn_dco_adapter_transmit(d->s, pkt, len);
     }
