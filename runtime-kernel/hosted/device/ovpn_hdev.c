@@ -440,7 +440,6 @@ struct tx_queue {
     struct ovpn_hdev *dev;
     int count;
     bool gso_off;                       /* the socket refused UDP_SEGMENT once: sendmmsg only */
-    uint64_t sends, datagrams;          /* system calls and datagrams (bench/tunnel.sh prints nothing of it: debug) */
     struct sockaddr_storage to[IO_BATCH];
     socklen_t to_len[IO_BATCH];
     int32_t len[IO_BATCH];
@@ -518,16 +517,12 @@ static void tx_flush(struct tx_queue *q)
                 total += q->len[j++];
             if (j - i > 1 && !q->gso_off) {
                 if (send_gso(dev, q, i, j - i)) {
-                    q->sends++;
-                    q->datagrams += (uint64_t)(j - i);
                     i = j;
                     continue;
                 }
                 q->gso_off = true;
             }
             send_mmsg(dev, q, i, j - i);
-            q->sends++;
-            q->datagrams += (uint64_t)(j - i);
             i = j;
         }
     }
