@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: restore and build the solution, then transpile the driver into out/
-# (generated C for the hosted and kernel targets, the WDK project and the INF).
+# (generated C for the hosted and kernel targets) and assemble the WDK package in out/wdk.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -26,6 +26,9 @@ if [ -d driver/OvpnDco.Driver.Kernel ]; then
   echo "== build: ovpn-il2c compile driver (kernel binding) --target kernel → out/kernel"
   dotnet "$il2c" compile "$kernel" --out out/kernel --target kernel --module ovpndco
   echo "   sha256 of out/kernel: $(tree_sha out/kernel)"
+  # The WDK package: the vcxproj, INF, version resource and trace profiles from wdk-props/ around the kernel C.
+  echo "== build: out/wdk (WDK package: ovpn-dco-win.vcxproj, ovpn-dco.inf, ...)"
+  ./scripts/assemble-wdk.sh --kernel out/kernel --out out/wdk
 else
   echo "== build: out/kernel: no kernel platform binding yet (driver/OvpnDco.Driver.Kernel, kernel-target issue)"
 fi
