@@ -55,6 +55,11 @@ else
   exit 1
 fi
 
+# Only ever replace an earlier package: a mistyped --out must not empty some other folder.
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/ovpn-dco-win.vcxproj" ]; then
+  echo "assemble-wdk: $out exists and is not a WDK package folder; not replacing it" >&2
+  exit 1
+fi
 rm -rf "$out"
 mkdir -p "$out/kernel" "$out/runtime-kernel/km" "$out/runtime-kernel/include"
 
