@@ -312,7 +312,7 @@ public static unsafe partial class Driver<TPlatform>
         if (p->Keys.Primary.ExhaustionNotified != 0)
             return;
         p->Keys.Primary.ExhaustionNotified = 1;
-        TPlatform.Trace(TraceLevel.Warning, "tx packet id exhausted, rekey needed", p->PeerId, (long)p->Keys.Primary.TxPacketId);
+        DriverTrace<TPlatform>.TxPacketIdExhausted(p->PeerId, p->Keys.Primary.TxPacketId);
         PushEvent(s, OvpnNotifyCmd.SwapKeys, p->PeerId, OvpnDelPeerReason.Teardown, null);
     }
 }

@@ -54,7 +54,7 @@ public static unsafe partial class Driver<TPlatform>
                     // As upstream: the reassembly state is reset and the rest of this segment is dropped (its bytes
                     // cannot be framed); the next segment starts a new frame.
                     Interlocked.Increment(ref s->Stats.TcpBadLength);
-                    TPlatform.Trace(TraceLevel.Warning, "tcp: bad frame length, rest of segment dropped", offset, bytes.Length - offset);
+                    DriverTrace<TPlatform>.TcpBadFrameLength(offset, bytes.Length - offset);
                     break;
                 }
                 if (r == TcpFrameResult.NeedMore)
@@ -287,7 +287,7 @@ public static unsafe partial class Driver<TPlatform>
         if (!holder.IsNone && !holder.Same(p->Self))
         {
             s->Stats.FloatRefused++;
-            TPlatform.Trace(TraceLevel.Warning, "float onto another peer's address refused", p->PeerId, 0);
+            DriverTrace<TPlatform>.PeerFloatRefused(p->PeerId);
             return;
         }
         if (!PeerTableOps<TPlatform>.Set(ref s->ByRemote, newKey, p->Self, out _).IsSuccess())

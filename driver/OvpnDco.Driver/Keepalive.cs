@@ -107,7 +107,7 @@ public static unsafe partial class Driver<TPlatform>
     private static bool Expire(DriverState* s, Peer* p)
     {
         s->Stats.KeepaliveExpired++;
-        TPlatform.Trace(TraceLevel.Info, "keepalive timeout", p->PeerId, 0);
+        DriverTrace<TPlatform>.PeerKeepaliveExpired(p->PeerId, p->KeepaliveTimeout);
         if (s->Mode == OvpnMode.P2P)
         {
             p->Expired = 1;
