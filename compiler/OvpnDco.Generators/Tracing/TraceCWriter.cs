@@ -69,9 +69,8 @@ internal static class TraceCWriter
                 .Append(e.Level).Append(" /* ").Append(LevelName(e.Level)).Append(" */)");
             foreach (var f in e.Fields)
             {
-                // TraceLoggingBoolean takes a 32-bit BOOL.
-                string value = f.Kind.HostedKind == "OVPN_HOSTED_TRACE_FIELD_BOOL" ? "(BOOL)" + f.CName : f.CName;
-                sb.Append(",\n        ").Append(f.Kind.TraceLoggingMacro).Append('(').Append(value).Append(", \"").Append(f.Name).Append("\")");
+                // A C bool is TraceLoggingBoolean's BOOLEAN (one byte), as TraceLoggingProvider.h maps C++ bool.
+                sb.Append(",\n        ").Append(f.Kind.TraceLoggingMacro).Append('(').Append(f.CName).Append(", \"").Append(f.Name).Append("\")");
             }
             sb.Append(");\n}\n");
         }
