@@ -48,7 +48,7 @@ public unsafe class KeepaliveTests
         ManagedPlatform.Traces.Clear();
         ManagedPlatform.Advance(59_999, pair.A.Platform);
         Assert.That(pair.A.Platform.Reads, Is.Empty);
-        Assert.That(ManagedPlatform.Traces, Is.Empty);
+        Assert.That(ManagedPlatform.Traces, Is.Empty, "no event before the timeout");
         ManagedPlatform.Advance(1, pair.A.Platform);
         var c = pair.A.Platform.Reads.Single();
         Assert.That(c.Request, Is.EqualTo(req));
@@ -57,9 +57,12 @@ public unsafe class KeepaliveTests
         ManagedPlatform.Advance(600_000, pair.A.Platform);
         Assert.That(pair.A.Platform.Reads, Has.Count.EqualTo(1), "reported once");
         Assert.That(pair.A.Extra.KeepaliveExpired, Is.EqualTo(1));
-        // The declared event (DriverTrace.PeerKeepaliveExpired), through the platform under .NET.
+#if !NATIVE_ENGINE
+        // The declared event (DriverTrace.PeerKeepaliveExpired), through the platform under .NET (the transpiled core
+        // calls the generated C instead: the hosted sink, tested in OvpnDco.Generators.Tests).
         Assert.That(ManagedPlatform.Traces.Single().Level, Is.EqualTo(TraceLevel.Info));
         Assert.That(ManagedPlatform.Traces.Single().Line, Does.Match(@"^PeerKeepaliveExpired peerId=\d+ timeoutSeconds=60$"));
+#endif
     }
 
     [Test]
