@@ -7,10 +7,11 @@ namespace OvpnDco.Driver;
 /// The driver's trace events, declared once: OvpnDco.Generators turns each into a TraceLogging event of provider
 /// "OpenVPN.OvpnDCO" in the kernel, one line on the hosted trace sink, and under .NET a line handed to the
 /// platform's <see cref="IPlatform.Trace"/> (driver/README.md, "Tracing"). Field names are what
-/// traceview/wpa show, so they are the C# parameter names.
+/// traceview/wpa show, so they are the C# parameter names. Public for the kernel platform's DriverEntry/unload:
+/// <c>DriverTrace&lt;TPlatform&gt;.RegisterProvider()</c> / <c>UnregisterProvider()</c> (generated, C <c>ovpn_trace_register</c>/<c>_unregister</c>).
 /// </summary>
 [TraceProvider("OpenVPN.OvpnDCO", "4970f9cf-2c0c-4f11-b1cc-e3a1e9958833", Prefix = "ovpn_trace")]
-internal static partial class DriverTrace<TPlatform> where TPlatform : IPlatform
+public static partial class DriverTrace<TPlatform> where TPlatform : IPlatform
 {
     /// <summary>Under .NET every event's line goes to the platform (the managed platform of the tests records it).</summary>
     [TraceSink]

@@ -112,6 +112,8 @@ public class TraceEventGeneratorTests
         var generated = output.SyntaxTrees.Last().ToString();
         Assert.That(generated, Does.Contain("[global::OvpnDco.Runtime.Import(\"sample_trace_peer_keepalive_expired\", Header = \"sample_trace.h\")]"));
         Assert.That(generated, Does.Contain("internal static partial void Tick()"));
+        Assert.That(generated, Does.Contain("[global::OvpnDco.Runtime.Import(\"sample_trace_register\", Header = \"sample_trace.h\"), global::OvpnDco.Runtime.Irql(global::OvpnDco.Runtime.KIrql.Passive)]\n    public static int RegisterProvider() => 0;"));
+        Assert.That(generated, Does.Contain("[global::OvpnDco.Runtime.Import(\"sample_trace_unregister\", Header = \"sample_trace.h\"), global::OvpnDco.Runtime.Irql(global::OvpnDco.Runtime.KIrql.Passive)]\n    public static void UnregisterProvider()"));
         var files = CFiles(Load(output));
         Assert.That(files.Keys, Is.EquivalentTo(new[] { "sample_trace.h", "sample_trace.c" }));
         Assert.That(files["sample_trace.h"], Does.Contain("void sample_trace_tx_packet_id_exhausted(int32_t peer_id, uint64_t packet_id, int64_t delta, bool rekey, const char *reason);"));
@@ -203,9 +205,13 @@ public class TraceEventGeneratorTests
             {
                 [TraceEvent(TraceEventLevel.Info)]
                 public static partial void Scaled(System.Guid id);
+
+                [TraceEvent(TraceEventLevel.Info)]
+                public static partial void Register();
             }
             """);
         Assert.That(diagnostics.Generator, Has.Some.Contains("OVDG0014").And.Some.Contains("'not-a-guid' is not a GUID"));
         Assert.That(diagnostics.Generator, Has.Some.Contains("field 'id' of 'Scaled' has type 'System.Guid'"));
+        Assert.That(diagnostics.Generator, Has.Some.Contains("'Register' (ovpn_trace_register in C) is taken"));
     }
 }

@@ -52,6 +52,16 @@ public sealed class TraceEventGenerator : IIncrementalGenerator
         if (p.Namespace.Length > 0)
             sb.Append("namespace ").Append(p.Namespace).Append("\n{\n");
         sb.Append(p.TypeDeclaration).Append("\n{\n");
+        string header = Literal(p.Prefix + ".h");
+        sb.Append("    /// <summary>Registers the provider: the kernel's DriverEntry calls it before anything traces (TraceLoggingRegister;\n")
+            .Append("    /// 0 or an NTSTATUS). Hosted and under .NET: nothing to do.</summary>\n");
+        sb.Append("    [").Append(Rt).Append("Import(").Append(Literal(p.Prefix + "_register")).Append(", Header = ").Append(header).Append("), ")
+            .Append(Rt).Append("Irql(").Append(Rt).Append("KIrql.Passive)]\n");
+        sb.Append("    public static int RegisterProvider() => 0;\n\n");
+        sb.Append("    /// <summary>Unregisters the provider: the driver's unload calls it after the last event.</summary>\n");
+        sb.Append("    [").Append(Rt).Append("Import(").Append(Literal(p.Prefix + "_unregister")).Append(", Header = ").Append(header).Append("), ")
+            .Append(Rt).Append("Irql(").Append(Rt).Append("KIrql.Passive)]\n");
+        sb.Append("    public static void UnregisterProvider()\n    {\n    }\n\n");
         foreach (var e in p.Events)
         {
             sb.Append("    /// <summary>Trace event ").Append(e.Name).Append(" (").Append(TraceCWriter.LevelName(e.Level))

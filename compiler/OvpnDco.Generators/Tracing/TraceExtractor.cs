@@ -54,7 +54,8 @@ internal static class TraceExtractor
 
         string? sink = null;
         var events = new List<TraceEventDecl>();
-        var cNames = new HashSet<string>();
+        // The provider's own functions take these names (RegisterProvider/UnregisterProvider in C#).
+        var cNames = new HashSet<string> { prefix + "_register", prefix + "_unregister" };
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>().OrderBy(m => SourceOrder.From(m)))
         {
             if (Has(method, "TraceSinkAttribute"))
@@ -94,8 +95,8 @@ internal static class TraceExtractor
                 fields.Add(new TraceField(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), SnakeCase(p.Name), kind));
             }
             string cName = prefix + "_" + SnakeCase(method.Name);
-            if (!cNames.Add(cName))
-                Bad(where, $"two events are named '{cName}' in C");
+            if (!cNames.Add(cName) || method.Name is "RegisterProvider" or "UnregisterProvider")
+                Bad(where, $"'{method.Name}' ({cName} in C) is taken by another event or by the provider's register/unregister");
             string modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
             events.Add(new TraceEventDecl(method.Name, modifiers, level, cName, fields.ToEquatableArray()));
         }
