@@ -16,6 +16,8 @@ internal static class TraceCWriter
 {
     private static readonly string[] Levels = { "", "", "error", "warning", "info", "verbose" };
 
+    private static readonly string[] HostedLevels = { "", "", "OVPN_HOSTED_TRACE_ERROR", "OVPN_HOSTED_TRACE_WARNING", "OVPN_HOSTED_TRACE_INFO", "OVPN_HOSTED_TRACE_VERBOSE" };
+
     public static string LevelName(int level) => level is >= 2 and <= 5 ? Levels[level] : level.ToString(CultureInfo.InvariantCulture);
 
     private static string Parameters(TraceEventDecl e) =>
@@ -82,7 +84,7 @@ internal static class TraceCWriter
             sb.Append("\nvoid ").Append(e.CName).Append('(').Append(Parameters(e)).Append(")\n{\n");
             if (e.Fields.Length == 0)
             {
-                sb.Append("    ovpn_hosted_trace_event(").Append(e.Level).Append(", \"").Append(e.Name).Append("\", 0, NULL);\n}\n");
+                sb.Append("    ovpn_hosted_trace_event(").Append(HostedLevels[e.Level]).Append(", \"").Append(e.Name).Append("\", 0, NULL);\n}\n");
                 continue;
             }
             sb.Append("    const ovpn_hosted_trace_field fields[").Append(e.Fields.Length).Append("] = {\n");
@@ -98,7 +100,7 @@ internal static class TraceCWriter
                 });
                 sb.Append(" },\n");
             }
-            sb.Append("    };\n    ovpn_hosted_trace_event(").Append(e.Level).Append(", \"").Append(e.Name).Append("\", ")
+            sb.Append("    };\n    ovpn_hosted_trace_event(").Append(HostedLevels[e.Level]).Append(", \"").Append(e.Name).Append("\", ")
                 .Append(e.Fields.Length).Append(", fields);\n}\n");
         }
         sb.Append("\n#endif\n");
