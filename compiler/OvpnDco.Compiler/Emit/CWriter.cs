@@ -9,14 +9,6 @@ namespace OvpnDco.Compiler.Emit;
 /// </summary>
 public static class CWriter
 {
-    /// <summary>The SAL macros the generated prototypes use, defined empty where no header defines them.</summary>
-    private static readonly string[] SalFallbacks =
-    {
-        "_Must_inspect_result_", "_In_", "_Out_", "_Inout_", "_In_reads_bytes_(size)", "_Out_writes_bytes_(size)",
-        "_IRQL_requires_(irql)", "_IRQL_requires_max_(irql)", "_IRQL_raises_(irql)", "_IRQL_saves_", "_IRQL_restores_",
-        "_Requires_lock_held_(lock)", "_Acquires_lock_(lock)", "_Releases_lock_(lock)",
-    };
-
     public static (string Header, string Source) Write(Compilation c, string module, string assemblyName)
     {
         var guard = module.ToUpperInvariant() + "_H";
@@ -26,12 +18,7 @@ public static class CWriter
         foreach (var header in c.ImportHeaders)
             h.Append($"#include \"{header}\"\n");
         // Same text for every target: the annotations are real where sal.h exists (WDK, MSVC), empty elsewhere.
-        h.Append("\n/* SAL contracts: sal.h and driverspecs.h (IRQL) where the toolchain has them (WDK, MSVC); elsewhere they are empty. */\n" +
-                 "#if defined(__has_include)\n#if __has_include(<sal.h>)\n#include <sal.h>\n#endif\n" +
-                 "#if __has_include(<driverspecs.h>)\n#include <driverspecs.h>\n#endif\n#endif\n" +
-                 "#if defined(__clang__)\n#pragma clang diagnostic push\n#pragma clang diagnostic ignored \"-Wreserved-macro-identifier\"\n#endif\n" +
-                 string.Concat(SalFallbacks.Select(m => $"#ifndef {m[..(m.IndexOf('(') is var i and >= 0 ? i : m.Length)]}\n#define {m}\n#endif\n")) +
-                 "#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n");
+        h.Append(SalContracts.HeaderPrelude);
         h.Append("\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
         var types = c.Types.OrderedDefinitions().ToList();
         if (types.Count > 0)

@@ -17,6 +17,26 @@ internal static class SalContracts
 
     private static readonly string[] LevelNames = { "PASSIVE_LEVEL", "APC_LEVEL", "DISPATCH_LEVEL" };
 
+    /// <summary>The SAL macros the generated prototypes use, defined empty where no header defines them.</summary>
+    private static readonly string[] Fallbacks =
+    {
+        "_Must_inspect_result_", "_In_", "_Out_", "_Inout_", "_In_reads_bytes_(size)", "_Out_writes_bytes_(size)",
+        "_IRQL_requires_(irql)", "_IRQL_requires_max_(irql)", "_IRQL_raises_(irql)", "_IRQL_saves_", "_IRQL_restores_",
+        "_Requires_lock_held_(lock)", "_Acquires_lock_(lock)", "_Releases_lock_(lock)",
+    };
+
+    /// <summary>
+    /// What the module header says before any prototype: sal.h and driverspecs.h (the IRQL annotations) where the
+    /// toolchain has them (WDK, MSVC), and each macro the prototypes use defined empty where it is still undefined.
+    /// </summary>
+    public static string HeaderPrelude { get; } =
+        "\n/* SAL contracts: sal.h and driverspecs.h (IRQL) where the toolchain has them (WDK, MSVC); elsewhere they are empty. */\n" +
+        "#if defined(__has_include)\n#if __has_include(<sal.h>)\n#include <sal.h>\n#endif\n" +
+        "#if __has_include(<driverspecs.h>)\n#include <driverspecs.h>\n#endif\n#endif\n" +
+        "#if defined(__clang__)\n#pragma clang diagnostic push\n#pragma clang diagnostic ignored \"-Wreserved-macro-identifier\"\n#endif\n" +
+        string.Concat(Fallbacks.Select(m => $"#ifndef {(m.IndexOf('(') is var i and >= 0 ? m.Substring(0, i) : m)}\n#define {m}\n#endif\n")) +
+        "#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n";
+
     /// <summary>The function-level annotations, each followed by a space (empty when the method declares none).</summary>
     public static string Function(MethodDefinition method)
     {
