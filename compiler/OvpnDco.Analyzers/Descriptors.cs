@@ -102,4 +102,12 @@ public static class Descriptors
         "A raw pointer to an owned object outside its owner",
         "{0} is not supported in kernel code: it points at '{1}', which only '{2}' may hold; store a generation-checked handle and resolve it where it is used",
         "Structs marked [OwnedBy(typeof(Owner))] are freed explicitly while other structures may still name them. Only the owner keeps raw pointers to them in fields; everything else keeps a handle that fails closed once the object is gone, and holds a raw pointer only in locals and parameters within one entry point.");
+
+    /// <summary>OVD0016. Reported at the end of the compilation (the call graph is needed), hence the tag.</summary>
+    public static readonly DiagnosticDescriptor IrqlTooHigh = new(DiagnosticIds.IrqlTooHigh,
+        "A PASSIVE_LEVEL-only or pageable method called at DISPATCH_LEVEL",
+        "{0} is not supported in kernel code: {1} may run at DISPATCH_LEVEL and '{2}' {3}; call it from PASSIVE_LEVEL code (a work item) or make it callable at DISPATCH_LEVEL",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        description: "Code that runs at DISPATCH_LEVEL (a method marked [Irql(KIrql.Dispatch)], everything it calls in the same compilation, and code after an [IrqlRaises] call such as a spin-lock acquire until the matching [IrqlRestores] release) must not call a method marked [Irql(KIrql.Passive)] or [Pageable]: a page fault or a wait at DISPATCH_LEVEL is bug check 0xD1/0xA. See docs/diagnostics.md, section OVD0016.",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 }

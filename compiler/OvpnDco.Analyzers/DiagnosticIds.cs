@@ -36,4 +36,6 @@ public static class DiagnosticIds
     public const string RuntimeTypeTest = "OVD0014";
     /// <summary>A raw pointer to an explicitly freed ([OwnedBy]) struct stored in a field outside its owner.</summary>
     public const string RawOwnedPointer = "OVD0015";
+    /// <summary>A PASSIVE_LEVEL-only or pageable method called from code that may run at DISPATCH_LEVEL.</summary>
+    public const string IrqlTooHigh = "OVD0016";
 }

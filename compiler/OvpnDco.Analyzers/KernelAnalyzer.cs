@@ -66,6 +66,9 @@ public abstract class KernelAnalyzer : DiagnosticAnalyzer
             }, kinds);
         }
 
+        /// <summary>Runs once the whole compilation was seen (rules over the call graph).</summary>
+        public void CompilationEnd(Action<CompilationAnalysisContext> action) => _context.RegisterCompilationEndAction(action);
+
         public void Symbol(Action<SymbolAnalysisContext> action, params SymbolKind[] kinds)
         {
             var scope = Scope;

@@ -50,6 +50,24 @@ internal sealed class KernelScope
         return false;
     }
 
+    /// <summary>
+    /// The body of an <c>[Import]</c> method (the compiler calls the C function instead; the body is what .NET runs,
+    /// e.g. a trace event formatting its line) and a <c>[TraceSink]</c> (reached only from such bodies) never become C.
+    /// </summary>
+    internal static bool IsManagedOnly(ISymbol symbol)
+    {
+        for (var s = symbol; s is IMethodSymbol method; s = s.ContainingSymbol)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "ImportAttribute" or "TraceSinkAttribute", ContainingType: null } type
+                    && type.ContainingNamespace?.ToDisplayString() == AttributeNamespace)
+                    return true;
+            }
+        }
+        return false;
+    }
+
     private static bool HasKernelAttribute(ImmutableArray<AttributeData> attributes)
     {
         foreach (var attribute in attributes)
@@ -68,7 +86,7 @@ internal sealed class KernelScope
     /// </summary>
     public bool ShouldAnalyze(IOperation operation, ISymbol containingSymbol)
     {
-        if (!IsKernel(containingSymbol))
+        if (!IsKernel(containingSymbol) || IsManagedOnly(containingSymbol))
             return false;
         for (var o = operation; o is not null; o = o.Parent)
         {

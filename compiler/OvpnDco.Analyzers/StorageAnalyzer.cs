@@ -12,7 +12,8 @@ namespace OvpnDco.Analyzers;
 /// other reference type — class, interface, object, array (OVD0013). Also OVD0013 for instance fields of classes
 /// (kernel code has no heap objects to hold them).
 /// Allowed: const strings; string parameters of methods without a body (extern/[Import], abstract and interface
-/// members, partial definitions), because those only receive literals from kernel call sites; static readonly
+/// members, partial definitions) and of managed-only methods (an [Import]'s .NET body, a [TraceSink]), because those
+/// only receive literals from kernel call sites or never become C; static readonly
 /// one-dimensional arrays of integers/bool/char/enums (constant tables).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -136,7 +137,7 @@ public sealed class StorageAnalyzer : KernelAnalyzer
             report(Diagnostic.Create(rule, location,
                 $"{kind} '{method.Name}' returning '{KernelTypes.Display(method.ReturnType)}'"));
         }
-        var bodiless = method.IsAbstract || method.IsExtern || method.IsPartialDefinition;
+        var bodiless = method.IsAbstract || method.IsExtern || method.IsPartialDefinition || KernelScope.IsManagedOnly(method);
         foreach (var parameter in method.Parameters)
         {
             if (Classify(parameter.Type, allowString: bodiless) is { } parameterRule)

@@ -23,6 +23,7 @@ public sealed class Compilation
     private readonly SortedDictionary<string, FunctionText> _functions = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _imports = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _importHeaders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AssemblyDefinition> _importAssemblies = new(StringComparer.Ordinal);
     private readonly HashSet<string> _userAssemblies;
 
     public Compilation(ModuleDefinition module, CompilerOptions options)
@@ -56,6 +57,9 @@ public sealed class Compilation
     public IEnumerable<FunctionText> Functions => _functions.Values;
     public IEnumerable<string> ImportPrototypes => _imports.Values;
     public IEnumerable<string> ImportHeaders => _importHeaders;
+
+    /// <summary>The assemblies that declare the [Import]s with a header (they may carry the header as a [CFile]).</summary>
+    public IEnumerable<AssemblyDefinition> ImportAssemblies => _importAssemblies.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Value);
 
     /// <summary>Code the compiler translates (not the BCL): the input assembly and non-framework references.</summary>
     public bool IsUserCode(MethodDefinition m)
@@ -131,6 +135,7 @@ public sealed class Compilation
         if (header != null)
         {
             _importHeaders.Add(header);
+            _importAssemblies.TryAdd(m.Definition.Module.Assembly.FullName, m.Definition.Module.Assembly);
             return;
         }
         if (cName.StartsWith("ovpn_rt_", StringComparison.Ordinal))

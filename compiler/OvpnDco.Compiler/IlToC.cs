@@ -104,6 +104,8 @@ public static class IlToC
             [moduleName + ".h"] = header,
             [moduleName + ".c"] = source,
         };
+        foreach (var (name, text) in CFiles.For(compilation))
+            files.TryAdd(name, text);
         return new CompileOutput(files, compilation.Functions.Count());
     }
 

@@ -78,8 +78,14 @@ public static class GeneratorDiagnostics
         "IOCTL handler differs from the uapi declaration",
         "IOCTL handler '{0}' declares {1} but {2} declares {3}; the uapi (OvpnDco.Uapi.OvpnIoctl) is the single source of truth");
 
+    /// <summary>A trace provider or event the generator cannot turn into C.</summary>
+    public static readonly DiagnosticDescriptor BadTraceEvent = Error("OVDG0014",
+        "Invalid trace event declaration",
+        "Trace provider '{0}': {1}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = new()
     {
+        [BadTraceEvent.Id] = BadTraceEvent,
         [ShapeMismatch.Id] = ShapeMismatch,
         [DuplicateFunction.Id] = DuplicateFunction,
         [NotBlittable.Id] = NotBlittable,

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -35,6 +36,7 @@ public static unsafe partial class Driver<TPlatform>
     /// <paramref name="count"/> UDP datagrams, in order. A datagram that floats its peer (MP) is followed by the float,
     /// with the lock exclusive for that moment, before the next datagram is handled.
     /// </summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnTransportReceiveBatch(DriverState* s, RxDatagram* batch, int count)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
@@ -62,6 +64,7 @@ public static unsafe partial class Driver<TPlatform>
     /// <paramref name="count"/> IP packets from the adapter, in order (writable: MSS clamping edits them in place);
     /// each one's status is written into its <see cref="TxPacket.Status"/>.
     /// </summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnAdapterTransmitBatch(DriverState* s, TxPacket* batch, int count)
     {
         PeerRef exhausted = PeerRef.None;

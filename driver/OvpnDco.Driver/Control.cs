@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -125,6 +126,7 @@ public static unsafe partial class Driver<TPlatform>
     /// <paramref name="buffer"/>, or Pending: the platform keeps <paramref name="request"/> until
     /// <see cref="IPlatform.CompleteRead"/> (or cancels it with <see cref="CancelRead"/>).
     /// </summary>
+    [Irql(KIrql.Passive)]
     public static NtStatus ReadControl(DriverState* s, nint request, Span<byte> buffer, out int bytesRead)
     {
         bytesRead = 0;
@@ -164,6 +166,7 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>The platform cancels a pended read; true when it was pending (the platform completes it Cancelled).</summary>
+    [Irql(KIrql.Dispatch)]
     public static bool CancelRead(DriverState* s, nint request)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
@@ -176,6 +179,7 @@ public static unsafe partial class Driver<TPlatform>
     /// WriteFile on the device: one control packet to the peer (P2P) or to the sockaddr prefix (MP).
     /// No socket: INVALID_DEVICE_STATE; empty or bad prefix: INVALID_PARAMETER; over 1500 bytes: INVALID_BUFFER_SIZE.
     /// </summary>
+    [Irql(KIrql.Passive)]
     public static NtStatus WriteControl(DriverState* s, ReadOnlySpan<byte> buffer)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);

@@ -364,7 +364,7 @@ public static unsafe class CryptoEpoch<TPlatform>
         EpochDataKey* next = Lookup(e, epoch);
         if (next == null || next == &e->Recv || next == &e->Retiring)
             return;
-        TPlatform.Trace(TraceLevel.Info, "epoch: peer moved to a new receive epoch", e->Recv.Epoch, epoch);
+        DriverTrace<TPlatform>.EpochReceiveKeyMoved(e->Recv.Epoch, epoch);
         if (e->Send.Epoch < epoch)
             MoveSendKey(e, epoch);
         DestroyKey(ref e->Retiring);
@@ -396,7 +396,7 @@ public static unsafe class CryptoEpoch<TPlatform>
         ushort from = e->SendEpoch;
         if (!MoveSendKey(e, (ushort)(from + 1)).IsSuccess())
             return false;
-        TPlatform.Trace(TraceLevel.Info, "epoch: send key moved to the next epoch", from, e->SendEpoch);
+        DriverTrace<TPlatform>.EpochSendKeyMoved(from, e->SendEpoch);
         return true;
     }
 

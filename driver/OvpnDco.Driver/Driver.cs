@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -77,6 +78,7 @@ public static unsafe partial class Driver<TPlatform>
     private const int InitialPeerCapacity = 16;
 
     /// <summary>Creates a device instance; null when memory is short.</summary>
+    [Irql(KIrql.Passive)]
     public static DriverState* Create(nint platformContext)
     {
         var s = (DriverState*)TPlatform.Alloc((nuint)sizeof(DriverState), Proto.TagState);
@@ -135,6 +137,7 @@ public static unsafe partial class Driver<TPlatform>
     /// entry point may run during or after Destroy. <see cref="IPlatform.TimerCancel"/> and
     /// <see cref="IPlatform.TransportClose"/> are still called and must tolerate an already stopped timer/socket.
     /// </summary>
+    [Irql(KIrql.Passive)]
     public static void Destroy(DriverState* s)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
@@ -152,6 +155,7 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>One IOCTL on the main device (<paramref name="controlDevice"/>: on <c>\\.\ovpn-dco-ver</c>).</summary>
+    [Irql(KIrql.Passive)]
     public static NtStatus DeviceIoControl(DriverState* s, uint code, ReadOnlySpan<byte> input, Span<byte> output,
         ref int bytesReturned, bool controlDevice)
     {
@@ -166,6 +170,7 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>The platform cancelled a request of <paramref name="kind"/> that the driver had pended.</summary>
+    [Irql(KIrql.Dispatch)]
     public static void CancelPending(DriverState* s, PendingKind kind)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
@@ -236,6 +241,7 @@ public static unsafe partial class Driver<TPlatform>
     /// Unlinks <paramref name="p"/> from every table and every route that points at it (<see cref="Peer.RouteCount"/>
     /// tells when none is left), takes it off the timer heap, retires its reference, zeroes its keys and frees it.
     /// </summary>
+    [Irql(KIrql.Dispatch), RequiresLock("s->Lock")]
     private static void DeletePeer(DriverState* s, Peer* p)
     {
         PeerRef self = p->Self;
@@ -264,6 +270,7 @@ public static unsafe partial class Driver<TPlatform>
         TPlatform.Free(p, Proto.TagPeer);
     }
 
+    [Irql(KIrql.Dispatch), RequiresLock("s->Lock")]
     private static void DeleteAllPeers(DriverState* s)
     {
         for (int i = 0; i < s->Peers.Capacity && s->Peers.Count > 0; i++)
@@ -283,6 +290,7 @@ public static unsafe partial class Driver<TPlatform>
 
     // ---- notify events ----
 
+    [Irql(KIrql.Dispatch), RequiresLock("s->Lock")]
     private static void PushEvent(DriverState* s, OvpnNotifyCmd cmd, int peerId, OvpnDelPeerReason reason, SockAddrInet* floatAddress)
     {
         var e = default(OvpnNotifyEvent);
@@ -307,12 +315,13 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>Tells user space that a peer's primary key ran out of tx packet ids (once per key).</summary>
+    [Irql(KIrql.Dispatch), RequiresLock("s->Lock")]
     private static void NotifyRekey(DriverState* s, Peer* p)
     {
         if (p->Keys.Primary.ExhaustionNotified != 0)
             return;
         p->Keys.Primary.ExhaustionNotified = 1;
-        TPlatform.Trace(TraceLevel.Warning, "tx packet id exhausted, rekey needed", p->PeerId, (long)p->Keys.Primary.TxPacketId);
+        DriverTrace<TPlatform>.TxPacketIdExhausted(p->PeerId, p->Keys.Primary.TxPacketId);
         PushEvent(s, OvpnNotifyCmd.SwapKeys, p->PeerId, OvpnDelPeerReason.Teardown, null);
     }
 }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -22,6 +23,7 @@ public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
     /// <summary>A UDP datagram (or, from <see cref="OnTransportStream"/>, one TCP frame) from <paramref name="from"/>.</summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
@@ -37,6 +39,7 @@ public static unsafe partial class Driver<TPlatform>
     /// this for one connection from one thread at a time (a WSK connection's receive events are serialised): the
     /// reassembly state is the stream's own, the rest is shared like any rx.
     /// </summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
@@ -54,7 +57,7 @@ public static unsafe partial class Driver<TPlatform>
                     // As upstream: the reassembly state is reset and the rest of this segment is dropped (its bytes
                     // cannot be framed); the next segment starts a new frame.
                     Interlocked.Increment(ref s->Stats.TcpBadLength);
-                    TPlatform.Trace(TraceLevel.Warning, "tcp: bad frame length, rest of segment dropped", offset, bytes.Length - offset);
+                    DriverTrace<TPlatform>.TcpBadFrameLength(offset, bytes.Length - offset);
                     break;
                 }
                 if (r == TcpFrameResult.NeedMore)
@@ -69,6 +72,7 @@ public static unsafe partial class Driver<TPlatform>
     /// The P2P TCP connection completed (NEW_PEER pended): completes the pended NEW_PEER. A failed connect deletes
     /// the peer and closes the transport (nothing of the attempt stays open).
     /// </summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnTransportConnected(DriverState* s, NtStatus status)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
@@ -98,6 +102,7 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>The P2P TCP peer closed the connection: a read completes with CONNECTION_ABORTED (queued if none pends).</summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnTransportDisconnected(DriverState* s)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
@@ -287,7 +292,7 @@ public static unsafe partial class Driver<TPlatform>
         if (!holder.IsNone && !holder.Same(p->Self))
         {
             s->Stats.FloatRefused++;
-            TPlatform.Trace(TraceLevel.Warning, "float onto another peer's address refused", p->PeerId, 0);
+            DriverTrace<TPlatform>.PeerFloatRefused(p->PeerId);
             return;
         }
         if (!PeerTableOps<TPlatform>.Set(ref s->ByRemote, newKey, p->Self, out _).IsSuccess())
@@ -304,6 +309,7 @@ public static unsafe partial class Driver<TPlatform>
     /// (INTEGER_OVERFLOW when the key is out of packet ids). Device lock shared; a key that just ran out of packet
     /// ids is reported to user space afterwards, with the lock exclusive.
     /// </summary>
+    [Irql(KIrql.Dispatch)]
     public static NtStatus OnAdapterTransmit(DriverState* s, Span<byte> ipPacket)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);

@@ -1,4 +1,5 @@
 using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -14,6 +15,7 @@ public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
     /// <summary>The platform's timer fired: handles every peer whose queued deadline has come, then re-arms.</summary>
+    [Irql(KIrql.Dispatch)]
     public static void OnTimer(DriverState* s)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
@@ -107,7 +109,7 @@ public static unsafe partial class Driver<TPlatform>
     private static bool Expire(DriverState* s, Peer* p)
     {
         s->Stats.KeepaliveExpired++;
-        TPlatform.Trace(TraceLevel.Info, "keepalive timeout", p->PeerId, 0);
+        DriverTrace<TPlatform>.PeerKeepaliveExpired(p->PeerId, p->KeepaliveTimeout);
         if (s->Mode == OvpnMode.P2P)
         {
             p->Expired = 1;

@@ -74,6 +74,30 @@ void ovpn_hosted_trace(int32_t level, const char *message, int64_t a, int64_t b)
     pthread_mutex_unlock(&g_trace_lock);
 }
 
+void ovpn_hosted_trace_event(int32_t level, const char *event, int32_t count, const ovpn_hosted_trace_field *fields)
+{
+    pthread_mutex_lock(&g_trace_lock);
+    if (!g_trace_configured)
+        configure_from_environment();
+    if (level <= g_trace_level) {
+        FILE *out = g_trace_file != NULL ? g_trace_file : stderr;
+        fprintf(out, "ovpn-dco %s: %s", level_name(level), event);
+        for (int32_t i = 0; i < count; i++) {
+            const ovpn_hosted_trace_field *f = &fields[i];
+            switch (f->kind) {
+            case OVPN_HOSTED_TRACE_FIELD_SIGNED: fprintf(out, " %s=%lld", f->name, (long long)(int64_t)f->value); break;
+            case OVPN_HOSTED_TRACE_FIELD_UNSIGNED: fprintf(out, " %s=%llu", f->name, (unsigned long long)f->value); break;
+            case OVPN_HOSTED_TRACE_FIELD_BOOL: fprintf(out, " %s=%s", f->name, f->value != 0 ? "true" : "false"); break;
+            default: fprintf(out, " %s=%s", f->name, f->text != NULL ? f->text : "(null)"); break;
+            }
+        }
+        fputc('\n', out);
+        fflush(out);
+        g_trace_count++;
+    }
+    pthread_mutex_unlock(&g_trace_lock);
+}
+
 int64_t ovpn_hosted_trace_count(void)
 {
     int64_t n;

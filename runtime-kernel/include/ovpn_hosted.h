@@ -93,6 +93,20 @@ int32_t ovpn_hosted_trace_open(const char *path, int32_t max_level);
 void ovpn_hosted_trace(int32_t level, const char *message, int64_t a, int64_t b);
 int64_t ovpn_hosted_trace_count(void); /* events written so far (tests) */
 
+/* A typed field of a trace event declared in C# ([TraceEvent], the generated <prefix>.c calls this). */
+#define OVPN_HOSTED_TRACE_FIELD_SIGNED 0   /* value holds an int64_t */
+#define OVPN_HOSTED_TRACE_FIELD_UNSIGNED 1 /* value holds a uint64_t */
+#define OVPN_HOSTED_TRACE_FIELD_BOOL 2     /* value is 0 or 1 */
+#define OVPN_HOSTED_TRACE_FIELD_STRING 3   /* text (NULL prints "(null)") */
+typedef struct ovpn_hosted_trace_field {
+    const char *name;
+    int32_t kind;
+    uint64_t value;
+    const char *text;
+} ovpn_hosted_trace_field;
+/* One line: "ovpn-dco <level>: <event> name=value ...", the same text the .NET build hands to its trace sink. */
+void ovpn_hosted_trace_event(int32_t level, const char *event, int32_t count, const ovpn_hosted_trace_field *fields);
+
 #ifdef __cplusplus
 }
 #endif

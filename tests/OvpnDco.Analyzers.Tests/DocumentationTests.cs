@@ -55,7 +55,7 @@ public class DocumentationTests
     private static async Task<(ImmutableArray<Diagnostic> Compiler, ImmutableArray<Diagnostic> Analyzers)> CompileAsync(string source)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Preview);
-        var trees = new[] { source, KernelAnalyzerTest.AttributeSource, KernelAnalyzerTest.OwnedByAttributeSource }.Select(s => CSharpSyntaxTree.ParseText(s, parse));
+        var trees = new[] { source, KernelAnalyzerTest.AttributeSource, KernelAnalyzerTest.OwnedByAttributeSource, KernelAnalyzerTest.IrqlAttributeSource }.Select(s => CSharpSyntaxTree.ParseText(s, parse));
         var compilation = CSharpCompilation.Create("Example", trees, TestReferences.Framework,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();

@@ -44,6 +44,21 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
         }
         """;
 
+    /// <summary>
+    /// The runtime's IRQL contract attributes (OVD0016) with the same names and constructors, without state (the
+    /// rule reads constructor arguments), so that [assembly: KernelCode] samples do not report the attributes.
+    /// </summary>
+    public const string IrqlAttributeSource = """
+        namespace OvpnDco.Runtime
+        {
+            public enum KIrql : byte { Passive = 0, Apc = 1, Dispatch = 2 }
+            public sealed class IrqlAttribute : System.Attribute { public IrqlAttribute(KIrql max) { } }
+            public sealed class IrqlRaisesAttribute : System.Attribute { public IrqlRaisesAttribute(KIrql level) { } }
+            public sealed class IrqlRestoresAttribute : System.Attribute { }
+            public sealed class PageableAttribute : System.Attribute { }
+        }
+        """;
+
     public KernelAnalyzerTest(string source, bool withOutside = true)
     {
         TestCode = source;
@@ -52,6 +67,7 @@ internal sealed class KernelAnalyzerTest : CSharpAnalyzerTest<FloatingPointAnaly
         ReferenceAssemblies = TestReferences.None;
         TestState.AdditionalReferences.AddRange(TestReferences.Framework);
         TestState.Sources.Add(("KernelCodeAttribute.cs", AttributeSource));
+        TestState.Sources.Add(("IrqlAttributes.cs", IrqlAttributeSource));
         if (withOutside)
             TestState.Sources.Add(("Outside.cs", OutsideSource));
     }

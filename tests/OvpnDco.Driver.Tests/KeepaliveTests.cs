@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Runtime.InteropServices;
+using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -44,8 +45,10 @@ public unsafe class KeepaliveTests
         pair.InstallKeys(OvpnCipherAlg.AesGcm, 32);
         Assert.That(pair.A.SetPeer(0, 60, 0), Is.EqualTo(NtStatus.Success));
         Assert.That(pair.A.Read(new byte[2048], out _, out nint req), Is.EqualTo(NtStatus.Pending));
+        ManagedPlatform.Traces.Clear();
         ManagedPlatform.Advance(59_999, pair.A.Platform);
         Assert.That(pair.A.Platform.Reads, Is.Empty);
+        Assert.That(ManagedPlatform.Traces, Is.Empty, "no event before the timeout");
         ManagedPlatform.Advance(1, pair.A.Platform);
         var c = pair.A.Platform.Reads.Single();
         Assert.That(c.Request, Is.EqualTo(req));
@@ -54,6 +57,12 @@ public unsafe class KeepaliveTests
         ManagedPlatform.Advance(600_000, pair.A.Platform);
         Assert.That(pair.A.Platform.Reads, Has.Count.EqualTo(1), "reported once");
         Assert.That(pair.A.Extra.KeepaliveExpired, Is.EqualTo(1));
+#if !NATIVE_ENGINE
+        // The declared event (DriverTrace.PeerKeepaliveExpired), through the platform under .NET (the transpiled core
+        // calls the generated C instead: the hosted sink, tested in OvpnDco.Generators.Tests).
+        Assert.That(ManagedPlatform.Traces.Single().Level, Is.EqualTo(TraceLevel.Info));
+        Assert.That(ManagedPlatform.Traces.Single().Line, Does.Match(@"^PeerKeepaliveExpired peerId=\d+ timeoutSeconds=60$"));
+#endif
     }
 
     [Test]

@@ -418,7 +418,10 @@ public unsafe struct ManagedPlatform : IPlatform
     public static void CompletePending(nint context, PendingKind kind, NtStatus status, ReadOnlySpan<byte> output)
         => Instance(context).Pendings.Add(new Completion(0, kind, status, output.ToArray()));
 
-    public static void Trace(TraceLevel level, string message, long a, long b)
-    {
-    }
+    [ThreadStatic] private static List<(TraceLevel Level, string Line)>? s_traces;
+
+    /// <summary>The trace events' lines (DriverTrace) this thread's driver calls produced; tests clear it first.</summary>
+    public static List<(TraceLevel Level, string Line)> Traces => s_traces ??= new();
+
+    public static void Trace(TraceLevel level, string message, long a, long b) => Traces.Add((level, message));
 }

@@ -58,7 +58,7 @@ public class DocumentationTests
         var references = LocalReferences.Framework.Add(MetadataReference.CreateFromFile(typeof(OvpnDco.Runtime.Uapi.IoctlAttribute).Assembly.Location));
         var compilation = CSharpCompilation.Create("example", new[] { tree }, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
-        var driver = CSharpGeneratorDriver.Create(new UapiHeaderGenerator(), new IoctlDispatchGenerator())
+        var driver = CSharpGeneratorDriver.Create(new UapiHeaderGenerator(), new IoctlDispatchGenerator(), new OvpnDco.Generators.Tracing.TraceEventGenerator())
             .RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         var generatorIds = driver.GetRunResult().Diagnostics.Select(d => d.Id).ToArray();
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("OVDG", System.StringComparison.Ordinal))

@@ -44,7 +44,9 @@ cov_build() { # <work>
   "$FUZZ_CLANG" "${FUZZ_CFLAGS[@]}" -fprofile-instr-generate -fcoverage-mapping -c "$fuzz_root/out/hosted/ovpndco.c" \
       -o "$work/obj-cov/ovpndco.o" 2>"$work/cov_objects.log" || { tail -20 "$work/cov_objects.log"; return 1; }
   local src
-  for src in "$fuzz_root"/runtime-kernel/hosted/*.c; do
+  # The rest of the generated C (ovpn_trace.c, the trace events) and the runtime, without coverage.
+  for src in "$fuzz_root"/out/hosted/*.c "$fuzz_root"/runtime-kernel/hosted/*.c; do
+    [ "$src" = "$fuzz_root/out/hosted/ovpndco.c" ] && continue
     "$FUZZ_CLANG" "${FUZZ_CFLAGS[@]}" -c "$src" -o "$work/obj-cov/$(basename "${src%.c}").o" 2>>"$work/cov_objects.log" || return 1
   done
   for name in $FUZZ_NAMES; do

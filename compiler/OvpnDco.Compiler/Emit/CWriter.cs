@@ -18,12 +18,7 @@ public static class CWriter
         foreach (var header in c.ImportHeaders)
             h.Append($"#include \"{header}\"\n");
         // Same text for every target: the annotations are real where sal.h exists (WDK, MSVC), empty elsewhere.
-        h.Append("\n/* SAL contracts: sal.h where the toolchain has it (WDK, MSVC); elsewhere they are empty. */\n" +
-                 "#if defined(__has_include)\n#if __has_include(<sal.h>)\n#include <sal.h>\n#endif\n#endif\n" +
-                 "#ifndef _Must_inspect_result_\n" +
-                 "#if defined(__clang__)\n#pragma clang diagnostic push\n#pragma clang diagnostic ignored \"-Wreserved-macro-identifier\"\n#endif\n" +
-                 "#define _Must_inspect_result_\n#define _In_\n#define _Out_\n#define _Inout_\n" +
-                 "#if defined(__clang__)\n#pragma clang diagnostic pop\n#endif\n#endif\n");
+        h.Append(SalContracts.HeaderPrelude);
         h.Append("\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
         var types = c.Types.OrderedDefinitions().ToList();
         if (types.Count > 0)

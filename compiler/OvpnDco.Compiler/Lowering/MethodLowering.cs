@@ -104,6 +104,8 @@ public sealed partial class MethodLowering
             ? "void"
             : string.Join(", ", _argNames.Select((n, i) => (sal ? Sal(i) : "") + _argTypes[i].Declare(n)));
         var contract = sal && ret.Name == "OvpnDco_Runtime_Uapi_NtStatus" ? "_Must_inspect_result_ " : "";
+        if (sal)
+            contract += Emit.SalContracts.Function(_m.Definition);
         return $"{contract}{ret.Declare(name)}({args})";
     }
 
@@ -117,11 +119,20 @@ public sealed partial class MethodLowering
         if (def.HasThis && index == 0)
             return "_Inout_ ";
         var p = def.Parameters[index - (def.HasThis ? 1 : 0)];
+        var contract = Emit.SalContracts.Parameter(p, CParameterName);
         if (p.ParameterType is not ByReferenceType)
-            return "";
+            return contract;
         if (p.IsOut)
-            return "_Out_ ";
-        return p.IsIn || p.CustomAttributes.Any(a => a.AttributeType.Name == "IsReadOnlyAttribute") ? "_In_ " : "_Inout_ ";
+            return "_Out_ " + contract;
+        return (p.IsIn || p.CustomAttributes.Any(a => a.AttributeType.Name == "IsReadOnlyAttribute") ? "_In_ " : "_Inout_ ") + contract;
+    }
+
+    /// <summary>The C name of the C# parameter <paramref name="name"/>, or null when there is none.</summary>
+    private string? CParameterName(string name)
+    {
+        var def = _m.Definition;
+        var p = def.Parameters.FirstOrDefault(x => x.Name == name);
+        return p is null ? null : _argNames[p.Index + (def.HasThis ? 1 : 0)];
     }
 
     /// <summary>Lowers the body; returns the C statements (declarations first).</summary>

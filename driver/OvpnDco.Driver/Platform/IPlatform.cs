@@ -1,4 +1,5 @@
 using System;
+using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
@@ -35,31 +36,32 @@ public enum PendingKind
 /// (<c>Driver&lt;TPlatform&gt;</c>) and every call binds at compile time. Calls that concern one device
 /// instance carry the platform context the instance was created with (<see cref="DriverState.PlatformContext"/>).
 /// The driver calls all of these with its device lock held (at DISPATCH_LEVEL in the kernel); none may call back
-/// into the driver synchronously.
+/// into the driver synchronously. Hence every member is <c>[Irql(KIrql.Dispatch)]</c>: an implementation must be
+/// callable at DISPATCH_LEVEL (no waits, no paged code or memory), which analyzer rule OVD0016 holds the core to.
 /// </summary>
 public unsafe interface IPlatform
 {
     // ---- memory ----
 
     /// <summary>Zero-filled non-paged memory with a pool tag; null on failure.</summary>
-    static abstract void* Alloc(nuint size, uint tag);
+    [Irql(KIrql.Dispatch)] static abstract void* Alloc(nuint size, uint tag);
 
     /// <summary>Frees memory from <see cref="Alloc"/> (same tag).</summary>
-    static abstract void Free(void* memory, uint tag);
+    [Irql(KIrql.Dispatch)] static abstract void Free(void* memory, uint tag);
 
     // ---- locks ----
 
     /// <summary>Creates the lock; a failure (the hosted backend allocates) fails device creation.</summary>
-    static abstract NtStatus LockInit(ref PlatformLock l);
+    [Irql(KIrql.Dispatch)] static abstract NtStatus LockInit(ref PlatformLock l);
 
     /// <summary>
     /// Acquires the lock exclusively (IOCTLs, the timer, control packets, peer and key changes); waits until no shared
     /// holder is left. Returns what <see cref="LockRelease"/> needs (the previous IRQL in the kernel). Kernel: an
     /// EX_SPIN_LOCK, <c>ExAcquireSpinLockExclusive</c> (raises to DISPATCH_LEVEL), callable at IRQL ≤ DISPATCH_LEVEL.
     /// </summary>
-    static abstract byte LockAcquire(ref PlatformLock l);
+    [Irql(KIrql.Dispatch), IrqlRaises(KIrql.Dispatch)] static abstract byte LockAcquire(ref PlatformLock l);
 
-    static abstract void LockRelease(ref PlatformLock l, byte previous);
+    [Irql(KIrql.Dispatch)] static abstract void LockRelease(ref PlatformLock l, [IrqlRestores] byte previous);
 
     /// <summary>
     /// Acquires the lock shared: the data path (rx and tx of any number of packets on any number of CPUs at once).
@@ -70,9 +72,9 @@ public unsafe interface IPlatform
     /// <c>ExAcquireSpinLockShared</c> / <c>ExReleaseSpinLockShared</c> on the same EX_SPIN_LOCK (IRQL ≤ DISPATCH_LEVEL,
     /// returns the previous KIRQL).
     /// </summary>
-    static abstract byte LockAcquireShared(ref PlatformLock l);
+    [Irql(KIrql.Dispatch), IrqlRaises(KIrql.Dispatch)] static abstract byte LockAcquireShared(ref PlatformLock l);
 
-    static abstract void LockReleaseShared(ref PlatformLock l, byte previous);
+    [Irql(KIrql.Dispatch)] static abstract void LockReleaseShared(ref PlatformLock l, [IrqlRestores] byte previous);
 
     /// <summary>
     /// A small number naming the processor the caller runs on (any value; the driver reduces it modulo its per-CPU
@@ -81,34 +83,34 @@ public unsafe interface IPlatform
     /// counted exactly. Kernel: <c>KeGetCurrentProcessorIndex()</c> (the data path runs at DISPATCH_LEVEL, where it
     /// is stable); hosted: a per-thread index.
     /// </summary>
-    static abstract int CurrentProcessor();
+    [Irql(KIrql.Dispatch)] static abstract int CurrentProcessor();
 
-    static abstract void LockDestroy(ref PlatformLock l);
+    [Irql(KIrql.Dispatch)] static abstract void LockDestroy(ref PlatformLock l);
 
     // ---- time and timers ----
 
     /// <summary>Monotonic milliseconds.</summary>
-    static abstract long NowMs();
+    [Irql(KIrql.Dispatch)] static abstract long NowMs();
 
     /// <summary>(Re)arms the device's one-shot timer: the platform calls <c>Driver.OnTimer</c> at or after <paramref name="dueMs"/>.</summary>
-    static abstract void TimerArm(nint context, long dueMs);
+    [Irql(KIrql.Dispatch)] static abstract void TimerArm(nint context, long dueMs);
 
-    static abstract void TimerCancel(nint context);
+    [Irql(KIrql.Dispatch)] static abstract void TimerCancel(nint context);
 
     // ---- AEAD ----
 
     /// <summary>Creates a key object (AES-GCM with a 16/24/32-byte key, or ChaCha20-Poly1305 with 32 bytes).</summary>
-    static abstract NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle);
+    [Irql(KIrql.Dispatch)] static abstract NtStatus AeadKeyCreate(OvpnCipherAlg alg, ReadOnlySpan<byte> key, out nint handle);
 
     /// <summary>Destroys a key object (the platform zeroes its copy of the key).</summary>
-    static abstract void AeadKeyDestroy(nint handle);
+    [Irql(KIrql.Dispatch)] static abstract void AeadKeyDestroy(nint handle);
 
     /// <summary>AEAD seal: 12-byte nonce, 16-byte tag, ciphertext length = plaintext length.</summary>
-    static abstract bool AeadSeal(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext,
+    [Irql(KIrql.Dispatch)] static abstract bool AeadSeal(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext,
         Span<byte> ciphertext, Span<byte> tag);
 
     /// <summary>AEAD open; false when the tag does not verify (plaintext then holds nothing usable).</summary>
-    static abstract bool AeadOpen(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext,
+    [Irql(KIrql.Dispatch)] static abstract bool AeadOpen(nint key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext,
         ReadOnlySpan<byte> tag, Span<byte> plaintext);
 
     // ---- key derivation ----
@@ -122,7 +124,7 @@ public unsafe interface IPlatform
     /// <c>BCryptSetProperty(BCRYPT_HKDF_PRK_AND_FINALIZE, NULL, 0)</c>, <c>BCryptKeyDerivation</c> with one
     /// <c>KDF_HKDF_INFO</c> buffer, <c>BCryptDestroyKey</c>. Hosted: OpenSSL <c>EVP_KDF</c> "HKDF", mode EXPAND_ONLY.
     /// </summary>
-    static abstract NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output);
+    [Irql(KIrql.Dispatch)] static abstract NtStatus HkdfExpandSha256(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, Span<byte> output);
 
     // ---- transport ----
 
@@ -130,13 +132,13 @@ public unsafe interface IPlatform
     /// Opens the P2P transport (UDP: bind + connect, returns Success; TCP: returns Pending and later calls
     /// <c>Driver.OnTransportConnected</c>).
     /// </summary>
-    static abstract NtStatus TransportOpen(nint context, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote);
+    [Irql(KIrql.Dispatch)] static abstract NtStatus TransportOpen(nint context, OvpnProto proto, in SockAddrInet local, in SockAddrInet remote);
 
     /// <summary>Opens the MP UDP listen socket.</summary>
-    static abstract NtStatus TransportListen(nint context, in SockAddrInet listen, bool ipv6Only);
+    [Irql(KIrql.Dispatch)] static abstract NtStatus TransportListen(nint context, in SockAddrInet listen, bool ipv6Only);
 
     /// <summary>Closes every transport socket of the device.</summary>
-    static abstract void TransportClose(nint context);
+    [Irql(KIrql.Dispatch)] static abstract void TransportClose(nint context);
 
     /// <summary>
     /// A buffer of at least <paramref name="size"/> bytes (at most <see cref="Proto.MaxWire"/> + 64) that the driver
@@ -146,17 +148,17 @@ public unsafe interface IPlatform
     /// <see cref="TransportBufferRelease"/> follows, on the same thread. Kernel: a buffer (with its MDL) from a
     /// lookaside list that WskSendTo/WskSend hands back on completion; hosted: a per-thread buffer.
     /// </summary>
-    static abstract byte* TransportBuffer(nint context, int size);
+    [Irql(KIrql.Dispatch)] static abstract byte* TransportBuffer(nint context, int size);
 
     /// <summary>Gives back a buffer from <see cref="TransportBuffer"/> that is not sent.</summary>
-    static abstract void TransportBufferRelease(nint context, byte* buffer);
+    [Irql(KIrql.Dispatch)] static abstract void TransportBufferRelease(nint context, byte* buffer);
 
     /// <summary>
     /// Sends one datagram to <paramref name="remote"/> (UDP), or appends bytes to the P2P TCP stream (the driver has
     /// already added the 2-byte length prefix). <paramref name="data"/> lies in a buffer from
     /// <see cref="TransportBuffer"/>, which passes to the platform whatever the result.
     /// </summary>
-    static abstract NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data);
+    [Irql(KIrql.Dispatch)] static abstract NtStatus TransportSend(nint context, OvpnProto proto, in SockAddrInet remote, ReadOnlySpan<byte> data);
 
     // ---- adapter ----
 
@@ -167,30 +169,34 @@ public unsafe interface IPlatform
     /// or <see cref="AdapterBufferRelease"/> follows, on the same thread. Kernel: the buffer of a NetAdapterCx rx
     /// fragment (or a pool buffer the rx queue hands over); hosted: a per-thread buffer written to the TUN device.
     /// </summary>
-    static abstract byte* AdapterBuffer(nint context, int size);
+    [Irql(KIrql.Dispatch)] static abstract byte* AdapterBuffer(nint context, int size);
 
     /// <summary>Gives back a buffer from <see cref="AdapterBuffer"/> that is not delivered (the packet was dropped).</summary>
-    static abstract void AdapterBufferRelease(nint context, byte* buffer);
+    [Irql(KIrql.Dispatch)] static abstract void AdapterBufferRelease(nint context, byte* buffer);
 
     /// <summary>
     /// Hands a decrypted IPv4/IPv6 packet to the OS. <paramref name="ipPacket"/> starts a buffer from
     /// <see cref="AdapterBuffer"/>, which passes to the platform.
     /// </summary>
-    static abstract void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket);
+    [Irql(KIrql.Dispatch)] static abstract void AdapterDeliver(nint context, ReadOnlySpan<byte> ipPacket);
 
     /// <summary>Link state (START_VPN: connected; DEL_PEER: disconnected).</summary>
-    static abstract void AdapterSetLink(nint context, bool connected);
+    [Irql(KIrql.Dispatch)] static abstract void AdapterSetLink(nint context, bool connected);
 
     // ---- user-space requests ----
 
     /// <summary>Completes a control-packet read the driver pended (<c>Driver.ReadControl</c> returned Pending).</summary>
-    static abstract void CompleteRead(nint context, nint request, NtStatus status, ReadOnlySpan<byte> data);
+    [Irql(KIrql.Dispatch)] static abstract void CompleteRead(nint context, nint request, NtStatus status, ReadOnlySpan<byte> data);
 
     /// <summary>Completes the oldest pending request of <paramref name="kind"/>; <paramref name="output"/> is copied.</summary>
-    static abstract void CompletePending(nint context, PendingKind kind, NtStatus status, ReadOnlySpan<byte> output);
+    [Irql(KIrql.Dispatch)] static abstract void CompletePending(nint context, PendingKind kind, NtStatus status, ReadOnlySpan<byte> output);
 
     // ---- tracing ----
 
-    /// <summary>A trace event: a literal message and two numbers.</summary>
-    static abstract void Trace(TraceLevel level, string message, long a, long b);
+    /// <summary>
+    /// A trace line. The driver's events are declared in <see cref="DriverTrace{TPlatform}"/>: compiled code calls their
+    /// C functions (TraceLogging, the hosted sink) and never this; under .NET each event's line arrives here
+    /// (<paramref name="message"/> = "Event field=value ...", <paramref name="a"/> = <paramref name="b"/> = 0).
+    /// </summary>
+    [Irql(KIrql.Dispatch)] static abstract void Trace(TraceLevel level, string message, long a, long b);
 }

@@ -82,6 +82,8 @@ public static unsafe class TranspileRoot
 {
     public static int Entry(byte* buf, int len)
     {
+        // What a platform's DriverEntry and unload do around the driver's lifetime (the generated trace provider).
+        if (DriverTrace<StubPlatform>.RegisterProvider() != 0) return -2;
         DriverState* s = Driver<StubPlatform>.Create(1);
         if (s == null) return -1;
         int bytes = 0;
@@ -100,6 +102,7 @@ public static unsafe class TranspileRoot
         Driver<StubPlatform>.OnTimer(s);
         StaticKey.Parse(span, 0, out var data);
         Driver<StubPlatform>.Destroy(s);
+        DriverTrace<StubPlatform>.UnregisterProvider();
         return n + bytes;
     }
 }
