@@ -82,6 +82,19 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary>ldtoken of a field with RVA data (for InitializeArray/CreateSpan).</summary>
     public Mono.Cecil.FieldReference? Token { get; init; }
 
+    /// <summary>
+    /// A span value whose pointer and length can be spelled separately (each without side effects other than an
+    /// idempotent bounds check), so a plug that needs both reads them in place instead of through a temporary.
+    /// </summary>
+    public (string Ptr, string Len)? SpanParts { get; init; }
+
+    /// <summary>For <c>s.Slice(start)</c> of a reusable span: the span and the start, so a fixed-size read of the slice
+    /// checks <c>start..start+size</c> of <c>s</c> once.</summary>
+    public (Expr Span, Expr Start)? SliceFrom { get; init; }
+
+    /// <summary>What the value is, for the name of a temporary that must hold it (<c>status</c>, <c>peer</c>).</summary>
+    public string? Hint { get; init; }
+
     /// <summary>A call whose result has not been stored yet; must be consumed at once or spilled.</summary>
     public bool PendingCall { get; init; }
 

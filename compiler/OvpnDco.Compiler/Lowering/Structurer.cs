@@ -21,7 +21,7 @@ namespace OvpnDco.Compiler.Lowering;
 /// correct whatever the shape; a branch that none of these forms covers (irreducible flow, a jump out of two
 /// loops at once) stays a <c>goto</c> to a named label.
 /// </summary>
-internal sealed class Structurer
+internal sealed partial class Structurer
 {
     private abstract class Node { }
     private sealed class TextNode : Node { public string Text = ""; }
@@ -104,6 +104,7 @@ internal sealed class Structurer
         var code = s.Tree(g.Entry, new Ctx(null, new List<Breakable>()));
         s.CollectGotos(code);
         s.Tidy(code);
+        FoldJoinValues(code);
         var names = s.LabelNames();
         var sb = new StringBuilder();
         Render(code, 1, sb, names);
