@@ -53,6 +53,27 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary>A known upper bound of a non-negative value (e.g. <c>x &amp; 63</c>): shift counts under the width need no mask.</summary>
     public long? UpperBound { get; init; }
 
+    /// <summary>
+    /// Bounds the value is known to lie in (a span's length, a masked value, a sum of such): signed arithmetic on
+    /// values whose result provably fits prints as plain C (<c>len - 12</c>), with no unsigned detour.
+    /// </summary>
+    public (long Min, long Max)? Range { get; init; }
+
+    /// <summary>The bounds of the value: <see cref="Range"/>, a constant, or what its C type can hold when small.</summary>
+    public (long Min, long Max)? Bounds =>
+        Constant is long c ? (c, c)
+        : Range is { } r ? r
+        : UpperBound is long u && u >= 0 ? (0, u)
+        : Type.Primitive switch
+        {
+            "bool" => (0, 1),
+            "uint8_t" => (0, byte.MaxValue),
+            "int8_t" => (sbyte.MinValue, sbyte.MaxValue),
+            "uint16_t" => (0, ushort.MaxValue),
+            "int16_t" => (short.MinValue, short.MaxValue),
+            _ => null,
+        };
+
     /// <summary>A C integer constant expression (literals, sizeof and arithmetic of them): usable as an array size.</summary>
     public bool IsCConstant { get; init; }
 

@@ -175,11 +175,11 @@ public sealed partial class MethodLowering
             }
         }
 
-        var body = Structurer.Emit(_stmts);
         var decl = new StringBuilder();
         AppendFinallySupport(decl);
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
         _stmts.InsertRange(0, _argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => new PlainStmt($"(void){a};")));
+        var body = Structurer.Emit(_stmts, VariableType);
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
@@ -302,6 +302,8 @@ public sealed partial class MethodLowering
             Code.Stfld or Code.Stobj or >= Code.Stind_Ref and <= Code.Stind_R8 or Code.Stind_I =>
                 _stack.Count >= 2 && _stack[^2].IsSimple,
             Code.Call or Code.Callvirt => PassesToCall((MethodReference)ins.Operand),
+            // an unconditional branch moves the stack into the join's variables in order, the call last
+            Code.Br or Code.Br_S => true,
             _ => false,
         };
         if (!consumesNow)
@@ -387,6 +389,23 @@ public sealed partial class MethodLowering
         Line(text);
     }
 
+    /// <summary>The C type of a local, argument, temporary or stack variable by name (null if unknown).</summary>
+    private CType? VariableType(string name)
+    {
+        var arg = Array.IndexOf(_argNames, name);
+        if (arg >= 0)
+            return _argTypes[arg];
+        var local = Array.IndexOf(_localNames, name);
+        if (local >= 0)
+            return _localTypes[local];
+        if (_stackVars.TryGetValue(name, out var stack))
+            return stack;
+        foreach (var (n, t) in _locals)
+            if (n == name)
+                return t;
+        return null;
+    }
+
     private bool IsLocalOrArgument(string name) =>
         Array.IndexOf(_localNames, name) >= 0 || Array.IndexOf(_argNames, name) >= 0 || _locals.Any(l => l.Name == name);
 
@@ -394,7 +413,39 @@ public sealed partial class MethodLowering
 
     private static string Label(int offset) => $"IL_{offset:x4}";
 
-    private string StackVar(int depth, CType type)
+    /// <summary>
+    /// The variables that carry the stack into the join at <paramref name="target"/>, chosen at the first branch
+    /// there: a value already in a stack variable keeps it; any other gets a fresh one (<c>stk0_i32</c>,
+    /// <c>stk0_i32_2</c>…), so the structurer can fold each join's value on its own.
+    /// </summary>
+    private List<string> EntryNames(int target, List<CType> types)
+    {
+        if (_entryNames.TryGetValue(target, out var names))
+            return names;
+        names = new List<string>();
+        for (var i = 0; i < types.Count; i++)
+        {
+            var current = _stack.Count == types.Count ? _stack[i].Text : null;
+            if (current != null && _stackVars.TryGetValue(current, out var held) && held.Name == types[i].Name && !names.Contains(current))
+            {
+                names.Add(current);
+                continue;
+            }
+            var baseName = StackVarName(i, types[i]);
+            var n = _stackNameCount.GetValueOrDefault(baseName) + 1;
+            _stackNameCount[baseName] = n;
+            var name = n == 1 ? baseName : $"{baseName}_{n}";
+            _stackVars.TryAdd(name, types[i]);
+            names.Add(name);
+        }
+        _entryNames[target] = names;
+        return names;
+    }
+
+    private readonly Dictionary<int, List<string>> _entryNames = new();
+    private readonly Dictionary<string, int> _stackNameCount = new();
+
+    private static string StackVarName(int depth, CType type)
     {
         var suffix = type.Kind switch
         {
@@ -403,9 +454,7 @@ public sealed partial class MethodLowering
             StackKind.Native => "nint",
             _ => Names.Identifier(type.Name.Replace("*", "ptr")),
         };
-        var name = $"stk{depth}_{suffix}";
-        _stackVars.TryAdd(name, type);
-        return name;
+        return $"stk{depth}_{suffix}";
     }
 
     private static CType CanonicalStackType(CType t) => t.Kind switch
@@ -432,7 +481,7 @@ public sealed partial class MethodLowering
         }
         if (types.Count != _stack.Count)
             throw new CompileError(ErrorCodes.UnsupportedStack, $"inconsistent stack depth at {Label(target)}");
-        var names = types.Select((t, i) => StackVar(i, t)).ToList();
+        var names = EntryNames(target, types);
         for (var i = 0; i < _stack.Count; i++)
         {
             if (_stack[i].Text != names[i])
@@ -454,8 +503,11 @@ public sealed partial class MethodLowering
             FlushStackTo(ins.Offset);
         _stack.Clear();
         if (_entryStacks.TryGetValue(ins.Offset, out var types))
+        {
+            var names = EntryNames(ins.Offset, types);
             for (var i = 0; i < types.Count; i++)
-                _stack.Add(Variable(StackVar(i, types[i]), types[i]));
+                _stack.Add(Variable(names[i], types[i]));
+        }
         _stmts.Add(new LabelStmt(Label(ins.Offset)));
         _reachable = true;
     }
@@ -508,6 +560,13 @@ public sealed partial class MethodLowering
             }
         }
         return new SourceLocation($"{def.DeclaringType.FullName}::{def.Name}", ins.Offset, file, line);
+    }
+
+    /// <summary>The method's source file (display form and PDB document URL) and first line, or nulls.</summary>
+    public (string? File, string? Url, int Line) SourceStart()
+    {
+        var sp = _m.Definition.DebugInformation.SequencePoints.FirstOrDefault(s => !s.IsHidden);
+        return sp == null ? (null, null, 0) : (SourcePaths.Display(sp.Document.Url), sp.Document.Url, sp.StartLine);
     }
 
     /// <summary>The first source line of the method, for the comment above the C function.</summary>

@@ -17,32 +17,87 @@ internal sealed partial class Structurer
     private static readonly Regex Store = new(@"^([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*) = (.+);$", RegexOptions.CultureInvariant);
     private static readonly Regex Literal = new(@"^-?\d+u?$|^[A-Z][A-Z0-9_]*$", RegexOptions.CultureInvariant);
 
-    private static void FoldJoinValues(List<Node> root)
+    private static void FoldJoinValues(List<Node> root, System.Func<string, Metadata.CType?> typeOf)
     {
-        while (FoldConstant(root, root) || FoldConditional(root, root))
+        while (FoldCopy(root, root, typeOf) || FoldConditional(root, root))
         {
         }
     }
 
-    /// <summary><c>stk0_i32 = 8;</c> with one use: the literal goes to the use.</summary>
-    private static bool FoldConstant(List<Node> code, List<Node> root)
+    /// <summary>
+    /// A stack variable set once to a value that cannot change before its uses — a literal, the address of a local's
+    /// field, or a variable of the same type not written after it — is replaced by that value (<c>stk0_i32 = 8;</c>,
+    /// <c>stk0_i32 = status; … return stk0_i32;</c>).
+    /// </summary>
+    private static bool FoldCopy(List<Node> code, List<Node> root, System.Func<string, Metadata.CType?> typeOf)
     {
         for (var k = 0; k < code.Count; k++)
         {
-            if (Children(code[k]).Any(c => FoldConstant(c, root)))
+            if (Children(code[k]).Any(c => FoldCopy(c, root, typeOf)))
                 return true;
-            if (code[k] is not TextNode t || Assignment.Match(t.Text) is not { Success: true } m || !Literal.IsMatch(m.Groups[2].Value))
+            if (code[k] is not TextNode t || Assignment.Match(t.Text) is not { Success: true } m)
                 continue;
             var v = m.Groups[1].Value;
+            var value = m.Groups[2].Value;
             var texts = AllTexts(root).ToList();
-            if (texts.Sum(x => Count(x.Text, v)) != 2 || texts.Count(x => x.Text.StartsWith(v + " = ", System.StringComparison.Ordinal)) != 1)
+            if (texts.Count(x => Regex.IsMatch(x.Text, @"(^|[^\w.>])" + v + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)")) != 1)
                 continue;
-            var use = texts.First(x => x.Text != t.Text && Count(x.Text, v) == 1);
-            use.Set(Regex.Replace(use.Text, @"\b" + v + @"\b", m.Groups[2].Value));
+            var later = code.Skip(k + 1).SelectMany(n => AllTexts(new List<Node> { n })).ToList();
+            var uses = later.Where(x => Count(x.Text, v) > 0).ToList();
+            if (uses.Sum(x => Count(x.Text, v)) != texts.Sum(x => Count(x.Text, v)) - 1)
+                continue; // a use outside what follows the definition
+            string? address = null;
+            if (Literal.IsMatch(value))
+            {
+            }
+            else if (Regex.Match(value, @"^&([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$") is { Success: true } a)
+            {
+                // the address of a local (or its field) never changes: p->f reads as x.f
+                address = a.Groups[1].Value;
+                if (uses.Any(x => Regex.IsMatch(x.Text, @"\b" + v + @"(?!->)(?![,);])")))
+                    continue;
+            }
+            else if (Regex.IsMatch(value, @"^[A-Za-z_]\w*$") && SameValueType(typeOf(value), typeOf(v)))
+            {
+                // a variable nobody writes after the definition (nor through a pointer)
+                if (texts.Any(x => x.Text.Contains("&" + value, System.StringComparison.Ordinal)) ||
+                    later.Any(x => Regex.IsMatch(x.Text, @"(^|[^\w.>])" + value + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|(\+\+|--)" + value + @"\b")) ||
+                    WrittenOutside(root, code, value))
+                    continue;
+            }
+            else
+                continue;
+            foreach (var use in uses)
+                use.Set(address != null
+                    ? Regex.Replace(Regex.Replace(use.Text, @"\b" + v + @"->", address + "."), @"\b" + v + @"\b", "&" + address)
+                    : Regex.Replace(use.Text, @"\b" + v + @"\b", value));
             code.RemoveAt(k);
             return true;
         }
         return false;
+    }
+
+    /// <summary>Integer values that read the same through either type (int32_t and an int32 enum, a byte and an int).</summary>
+    private static bool SameValueType(Metadata.CType? value, Metadata.CType? stack)
+    {
+        if (value == null || stack == null)
+            return false;
+        if (value.Name == stack.Name || (value.Kind == Metadata.StackKind.Pointer && value.Name == stack.Name))
+            return true;
+        if (!value.IsInteger || !stack.IsInteger || value.IsBool)
+            return false;
+        return value.Primitive == stack.Primitive ||
+               (stack.Primitive == "int32_t" && value.Size is 1 or 2);
+    }
+
+    /// <summary>A write to <paramref name="name"/> anywhere but in <paramref name="list"/> itself.</summary>
+    private static bool WrittenOutside(List<Node> root, List<Node> list, string name)
+    {
+        var inside = new HashSet<string>(list.SelectMany(n => n is TextNode t ? new[] { t.Text } : System.Array.Empty<string>()));
+        var pattern = @"(^|[^\w.>])" + name + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|(\+\+|--)" + name + @"\b";
+        var all = AllTexts(root).Count(x => Regex.IsMatch(x.Text, pattern));
+        var direct = list.OfType<TextNode>().Count(t => Regex.IsMatch(t.Text, pattern));
+        return all != direct;
     }
 
     /// <summary><c>if (c) v = a; else v = b; x = f(v);</c> → <c>x = f(c ? a : b);</c> (f without variables or calls).</summary>
@@ -52,7 +107,7 @@ internal sealed partial class Structurer
         {
             if (Children(code[k]).Any(c => FoldConditional(c, root)))
                 return true;
-            if (code[k] is not IfNode i || k + 1 >= code.Count || code[k + 1] is not TextNode use)
+            if (code[k] is not IfNode i || k + 1 >= code.Count || UseText(code[k + 1]) is not { } use)
                 continue;
             string? v = null;
             var value = Conditional(i, ref v);
@@ -64,15 +119,24 @@ internal sealed partial class Structurer
             if (AllTexts(root).Sum(x => Count(x.Text, v!)) != arms + 1)
                 continue;
             var rhs = m.Groups[2].Value;
-            var rest = Regex.Replace(rhs, @"\b" + v + @"\b", "");
+            // what else the store reads is evaluated after the condition either way: only constants and casts
+            var rest = Regex.Replace(Regex.Replace(rhs, @"\b" + v + @"\b", ""), @"\((?:const )?[A-Z]\w*(?: \*)?\)", "");
             if (Regex.Matches(rest, @"[A-Za-z_]\w*").Any(w => !Regex.IsMatch(w.Value, @"^(u?int\d+_t|U?INT\d+_C|u)$")))
                 continue;
-            code[k] = new TextNode { Text = $"{m.Groups[1].Value} = {(rhs == v ? value : rhs.Replace(v!, "(" + value + ")"))};" };
-            code.RemoveAt(k + 1);
+            use.Set($"{m.Groups[1].Value} = {(rhs == v ? value : Regex.Replace(rhs, @"\b" + v + @"\b", "(" + value + ")"))};");
+            code.RemoveAt(k);
             return true;
         }
         return false;
     }
+
+    /// <summary>The store after a join: a statement, or the initialisation of a <c>for</c> loop.</summary>
+    private static TextRef? UseText(Node n) => n switch
+    {
+        TextNode t => new TextRef(t.Text, x => t.Text = x),
+        LoopNode { Init: { } init } l => new TextRef(init + ";", x => l.Init = x.TrimEnd(';')),
+        _ => null,
+    };
 
     /// <summary>The arms as <c>c1 ? a : c2 ? b : d</c> when each is exactly <c>v = value;</c> for one variable v.</summary>
     private static string? Conditional(IfNode i, ref string? v)

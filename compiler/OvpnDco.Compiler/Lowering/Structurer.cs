@@ -93,7 +93,7 @@ internal sealed partial class Structurer
     }
 
     /// <summary>The structured C body (statements indented by four spaces).</summary>
-    public static string Emit(IReadOnlyList<Stmt> statements)
+    public static string Emit(IReadOnlyList<Stmt> statements, System.Func<string, Metadata.CType?>? typeOf = null)
     {
         var g = new ControlFlowGraph(statements);
         var s = new Structurer(g);
@@ -104,7 +104,7 @@ internal sealed partial class Structurer
         var code = s.Tree(g.Entry, new Ctx(null, new List<Breakable>()));
         s.CollectGotos(code);
         s.Tidy(code);
-        FoldJoinValues(code);
+        FoldJoinValues(code, typeOf ?? (_ => null));
         var names = s.LabelNames();
         var sb = new StringBuilder();
         Render(code, 1, sb, names);

@@ -72,7 +72,7 @@ public sealed partial class MethodLowering
         // Constants, addresses of variables and plain variables can be repeated; anything else is evaluated once.
         if (!(top.Constant != null || top.AddressOf != null || (top.IsSimple && top.Precedence == Prec.Primary) ||
               top.StringLiteral != null || top.ArrayLength != null || top.Token != null || IsRepeatableElement(top)))
-            top = Materialize(top) with { PendingCall = false };
+            top = Materialize(top, top.Type.Pointee is { Kind: StackKind.Struct } pointee ? Plugs.MemoryMarshalPlugs.TypeHint(pointee) : null) with { PendingCall = false };
         Push(top);
         Push(top);
     }

@@ -21,7 +21,7 @@ internal static class SpanPlugs
             r.Add(type, ".ctor", FromTableSlice, Params("T[]", "Int32", "Int32"));
             r.Add(type, ".ctor", FromRef, Params("T&"));
             r.Add(type, "get_Item", Item);
-            r.Add(type, "get_Length", c => SpanShapes.Int(SpanShapes.Len(SpanShapes.Value(c, c[0])), c[0]));
+            r.Add(type, "get_Length", c => SpanShapes.Int(SpanShapes.Len(SpanShapes.Value(c, c[0])), c[0]) with { Range = (0, int.MaxValue) });
             r.Add(type, "get_IsEmpty", c => SpanShapes.Bool($"{SpanShapes.Len(SpanShapes.Value(c, c[0]))} == 0", c[0]) with { Precedence = Prec.Equality });
             r.Add(type, "get_Empty", c => SpanShapes.Make(c.Lowering.MapType(c.DeclaringType), "NULL", "0"));
             r.Add(type, "Slice", SliceFrom, ParamCount(1));
