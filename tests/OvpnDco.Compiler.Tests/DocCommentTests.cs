@@ -43,8 +43,8 @@ public class DocCommentTests
         var path = Path.Combine(dir, "Doc.cs");
         File.WriteAllText(path, Source);
         var dll = CorpusBuild.Build("Doc", new Dictionary<string, string> { [path] = File.ReadAllText(path) }, OptimizationLevel.Release, dir);
-        var output = IlToC.Compile(dll, new CompilerOptions { ModuleName = "doc" });
-        Assert.That(output.Files.Keys, Is.EquivalentTo(new[] { "doc.h", "doc_internal.h", "doc.c" }));
+        var output = IlToC.Compile(dll, new CompilerOptions { ModuleName = "docs" });
+        Assert.That(output.Files.Keys, Is.EquivalentTo(new[] { "docs.h", "docs_internal.h", "doc.c" }));
         var c = output.Files["doc.c"];
         Assert.That(c, Does.Contain(
             "/*\n * Adds a to Twice of b when a < 10 - a test of the summary that a reader of the C sees.\n */\n/* Docs.Doc.Sum (")

@@ -89,7 +89,9 @@ public sealed record Expr(string Text, CType Type, int Precedence)
 
     /// <summary>An assignment of this value to <paramref name="lvalue"/>, compound when it reads the same lvalue.</summary>
     public string AssignTo(string lvalue) =>
-        Compound is { } c && c.Left == lvalue ? $"{lvalue} {c.Op}= {c.Right};" : $"{lvalue} = {Text};";
+        Compound is { } c && c.Left == lvalue
+            ? c.Op is "+" or "-" && c.Right is "1" or "1u" or "UINT64_C(1)" or "INT64_C(1)" ? $"{lvalue}{c.Op}{c.Op};" : $"{lvalue} {c.Op}= {c.Right};"
+            : $"{lvalue} = {Text};";
 
     /// <summary>For comparisons: the same test inverted (<c>a &gt;= b</c> for <c>a &lt; b</c>).</summary>
     public string? NegatedText { get; init; }

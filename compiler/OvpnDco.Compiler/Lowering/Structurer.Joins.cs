@@ -119,9 +119,11 @@ internal sealed partial class Structurer
             if (AllTexts(root).Sum(x => Count(x.Text, v!)) != arms + 1)
                 continue;
             var rhs = m.Groups[2].Value;
-            // what else the store reads is evaluated after the condition either way: only constants and casts
+            // What else the store evaluates may now come before the condition: fine when it is only constants and
+            // casts, or when neither it nor the conditional calls or assigns anything (reads commute with reads).
             var rest = Regex.Replace(Regex.Replace(rhs, @"\b" + v + @"\b", ""), @"\((?:const )?[A-Z]\w*(?: \*)?\)", "");
-            if (Regex.Matches(rest, @"[A-Za-z_]\w*").Any(w => !Regex.IsMatch(w.Value, @"^(u?int\d+_t|U?INT\d+_C|u)$")))
+            if (Regex.Matches(rest, @"[A-Za-z_]\w*").Any(w => !Regex.IsMatch(w.Value, @"^(u?int\d+_t|U?INT\d+_C|u)$")) &&
+                !(SideEffectFree(rest) && SideEffectFree(value)))
                 continue;
             use.Set($"{m.Groups[1].Value} = {(rhs == v ? value : Regex.Replace(rhs, @"\b" + v + @"\b", "(" + value + ")"))};");
             code.RemoveAt(k);
@@ -129,6 +131,10 @@ internal sealed partial class Structurer
         }
         return false;
     }
+
+    /// <summary>No call (but the INT64_C-style literal macros) and no assignment in the text.</summary>
+    private static bool SideEffectFree(string text) =>
+        !Regex.IsMatch(Regex.Replace(text, @"\bU?INT\d+_C\(", "("), @"[A-Za-z_]\w*\s*\(|[^=!<>]=[^=]|\+\+|--");
 
     /// <summary>The store after a join: a statement, or the initialisation of a <c>for</c> loop.</summary>
     private static TextRef? UseText(Node n) => n switch

@@ -112,7 +112,8 @@ internal sealed partial class Structurer
     }
 
     private static bool IsSimpleAssignment(string text) =>
-        text.EndsWith(';') && !text.Contains('\n') && !text.Contains('{') && Regex.IsMatch(text, @"^[A-Za-z_]\w*(->\w+|\.\w+)* [-+*/%&|^]?= ");
+        text.EndsWith(';') && !text.Contains('\n') && !text.Contains('{') &&
+        Regex.IsMatch(text, @"^[A-Za-z_]\w*(->\w+|\.\w+)*( [-+*/%&|^]?= |(\+\+|--);$)");
 
     private static bool IsSmallReturn(BasicBlock b) => b.Body.Count == 0 && b.Terminator is ReturnStmt;
 
@@ -350,7 +351,7 @@ internal sealed partial class Structurer
                     }
                     NaturalIncrement(l);
                     // 'v = start;' just before a for loop over v is its initialisation (unless a goto enters the loop).
-                    if (l.Increment != null && k > 0 && code[k - 1] is TextNode init && IsSimpleAssignment(init.Text) &&
+                    if (l.Increment != null && k > 0 && code[k - 1] is TextNode init && IsSimpleAssignment(init.Text) && init.Text.Contains(" = ", System.StringComparison.Ordinal) &&
                         AssignedVariables(l.Increment).Contains(AssignedVariable(init.Text)) && !_gotoTargets.Contains(l.Header))
                     {
                         l.Init = init.Text.TrimEnd(';');
@@ -401,10 +402,11 @@ internal sealed partial class Structurer
     }
 
     private static string AssignedVariable(string assignment) =>
-        assignment.IndexOf(' ') is var space and > 0 ? assignment.Substring(0, space) : assignment;
+        assignment.EndsWith("++;", System.StringComparison.Ordinal) || assignment.EndsWith("--;", System.StringComparison.Ordinal) ? assignment[..^3]
+        : assignment.IndexOf(' ') is var space and > 0 ? assignment.Substring(0, space) : assignment;
 
     private static IEnumerable<string> AssignedVariables(string increment) =>
-        increment.Split(", ").Select(part => part.EndsWith("++", System.StringComparison.Ordinal) ? part[..^2] : AssignedVariable(part + ";"));
+        increment.Split(", ").Select(part => part.EndsWith("++", System.StringComparison.Ordinal) || part.EndsWith("--", System.StringComparison.Ordinal) ? part[..^2] : AssignedVariable(part + ";"));
 
     /// <summary>Whether a <c>break</c> leaves the loop whose body is <paramref name="code"/> (not a nested loop or switch).</summary>
     private static bool Breaks(List<Node> code) => code.Any(n => n switch
