@@ -21,7 +21,7 @@ min_functions=${OVPNDCO_COV_MIN_FUNCTIONS:-97}
 min_branches=${OVPNDCO_COV_MIN_BRANCHES:-89}
 work=$root/out/fuzz/cov; mkdir -p "$work" "$results"; rm -f "$work"/*.profraw "$work"/*.profdata
 profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata); cov=$(command -v llvm-cov-14 || command -v llvm-cov)
-src=("$root"/out/hosted/*.c) # the driver's C: one file per C# source file
+src=("$root"/out/hosted/*.c "$root"/out/hosted/*_internal.h) # the driver's C: one .c per C# source file, and the shared header's inline forwarders
 fail() { echo "coverage: $*"; echo "0 1 0 fuzz-coverage-floors" > "$results/coverage.counts"; exit 1; }
 [ -n "$profdata" ] && [ -n "$cov" ] || fail "llvm-profdata-14/llvm-cov-14 missing (scripts/install-deps.sh installs llvm-14)"
 [ -f "$root/out/hosted/ovpndco.h" ] && [ -f "${src[0]}" ] || fail "out/hosted is missing (run scripts/transpile-hosted.sh)"

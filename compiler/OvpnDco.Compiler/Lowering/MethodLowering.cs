@@ -180,6 +180,19 @@ public sealed partial class MethodLowering
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
         _stmts.InsertRange(0, _argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => new PlainStmt($"(void){a};")));
         var body = Structurer.Emit(_stmts, VariableType);
+        // A temporary named for what it holds must not hide a function the body calls (an [Import] named like
+        // its result: nt_send = nt_send(...)): such a temporary becomes name_result.
+        for (var t = 0; t < _locals.Count; t++)
+        {
+            var name = _locals[t].Name;
+            if (!_hinted.Contains(name) || !System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + name + @"\s*\("))
+                continue;
+            var renamed = name + "_result";
+            for (var n = 2; IsNameTaken(renamed); n++)
+                renamed = $"{name}_result_{n}";
+            body = System.Text.RegularExpressions.Regex.Replace(body, @"\b" + name + @"\b(?!\s*\()", renamed);
+            _locals[t] = (renamed, _locals[t].Type);
+        }
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
@@ -256,12 +269,16 @@ public sealed partial class MethodLowering
             for (var n = 2; IsNameTaken(unique); n++)
                 unique = $"{baseName}_{n}";
             _locals.Add((unique, type));
+            _hinted.Add(unique);
             return unique;
         }
         var name = $"tmp{_temps++}";
         _locals.Add((name, type));
         return name;
     }
+
+    /// <summary>Temporaries named from a hint (they may meet a function of the same name).</summary>
+    private readonly HashSet<string> _hinted = new();
 
     private bool IsNameTaken(string name) =>
         Array.IndexOf(_argNames, name) >= 0 || Array.IndexOf(_localNames, name) >= 0 || _locals.Any(l => l.Name == name);

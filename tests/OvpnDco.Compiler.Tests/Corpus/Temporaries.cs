@@ -92,4 +92,16 @@ public static class Temporaries
         var r = x + (b != 0 ? (x = 3) : 4);
         return r * 10 + x;
     }
+
+    [Export("twice_of"), Case(4)]
+    public static int TwiceOf(int x) => x * 2;
+
+    /// <summary>A result that waits in a temporary named after its call, which is also a C function here.</summary>
+    [Export("tmp_named_like_callee"), Case(3), Case(-7)]
+    public static int NamedLikeCallee(int x)
+    {
+        var r = 1;
+        r += TwiceOf(x) * TwiceOf(x + 1);
+        return r;
+    }
 }
