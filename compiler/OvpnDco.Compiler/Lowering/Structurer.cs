@@ -358,6 +358,12 @@ internal sealed partial class Structurer
                         code.RemoveAt(k - 1);
                         k--;
                     }
+                    // for (i = 0; i < n; i++) with i written nowhere else: i + 1, i - c inside need no wrap
+                    if (l.Init is { } start && Regex.Match(start, @"^([A-Za-z_]\w*) = \d+$") is { Success: true } loopVar &&
+                        l.Increment?.Split(", ").Contains(loopVar.Groups[1].Value + "++") == true &&
+                        Regex.IsMatch(l.Cond ?? "", @"^" + loopVar.Groups[1].Value + @" < [^&|?]+( && [^|?]+)?$") &&
+                        !_addressTaken.Contains(loopVar.Groups[1].Value) && !Writes(l.Body, loopVar.Groups[1].Value))
+                        NaturalIndexArithmetic(l.Body, loopVar.Groups[1].Value);
                     break;
             }
     }
@@ -374,16 +380,44 @@ internal sealed partial class Structurer
         var parts = l.Increment.Split(", ").ToList();
         for (var p = 0; p < parts.Count; p++)
         {
-            var m = Regex.Match(parts[p], @"^([A-Za-z_]\w*) = \(int32_t\)\(\(uint32_t\)\1 \+ 1u\)$");
+            var m = Regex.Match(parts[p], @"^([A-Za-z_]\w*) = \(int32_t\)\(\(uint32_t\)\1 ([-+]) 1u\)$");
             if (!m.Success)
                 continue;
             var v = m.Groups[1].Value;
-            if (_addressTaken.Contains(v) || !Regex.IsMatch(l.Cond, @"^" + v + @" < [^&|?]+$") || Writes(l.Body, v) ||
+            var up = m.Groups[2].Value == "+";
+            // i < n (and more, joined by &&) just passed: i + 1 fits; i > n or i >= a literal above INT32_MIN: i - 1 fits
+            var test = up ? @"^" + v + @" < [^&|?]+( && [^|?]+)?$"
+                          : @"^" + v + @" (> [^&|?]+|>= -?\d+)( && [^|?]+)?$";
+            if (_addressTaken.Contains(v) || !Regex.IsMatch(l.Cond, test) || Writes(l.Body, v) || Writes(new List<Node> { new TextNode { Text = l.Cond } }, v) ||
                 parts.Where((_, q) => q != p).Any(other => Regex.IsMatch(other, @"(^|[^\w.>])" + v + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|&" + v + @"\b")))
                 continue;
-            parts[p] = v + "++";
+            parts[p] = v + (up ? "++" : "--");
         }
         l.Increment = string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// Inside <c>for (i = k; i &lt; n; i++)</c> (k a non-negative literal, i written nowhere else) i lies in k..n-1, so
+    /// <c>i + 1</c> and <c>i - c</c> cannot overflow: they print as plain C instead of through uint32_t.
+    /// </summary>
+    private static void NaturalIndexArithmetic(List<Node> body, string v)
+    {
+        var wrapped = new Regex(@"\(int32_t\)\(\(uint32_t\)" + v + @" (\+ 1u|- (\d{1,9})u)\)");
+        foreach (var t in AllTexts(body).ToList())
+        {
+            if (!wrapped.IsMatch(t.Text))
+                continue;
+            t.Set(wrapped.Replace(t.Text, m =>
+            {
+                var plain = $"{v} {m.Groups[1].Value.TrimEnd('u')}";
+                var before = m.Index > 0 ? t.Text[m.Index - 1] : ' ';
+                var after = m.Index + m.Length < t.Text.Length ? t.Text[m.Index + m.Length] : ';';
+                // an argument, an index or a whole right-hand side needs no parentheses
+                var bare = (before is '(' or '[' || (before == ' ' && m.Index >= 2 && t.Text[m.Index - 2] is ',' or '=')) &&
+                           after is ')' or ']' or ',' or ';';
+                return bare ? plain : $"({plain})";
+            }));
+        }
     }
 
     /// <summary>Whether some statement assigns <paramref name="v"/> or takes its address.</summary>

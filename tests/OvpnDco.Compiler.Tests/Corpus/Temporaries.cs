@@ -104,4 +104,19 @@ public static class Temporaries
         r += TwiceOf(x) * TwiceOf(x + 1);
         return r;
     }
+
+    /// <summary>Loop indices whose range the loop test proves: i + 1 and i - 4 inside, i-- down to 0.</summary>
+    [Export("tmp_loop_ranges"), Case(0), Case(5), Case(12), Case(40), Case(-3)]
+    public static int LoopRanges(int n)
+    {
+        Span<byte> buf = stackalloc byte[16];
+        for (var i = 0; i < buf.Length; i++)
+            buf[i] = (byte)(i * 3);
+        var acc = 0;
+        for (var i = 4; i < 16 && i < n; i++)
+            acc += buf[i - 4] * (i + 1);
+        for (var b = n; b >= 0; b--)
+            acc ^= b;
+        return acc;
+    }
 }
