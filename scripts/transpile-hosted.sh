@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Transpiles the driver with its hosted binding (driver/OvpnDco.Driver.Hosted) into out/hosted and builds
+# Transpiles the driver with its hosted binding (driver/OvpnDco.Driver.Hosted) into out/hosted (ovpndco.h, the
+# shared ovpndco_internal.h and one .c per C# source file) and builds
 # out/hosted/lib/libovpndco.so (gcc -O2) and libovpndco-asan.so (ASan+UBSan). Expects the solution built.
 # Used by build.sh and test.sh. Prints the sha256 of the generated C.
 set -euo pipefail
@@ -14,8 +15,10 @@ echo "   sha256 of out/hosted: $(cd out/hosted && find . -maxdepth 1 -type f -na
 
 mkdir -p out/hosted/lib
 flags=(-std=c11 -Wall -Wextra -Werror -shared -fPIC -I runtime-kernel/include -I out/hosted)
-echo "== out/hosted/lib/libovpndco.so (gcc -O2) and libovpndco-asan.so (ASan+UBSan)"
-gcc "${flags[@]}" -O2 out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco.so
+# The generated C is one .c per C# source file: -flto lets gcc inline the small helpers one file calls in another,
+# as it did when the driver was one file (internal functions stay out of the symbol table: OVPN_INTERNAL).
+echo "== out/hosted/lib/libovpndco.so (gcc -O2 -flto) and libovpndco-asan.so (ASan+UBSan)"
+gcc "${flags[@]}" -O2 -flto=auto out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco.so
 gcc "${flags[@]}" -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
     out/hosted/*.c runtime-kernel/hosted/*.c -lcrypto -lpthread -o out/hosted/lib/libovpndco-asan.so
 

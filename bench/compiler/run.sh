@@ -14,10 +14,10 @@ il2c="$root/compiler/OvpnDco.Il2c/bin/Release/net10.0/ovpn-il2c.dll"
 start=$(date +%s%N)
 dotnet "$il2c" compile "$work/bin/OvpnDco.Bench.Compiler.dll" --out "$work/c" --module bench
 end=$(date +%s%N)
-functions=$(grep -c '^/\* ' "$work/c/bench.c" || true)
+functions=$(cat "$work"/c/*.c | grep -c '^/\* .*\.cs:[0-9]*) \*/$' || true)
 echo "transpile: whole corpus + benchmark assembly in $(( (end - start) / 1000000 )) ms (process start included)"
 
-gcc -std=c11 -O2 -I "$root/runtime-kernel/include" -I "$work/c" "$work/c/bench.c" "$root/runtime-kernel/hosted/"*.c \
+gcc -std=c11 -O2 -flto=auto -I "$root/runtime-kernel/include" -I "$work/c" "$work/c/"*.c "$root/runtime-kernel/hosted/"*.c \
     "$here/reference.c" "$here/main.c" -lcrypto -lpthread -o "$work/bench"
 
 count() {

@@ -49,6 +49,17 @@ public sealed class Compilation
     {
         /// <summary>Small helpers are 'static inline': what the JIT would inline, gcc -O2 then inlines too.</summary>
         public bool Inline { get; init; }
+
+        /// <summary>The C# source file (as comments show it) and the method's first line; null/0 without a PDB.</summary>
+        public string? SourceFile { get; init; }
+
+        public int Line { get; init; }
+
+        /// <summary>The declaring type's full name (places a method without lines beside its type's others).</summary>
+        public string DeclaringType { get; init; } = "";
+
+        /// <summary>The C# <c>///</c> summary as plain text, or null.</summary>
+        public string? Summary { get; init; }
     }
 
     /// <summary>IL size up to which an internal method is emitted 'static inline'.</summary>
@@ -184,13 +195,20 @@ public sealed class Compilation
                          (lowering.SourceLine() is { } line ? " (" + line + ")" : "");
             var inline = !exported && (m.Definition.Body.CodeSize <= InlineCodeSize ||
                                        (m.Definition.ImplAttributes & MethodImplAttributes.AggressiveInlining) != 0);
-            _functions[name] = new FunctionText(name, lowering.Signature(name, annotate: true), body, origin, exported) { Inline = inline };
+            var (file, url, firstLine) = lowering.SourceStart();
+            _functions[name] = new FunctionText(name, lowering.Signature(name, annotate: true), body, origin, exported)
+            {
+                Inline = inline, SourceFile = file, Line = firstLine, DeclaringType = m.Definition.DeclaringType.FullName,
+                Summary = url == null ? null : _docs.Summary(url, file!, firstLine, m.Definition),
+            };
             _lowered[name] = m;
         }
         Shorten();
     }
 
     private readonly Dictionary<string, MethodInstance> _lowered = new(StringComparer.Ordinal);
+
+    private readonly Emit.DocComments _docs = new();
 
     /// <summary>Prefixes of the hand-written runtime's C functions, which a generated name must not take.</summary>
     private static readonly string[] RuntimePrefixes = { "ovpn_rt_", "ovpn_host_", "ovpn_hosted_", "ovpn_km_", "ovpn_hdev_", "ovpn_dco_" };

@@ -98,12 +98,7 @@ public static class IlToC
         compilation.Run();
 
         var moduleName = options.ModuleName ?? Names.Identifier(module.Assembly.Name.Name.Replace('.', '_')).ToLowerInvariant();
-        var (header, source) = CWriter.Write(compilation, moduleName, module.Assembly.Name.Name);
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            [moduleName + ".h"] = header,
-            [moduleName + ".c"] = source,
-        };
+        var files = CWriter.Write(compilation, moduleName, module.Assembly.Name.Name);
         foreach (var (name, text) in CFiles.For(compilation))
             files.TryAdd(name, text);
         return new CompileOutput(files, compilation.Functions.Count());

@@ -21,8 +21,22 @@ public class CliTests
         var outDir = Path.Combine(run.Directory, "cli-out");
         var result = Il2c($"compile {NativeToolchain.Quote(run.Dll)} --out {NativeToolchain.Quote(outDir)} --target hosted");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
-        Assert.That(result.Stdout, Does.Match("functions, 2 files, .* sha256 [0-9a-f]{64}"));
-        Assert.That(Directory.GetFiles(outDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "corpus.c", "corpus.h" }));
+        Assert.That(result.Stdout, Does.Match("functions, [0-9]+ files, .* sha256 [0-9a-f]{64}"));
+        // The C API header, the header the .c files share, and one .c per C# source file, named after it and
+        // saying which file it came from on its first line.
+        var files = Directory.GetFiles(outDir).Select(Path.GetFileName).ToList();
+        Assert.That(files, Does.Contain("corpus.h").And.Contain("corpus_internal.h"));
+        var sources = files.Where(f => f!.EndsWith(".c", System.StringComparison.Ordinal)).ToList();
+        Assert.That(sources, Has.Count.GreaterThan(5), "the corpus has many source files");
+        foreach (var c in sources)
+        {
+            var first = File.ReadLines(Path.Combine(outDir, c!)).First();
+            var m = System.Text.RegularExpressions.Regex.Match(first, @"\((Corpus/(\w+)\.cs)\)");
+            Assert.That(m.Success, Is.True, $"{c}: {first}");
+            var snake = System.Text.RegularExpressions.Regex.Replace(m.Groups[2].Value, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
+            Assert.That(c, Is.EqualTo(snake + ".c"), first);
+        }
+        Assert.That(result.Stdout, Does.Contain($"{sources.Count + 2} files"));
         var root = NativeToolchain.RepoRoot;
         var cc = NativeToolchain.Run(
             $"cc -std=c11 -O2 -I {NativeToolchain.Quote(Path.Combine(root, "runtime-kernel/include"))} -I {NativeToolchain.Quote(outDir)} " +

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.IO;
 using OvpnDco.Compiler;
@@ -30,11 +31,13 @@ public class KernelTargetTests
         var km = Path.Combine(NativeToolchain.RepoRoot, "runtime-kernel", "km");
         var result = NativeToolchain.Run(
             $"{NativeToolchain.Clang} --target={triple} -ffreestanding -std=c11 -fsyntax-only -Werror -Wall -Wextra -Wpedantic " +
-            $"-DOVPN_RT_KERNEL -I {NativeToolchain.Quote(NativeToolchain.Include)} -I {NativeToolchain.Quote(km)} -I . ovpndco.c {NativeToolchain.Quote(Path.Combine(km, "ovpn_rt_km.c"))}",
+            $"-DOVPN_RT_KERNEL -I {NativeToolchain.Quote(NativeToolchain.Include)} -I {NativeToolchain.Quote(km)} -I . *.c {NativeToolchain.Quote(Path.Combine(km, "ovpn_rt_km.c"))}",
             dir);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Stderr);
         Assert.That(File.ReadAllText(Path.Combine(dir, "ovpndco.h")), Does.Contain("#include \"ovpn_km.h\""));
-        Assert.That(File.ReadAllText(Path.Combine(dir, "ovpndco.c")), Does.Not.Contain("ovpn_hosted_"), "no hosted backend in the kernel output");
+        var sources = Directory.GetFiles(dir, "*.c");
+        Assert.That(sources.Select(Path.GetFileName), Does.Contain("io.c").And.Contain("driver_exports.c"), "one .c per C# source file");
+        Assert.That(string.Concat(sources.Select(File.ReadAllText)), Does.Not.Contain("ovpn_hosted_"), "no hosted backend in the kernel output");
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -76,7 +77,9 @@ public class NativeDispatchTests
             string outDir = Path.Combine(dir, "out");
             var (rc, output) = Run("dotnet", new[] { il2c, "compile", assembly, "--out", outDir, "--target", "hosted", "--module", "uapi_native" });
             Assert.That(rc, Is.EqualTo(0), output);
-            string generated = File.ReadAllText(Path.Combine(outDir, "uapi_native.c"));
+            // one .c per C# source file: the generated dispatch is ioctl_dispatch.c (from IoctlDispatch.g.cs)
+            string[] cFiles = Directory.GetFiles(outDir, "*.c");
+            string generated = string.Concat(cFiles.Select(File.ReadAllText));
             Assert.That(generated, Does.Contain("DispatchIoctl"));
 
             string main = Path.Combine(dir, "main.c");
@@ -88,8 +91,8 @@ public class NativeDispatchTests
             (rc, output) = Run("gcc", new[]
             {
                 "-std=c11", "-Wall", "-Wextra", "-Werror", "-I", include, "-I", outDir,
-                Path.Combine(outDir, "uapi_native.c"), runtime, main, "-o", exe,
-            });
+                runtime, main, "-o", exe,
+            }.Concat(cFiles).ToArray());
             Assert.That(rc, Is.EqualTo(0), output);
             (rc, output) = Run(exe, System.Array.Empty<string>());
             Assert.That(rc, Is.EqualTo(0), output);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# coverage.sh - coverage floors of the fuzz corpora over the generated driver C (out/hosted/ovpndco.c only, not the
+# coverage.sh - coverage floors of the fuzz corpora over the generated driver C (out/hosted/*.c only, not the
 # runtime). Builds every harness with clang source-based coverage (-fprofile-instr-generate -fcoverage-mapping on
-# ovpndco.c) linked with replay_main.c, replays the committed corpus tests/fuzz/corpus/<name> and the regression
+# the generated .c files) linked with replay_main.c, replays the committed corpus tests/fuzz/corpus/<name> and the regression
 # inputs tests/fuzz/regressions/<name>-*.bin (except those listed in regressions/KNOWN-FAILING), merges the profiles
 # with llvm-profdata-14 and reports with llvm-cov-14: functions entered, regions and branches (each condition's
 # true and false outcome: our "edges" measure) per harness and combined. Fails when the combined figures fall below
@@ -23,16 +23,16 @@ min_functions=${OVPNDCO_COV_MIN_FUNCTIONS:-97}
 min_branches=${OVPNDCO_COV_MIN_BRANCHES:-88.5}
 work=$root/out/fuzz/cov; mkdir -p "$work" "$results"; rm -f "$work"/*.profraw "$work"/*.profdata
 profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata); cov=$(command -v llvm-cov-14 || command -v llvm-cov)
-src=$root/out/hosted/ovpndco.c
+src=("$root"/out/hosted/*.c "$root"/out/hosted/*_internal.h) # the driver's C: one .c per C# source file, and the shared header's inline forwarders
 fail() { echo "coverage: $*"; echo "0 1 0 fuzz-coverage-floors" > "$results/coverage.counts"; exit 1; }
 [ -n "$profdata" ] && [ -n "$cov" ] || fail "llvm-profdata-14/llvm-cov-14 missing (scripts/install-deps.sh installs llvm-14)"
-[ -f "$src" ] || fail "out/hosted is missing (run scripts/transpile-hosted.sh)"
+[ -f "$root/out/hosted/ovpndco.h" ] && [ -f "${src[0]}" ] || fail "out/hosted is missing (run scripts/transpile-hosted.sh)"
 cov_build "$work" || fail "coverage build failed"
 
 known=$(fuzz_known_failing)
 # totals <profdata> <binary>: "functions% regions% branches% fn_covered/fn_total br_covered/br_total"
 totals() {
-  "$cov" report "$2" -instr-profile="$1" "$src" 2>/dev/null | awk '$1 == "TOTAL" {
+  "$cov" report "$2" -instr-profile="$1" "${src[@]}" 2>/dev/null | awk '$1 == "TOTAL" {
     printf "%s %s %s %d/%d %d/%d\n", $7, $4, $13, $5 - $6, $5, $11 - $12, $11 }'
 }
 printf '  %-8s %-10s %-10s %-10s %s\n' harness functions regions branches inputs
@@ -56,7 +56,7 @@ set -- $FUZZ_NAMES
 read -r f r b fn br < <(totals "$work/all.profdata" "$work/cov_$1")
 printf '  %-8s %-10s %-10s %-10s (functions %s, branches %s; %ss)\n' combined "$f" "$r" "$b" "$fn" "$br" $(( $(date +%s) - start ))
 echo "  functions never entered:"
-"$cov" report -show-functions "$work/cov_$1" -instr-profile="$work/all.profdata" "$src" 2>/dev/null \
+"$cov" report -show-functions "$work/cov_$1" -instr-profile="$work/all.profdata" "${src[@]}" 2>/dev/null \
   | awk 'NF >= 10 && $4 == "0.00%" { print "    " $1 }'
 ok=$(awk -v f="${f%\%}" -v b="${b%\%}" -v mf="$min_functions" -v mb="$min_branches" 'BEGIN { print (f >= mf && b >= mb) ? 1 : 0 }')
 if [ "$ok" = 1 ]; then

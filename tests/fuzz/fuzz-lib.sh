@@ -3,7 +3,7 @@
 # the builds. The driver C (out/hosted/*.c) and the hosted runtime are compiled once per flavour into objects, then
 # linked with each harness:
 #   fuzz_build <work>      libFuzzer + ASan + UBSan binaries   <work>/fuzz_<name>
-#   cov_build <work>       coverage binaries (clang source-based coverage of out/hosted/ovpndco.c only; the harness
+#   cov_build <work>       coverage binaries (clang source-based coverage of the driver's out/hosted/*.c only; the harness
 #                          and the runtime are not instrumented) with replay_main.c   <work>/cov_<name>
 # Every harness links with -Wl,--wrap=ovpn_hosted_alloc,... and the packet buffers (fault injection, see fuzz_common.h).
 FUZZ_NAMES=${OVPNDCO_FUZZ_ONLY:-"rx tx mp tcp ioctl"}
@@ -41,12 +41,17 @@ fuzz_build() { # <work>; prints one line per harness that does not build, return
 cov_build() { # <work>
   local work=$1 failed=0 name
   mkdir -p "$work/obj-cov"; rm -f "$work"/obj-cov/*.o
-  "$FUZZ_CLANG" "${FUZZ_CFLAGS[@]}" -fprofile-instr-generate -fcoverage-mapping -c "$fuzz_root/out/hosted/ovpndco.c" \
-      -o "$work/obj-cov/ovpndco.o" 2>"$work/cov_objects.log" || { tail -20 "$work/cov_objects.log"; return 1; }
   local src
-  # The rest of the generated C (ovpn_trace.c, the trace events) and the runtime, without coverage.
-  for src in "$fuzz_root"/out/hosted/*.c "$fuzz_root"/runtime-kernel/hosted/*.c; do
-    [ "$src" = "$fuzz_root/out/hosted/ovpndco.c" ] && continue
+  : >"$work/cov_objects.log"
+  for src in "$fuzz_root"/out/hosted/*.c; do # one .c per C# source file
+    # The trace events (ovpn_trace.c, generated from [TraceEvent] declarations) are formatting, not driver logic:
+    # compiled without coverage, like the runtime below.
+    [ "$(basename "$src")" = ovpn_trace.c ] && continue
+    "$FUZZ_CLANG" "${FUZZ_CFLAGS[@]}" -fprofile-instr-generate -fcoverage-mapping -c "$src" \
+        -o "$work/obj-cov/$(basename "${src%.c}").o" 2>>"$work/cov_objects.log" || { tail -20 "$work/cov_objects.log"; return 1; }
+  done
+  for src in "$fuzz_root"/out/hosted/ovpn_trace.c "$fuzz_root"/runtime-kernel/hosted/*.c; do
+    [ -f "$src" ] || continue
     "$FUZZ_CLANG" "${FUZZ_CFLAGS[@]}" -c "$src" -o "$work/obj-cov/$(basename "${src%.c}").o" 2>>"$work/cov_objects.log" || return 1
   done
   for name in $FUZZ_NAMES; do

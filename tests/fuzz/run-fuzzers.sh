@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$fuzz_root
 seconds=${1:-60}; results=${2:-$root/out/test-results}
 work=${OVPNDCO_FUZZ_WORK:-$root/out/fuzz}; mkdir -p "$work/crashes" "$results"
-[ -f "$root/out/hosted/ovpndco.c" ] || { echo "run-fuzzers: out/hosted is missing (run scripts/transpile-hosted.sh)"; exit 2; }
+[ -f "$root/out/hosted/ovpndco.h" ] || { echo "run-fuzzers: out/hosted is missing (run scripts/transpile-hosted.sh)"; exit 2; }
 
 passed=0; failed=0; skipped=0; total_execs=0
 if [ "${OVPNDCO_FUZZ_NO_BUILD:-0}" != 1 ] && ! fuzz_build "$work"; then

@@ -1,15 +1,210 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
+using OvpnDco.Compiler.Metadata;
 
 namespace OvpnDco.Compiler.Emit;
 
 /// <summary>
-/// Writes the module's two files: <c>name.h</c> (types, exported prototypes) and <c>name.c</c> (statics,
-/// internal prototypes, function bodies), in an order that only depends on names.
+/// Writes the module: <c>name.h</c> (types, exported prototypes: the C API), one <c>.c</c> per C# source file with
+/// its functions in source order (<c>io.c</c> for <c>Io.cs</c>), and <c>name_internal.h</c>, what the .c files share:
+/// the internal functions one file calls in another (external linkage, hidden from a shared library's symbol
+/// table; small ones inline again under link-time optimisation; one-line forwarders to C functions, the platform
+/// binding's wrappers, are defined there <c>static inline</c>) and static data used by more than one file. Everything depends only on names and source positions.
 /// </summary>
 public static class CWriter
 {
-    public static (string Header, string Source) Write(Compilation c, string module, string assemblyName)
+    public static SortedDictionary<string, string> Write(Compilation c, string module, string assemblyName)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [module + ".h"] = PublicHeader(c, module, assemblyName),
+        };
+        var internalHeader = module + "_internal.h";
+
+        // ---- which file each function goes to ---------------------------------------------------------
+        var functions = c.Functions.ToList();
+        var typeFile = functions.Where(f => f.SourceFile != null).GroupBy(f => f.DeclaringType)
+            .ToDictionary(g => g.Key, g => g.OrderBy(f => f.Name, StringComparer.Ordinal).First().SourceFile!);
+        string? SourceOf(Compilation.FunctionText f) => f.SourceFile ?? typeFile.GetValueOrDefault(f.DeclaringType);
+        var cNames = CFileNames(functions.Select(SourceOf).Where(s => s != null).Distinct().Cast<string>(), module);
+        var fileOf = functions.ToDictionary(f => f.Name, f => SourceOf(f) is { } src ? cNames[src] : module + ".c");
+
+        // ---- who calls whom, what reads which global --------------------------------------------------
+        var names = new HashSet<string>(functions.Select(f => f.Name), StringComparer.Ordinal);
+        var globals = c.Statics.Definitions().ToList();
+        var globalNames = new HashSet<string>(globals.Select(g => g.Name), StringComparer.Ordinal);
+        var calls = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var reads = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var f in functions)
+        {
+            var ids = Regex.Matches(f.Body, @"\b[A-Za-z_]\w*\b").Select(m => m.Value).Distinct().ToList();
+            calls[f.Name] = ids.Where(i => names.Contains(i) && i != f.Name).ToList();
+            reads[f.Name] = ids.Where(globalNames.Contains).ToList();
+        }
+
+        // A function another file calls is shared: external linkage (hidden), its prototype in the internal header.
+        // It stays in its own file even when small (a build with link-time optimisation inlines it again).
+        var shared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in functions)
+            foreach (var callee in calls[f.Name])
+                if (fileOf[callee] != fileOf[f.Name])
+                    shared.Add(callee);
+        // A shared one-line forwarder to a C function (the platform binding's wrappers of [Import]s) is defined in
+        // the internal header instead, so every caller inlines it whatever the build does across files.
+        bool InHeader(Compilation.FunctionText f) =>
+            shared.Contains(f.Name) && f.Inline && !f.Exported && calls[f.Name].Count == 0 && reads[f.Name].Count == 0 &&
+            Forwarder.IsMatch(f.Body.Trim());
+        // static data: 'static' in the one file that reads it, else defined in the first such file and declared
+        var globalFiles = globals.ToDictionary(g => g.Name, g => functions
+            .Where(f => reads[f.Name].Contains(g.Name)).Select(f => fileOf[f.Name])
+            .Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList());
+        var sharedGlobals = globals.Where(g => globalFiles[g.Name].Count > 1).ToList();
+        string? HomeOf(string global) => globalFiles[global].FirstOrDefault();
+
+        // ---- the internal header ----------------------------------------------------------------------
+        var ordered = functions.OrderBy(f => fileOf[f.Name], StringComparer.Ordinal).ThenBy(f => f.Line == 0 ? int.MaxValue : f.Line)
+            .ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+        var guard = (module + "_internal_h").ToUpperInvariant();
+        var ih = new StringBuilder();
+        ih.Append($"/* {internalHeader} - generated by ovpn-il2c from {assemblyName}; do not edit. */\n");
+        ih.Append("/* What the module's .c files share: the internal functions one file calls in another and the static\n" +
+                  " * data more than one file reads. Not part of the C API (that is " + module + ".h). */\n");
+        ih.Append($"#ifndef {guard}\n#define {guard}\n\n#include \"{module}.h\"\n\n");
+        ih.Append("/* Internal functions have external linkage between the module's files only: hidden from the dynamic\n" +
+                  " * symbol table of a shared library (ELF); a kernel driver exports nothing anyway. */\n" +
+                  "#if defined(__GNUC__) && !defined(_WIN32)\n#define OVPN_INTERNAL __attribute__((visibility(\"hidden\")))\n" +
+                  "#else\n#define OVPN_INTERNAL\n#endif\n\n");
+        if (sharedGlobals.Count > 0)
+        {
+            ih.Append("/* ---- static data ---- */\n\n");
+            foreach (var g in sharedGlobals)
+                ih.Append("OVPN_INTERNAL ").Append(g.Declaration).Append('\n');
+            ih.Append('\n');
+        }
+        var sharedFunctions = ordered.Where(f => shared.Contains(f.Name) && !f.Exported).ToList();
+        foreach (var group in sharedFunctions.GroupBy(f => fileOf[f.Name]))
+        {
+            ih.Append($"/* ---- {group.Key} ---- */\n");
+            foreach (var f in group)
+                ih.Append(InHeader(f) ? "static inline " : "OVPN_INTERNAL ").Append(f.Prototype).Append(";\n");
+            ih.Append('\n');
+        }
+        var forwarders = sharedFunctions.Where(InHeader).ToList();
+        if (forwarders.Count > 0)
+        {
+            ih.Append("/* ---- one-line forwarders to C functions, inlined in every file ---- */\n\n");
+            foreach (var f in forwarders)
+                AppendDefinition(ih, f, "static inline ");
+        }
+        ih.Append("#endif\n");
+        files[internalHeader] = ih.ToString().Replace("\n\n\n", "\n\n");
+
+        // ---- one .c per source file -------------------------------------------------------------------
+        var sources = cNames.ToDictionary(kv => kv.Value, kv => kv.Key);
+        foreach (var group in ordered.Where(f => !InHeader(f)).GroupBy(f => fileOf[f.Name]))
+        {
+            var file = group.Key;
+            var list = group.ToList();
+            var s = new StringBuilder();
+            s.Append($"/* {file} - generated by ovpn-il2c from {assemblyName}" +
+                     (sources.TryGetValue(file, out var src) ? $" ({src})" : "") + "; do not edit. */\n");
+            s.Append($"#include \"{internalHeader}\"\n\n");
+            var data = globals.Where(g => HomeOf(g.Name) == file).ToList();
+            if (data.Count > 0)
+            {
+                s.Append("/* ---- static data ---- */\n\n");
+                foreach (var g in data)
+                    s.Append(sharedGlobals.Contains(g) ? "" : "static ").Append(g.Definition);
+                s.Append('\n');
+            }
+            // file-local functions called before their definition are declared first
+            var position = list.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i);
+            var forward = list.Where(f => !shared.Contains(f.Name) && !f.Exported &&
+                                          list.Take(position[f.Name]).Any(g => calls[g.Name].Contains(f.Name))).ToList();
+            if (forward.Count > 0)
+            {
+                foreach (var f in forward)
+                    s.Append(f.Inline ? "static inline " : "static ").Append(f.Prototype).Append(";\n");
+                s.Append('\n');
+            }
+            foreach (var f in list)
+                AppendDefinition(s, f, f.Exported || shared.Contains(f.Name) ? "" : f.Inline ? "static inline " : "static ");
+            files[file] = s.ToString().TrimEnd('\n') + "\n";
+        }
+        return files;
+    }
+
+    /// <summary>A body that is one call (<c>return f(x);</c> or <c>f(x); return;</c>).</summary>
+    private static readonly Regex Forwarder = new(@"^(return )?[A-Za-z_]\w*\([^;{}]*\);(\s*return;)?$", RegexOptions.CultureInvariant);
+
+    private static void AppendDefinition(StringBuilder s, Compilation.FunctionText f, string storage)
+    {
+        if (f.Summary != null)
+            s.Append(Comment(f.Summary));
+        s.Append($"/* {f.Origin} */\n");
+        s.Append(storage).Append(f.Prototype).Append("\n{\n").Append(f.Body).Append("}\n\n");
+    }
+
+    /// <summary>A C block comment with the text wrapped at 110 columns.</summary>
+    public static string Comment(string text)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && line.Length + 1 + word.Length > 106)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            line.Append(line.Length > 0 ? " " : "").Append(word);
+        }
+        if (line.Length > 0)
+            lines.Add(line.ToString());
+        return lines.Count == 1 && lines[0].Length <= 100
+            ? $"/* {lines[0]} */\n"
+            : "/*\n" + string.Concat(lines.Select(l => $" * {l}\n")) + " */\n";
+    }
+
+    /// <summary>
+    /// <c>driver/OvpnDco.Driver/Io.cs</c> → <c>io.c</c>, <c>PeerTable.cs</c> → <c>peer_table.c</c>, a generated
+    /// <c>….IoctlDispatch.g.cs</c> → <c>ioctl_dispatch.c</c>; names two sources would share get their folder's name.
+    /// </summary>
+    private static Dictionary<string, string> CFileNames(IEnumerable<string> sources, string module)
+    {
+        var list = sources.OrderBy(s => s, StringComparer.Ordinal).ToList();
+        string Stem(string path, bool qualified)
+        {
+            var file = path.Replace('\\', '/').Split('/');
+            var stem = file[^1];
+            if (stem.EndsWith(".cs", StringComparison.Ordinal))
+                stem = stem[..^3];
+            if (stem.EndsWith(".g", StringComparison.Ordinal))
+                stem = stem[..^2];
+            stem = stem.Substring(stem.LastIndexOf('.') + 1);
+            var name = Names.UpperSnake(Names.Identifier(stem)).ToLowerInvariant();
+            if (qualified && file.Length > 1)
+                name = Names.UpperSnake(Names.Identifier(file[^2].Split('.')[^1])).ToLowerInvariant() + "_" + name;
+            return name;
+        }
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var counts = list.GroupBy(s => Stem(s, false)).ToDictionary(g => g.Key, g => g.Count());
+        var used = new HashSet<string>(StringComparer.Ordinal) { module, module + "_internal" };
+        foreach (var s in list)
+        {
+            var name = Stem(s, counts[Stem(s, false)] > 1 || used.Contains(Stem(s, false)));
+            var unique = name;
+            for (var n = 2; !used.Add(unique); n++)
+                unique = $"{name}_{n}";
+            result[s] = unique + ".c";
+        }
+        return result;
+    }
+
+    private static string PublicHeader(Compilation c, string module, string assemblyName)
     {
         var guard = module.ToUpperInvariant() + "_H";
         var h = new StringBuilder();
@@ -25,7 +220,7 @@ public static class CWriter
         {
             h.Append("/* ---- types ---- */\n\n");
             foreach (var t in types)
-                h.Append(t).Append(t.StartsWith("typedef", System.StringComparison.Ordinal) && !t.Contains('\n') ? "\n" : "\n\n");
+                h.Append(t).Append(t.StartsWith("typedef", StringComparison.Ordinal) && !t.Contains('\n') ? "\n" : "\n\n");
             h.Append('\n');
         }
         var imports = c.ImportPrototypes.ToList();
@@ -40,26 +235,6 @@ public static class CWriter
         foreach (var f in c.Functions.Where(f => f.Exported))
             h.Append($"/* {f.Origin} */\n{f.Prototype};\n");
         h.Append("\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n");
-
-        var s = new StringBuilder();
-        s.Append($"/* {module}.c - generated by ovpn-il2c from {assemblyName}; do not edit. */\n");
-        s.Append($"#include \"{module}.h\"\n\n");
-        var statics = c.Statics.Emit();
-        if (statics.Length > 0)
-            s.Append("/* ---- static data ---- */\n\n").Append(statics).Append('\n');
-        var internals = c.Functions.Where(f => !f.Exported).ToList();
-        if (internals.Count > 0)
-        {
-            s.Append("/* ---- internal functions ---- */\n\n");
-            foreach (var f in internals)
-                s.Append(f.Inline ? "static inline " : "static ").Append(f.Prototype).Append(";\n");
-            s.Append('\n');
-        }
-        foreach (var f in c.Functions)
-        {
-            s.Append($"/* {f.Origin} */\n");
-            s.Append(f.Exported ? "" : f.Inline ? "static inline " : "static ").Append(f.Prototype).Append("\n{\n").Append(f.Body).Append("}\n\n");
-        }
-        return (h.ToString(), s.ToString().TrimEnd('\n') + "\n");
+        return h.ToString();
     }
 }

@@ -180,17 +180,25 @@ public sealed class StaticFields
     }
 
     /// <summary>Definitions of every global, sorted by name.</summary>
-    public string Emit()
+    public string Emit() => string.Concat(Definitions().Select(d => "static " + d.Definition));
+
+    /// <summary>
+    /// Each global's definition without its storage class (the writer makes it <c>static</c> in the one file that
+    /// uses it, or gives it external linkage) and the matching <c>extern</c> declaration, sorted by name.
+    /// </summary>
+    public IEnumerable<(string Name, string Definition, string Declaration)> Definitions()
     {
-        var sb = new StringBuilder();
         foreach (var g in _globals.Values.OrderBy(g => g.Name, StringComparer.Ordinal))
         {
+            var sb = new StringBuilder();
+            string declaration;
             if (g.ArrayLength is int n)
             {
                 var constant = g.IsConstant && !_written.Contains(g.Name) ? "const " : "";
                 var elem = g.ElementType!;
                 var count = Math.Max(1, n);
-                sb.Append($"static {constant}{(g.IsRvaData ? "_Alignas(8) " : "")}{elem.Name} {g.Name}[{count}] = {{");
+                sb.Append($"{constant}{(g.IsRvaData ? "_Alignas(8) " : "")}{elem.Name} {g.Name}[{count}] = {{");
+                declaration = $"extern {constant}{elem.Name} {g.Name}[{count}];";
                 var items = g.Values!.Length == 0 ? new long[] { 0 } : g.Values!;
                 for (var i = 0; i < items.Length; i++)
                 {
@@ -207,10 +215,11 @@ public sealed class StaticFields
                     StackKind.Pointer => "NULL",
                     _ => CExprs.Literal(CExprs.Truncate(g.Scalar, g.Type), g.Type),
                 };
-                sb.Append($"static {g.Type.Declare(g.Name)} = {init};\n");
+                sb.Append($"{g.Type.Declare(g.Name)} = {init};\n");
+                declaration = $"extern {g.Type.Declare(g.Name)};";
             }
+            yield return (g.Name, sb.ToString(), declaration);
         }
-        return sb.ToString();
     }
 
     private static string ElementLiteral(long v, CType t) =>

@@ -1,3 +1,4 @@
+using System.Linq;
 using OvpnDco.Compiler.Diagnostics;
 using OvpnDco.Compiler.Metadata;
 
@@ -53,15 +54,55 @@ public sealed partial class MethodLowering
             Push(CExprs.Constant(r, kind == StackKind.I4 ? CType.I32 : CType.I64));
             return;
         }
+        var prec = op == "*" ? Prec.Multiplicative : Prec.Additive;
+        if (NaturalRange(op, a, b, kind) is { } range)
+        {
+            // the result provably fits the signed type: plain C arithmetic has no overflow to guard against
+            var sa = CExprs.AsWidth(a, kind, unsigned: false);
+            var sb = CExprs.AsWidth(b, kind, unsigned: false);
+            Push(Binary(op, prec, sa, sb, sa.Type) with { Range = range });
+            return;
+        }
         var ua = CExprs.AsWidth(a, kind, unsigned: true);
         var ub = CExprs.AsWidth(b, kind, unsigned: true);
-        var prec = op == "*" ? Prec.Multiplicative : Prec.Additive;
         var result = Binary(op, prec, ua, ub, ua.Type);
         if (op == "*" && (a.SizeOf != null || b.SizeOf != null))
             result = result with { Scaled = (a.SizeOf != null ? b : a, (a.SizeOf ?? b.SizeOf)!) };
         else if (op == "*" && (a.Constant != null || b.Constant != null))
             result = result with { Scaled = (a.Constant != null ? b : a, (a.Constant ?? b.Constant)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         Push(result);
+    }
+
+    /// <summary>
+    /// The bounds of <c>a op b</c> when both operands' bounds are known and every result fits the signed type of
+    /// <paramref name="kind"/> (int32 or int64; C's int promotion makes small types int32 here); null otherwise.
+    /// </summary>
+    private static (long Min, long Max)? NaturalRange(string op, Expr a, Expr b, StackKind kind)
+    {
+        if (kind is not (StackKind.I4 or StackKind.I8) || a.Bounds is not { } x || b.Bounds is not { } y)
+            return null;
+        // operands wider than the operation (an int64 value in an int32 add) are not what C would compute
+        if (kind == StackKind.I4 && (CExprs.KindOf(a) != StackKind.I4 || CExprs.KindOf(b) != StackKind.I4))
+            return null;
+        System.Int128 lo, hi;
+        switch (op)
+        {
+            case "+":
+                (lo, hi) = ((System.Int128)x.Min + y.Min, (System.Int128)x.Max + y.Max);
+                break;
+            case "-":
+                (lo, hi) = ((System.Int128)x.Min - y.Max, (System.Int128)x.Max - y.Min);
+                break;
+            default:
+                var p = new[] { (System.Int128)x.Min * y.Min, (System.Int128)x.Min * y.Max, (System.Int128)x.Max * y.Min, (System.Int128)x.Max * y.Max };
+                (lo, hi) = (p.Min(), p.Max());
+                break;
+        }
+        var (min, max) = kind == StackKind.I4 ? ((System.Int128)int.MinValue, (System.Int128)int.MaxValue) : (long.MinValue, long.MaxValue);
+        // an unsigned operand beyond the signed range, or a result outside it, keeps the wrapping form
+        if (x.Max > max || y.Max > max || lo < min || hi > max)
+            return null;
+        return ((long)lo, (long)hi);
     }
 
     private Expr PointerArithmetic(string op, Expr a, Expr b)

@@ -22,7 +22,7 @@ public sealed partial class MethodLowering
 
     internal Expr Temp(Expr value) => Materialize(value) with { PendingCall = false };
 
-    internal string NewTempName(CType type) => NewTemp(type);
+    internal string NewTempName(CType type, string? hint = null) => NewTemp(type, hint);
 
     internal void EmitStatement(string text) => Statement(text);
 
@@ -177,7 +177,33 @@ public sealed partial class MethodLowering
             Statement(text + ";");
             return;
         }
-        Push(new Expr(text, ret, Prec.Primary) { PendingCall = true, Impure = true, Reads = Expr.Union(args.ToArray()) });
+        Push(new Expr(text, ret, Prec.Primary) { PendingCall = true, Impure = true, Reads = Expr.Union(args.ToArray()), Hint = ResultName(def, ret) });
+    }
+
+    /// <summary>
+    /// What a call's result is called when it must wait in a temporary: <c>status</c> for an NTSTATUS, the pointee's
+    /// name for a pointer to a struct (<c>peer</c>), <c>ok</c> for a bool, else the method's name without its verb
+    /// (<c>MakeHeader</c> → <c>header</c>, <c>Blocks</c> → <c>blocks</c>).
+    /// </summary>
+    private static string ResultName(MethodDefinition callee, CType ret)
+    {
+        if (ret.Name == "OvpnDco_Runtime_Uapi_NtStatus" || ret.EnumNames != null && ret.Name.EndsWith("NtStatus", System.StringComparison.Ordinal))
+            return "status";
+        if (ret.IsBool)
+            return "ok";
+        var name = callee.Name;
+        if (name.StartsWith("get_", System.StringComparison.Ordinal))
+            name = name.Substring(4);
+        if (ret.IsPointer && ret.Pointee is { Kind: StackKind.Struct } pointee)
+            name = pointee.Name.Substring(pointee.Name.LastIndexOf('_') + 1);
+        else
+            foreach (var verb in new[] { "Get", "Make", "Read", "Compute", "Find", "Create", "Try", "Load", "Alloc" })
+                if (name.Length > verb.Length && name.StartsWith(verb, System.StringComparison.Ordinal) && char.IsAsciiLetterUpper(name[verb.Length]))
+                {
+                    name = name.Substring(verb.Length);
+                    break;
+                }
+        return Names.UpperSnake(name).ToLowerInvariant();
     }
 
     private string Argument(Expr arg, CType parameter)

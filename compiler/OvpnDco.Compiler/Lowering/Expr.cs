@@ -53,6 +53,27 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary>A known upper bound of a non-negative value (e.g. <c>x &amp; 63</c>): shift counts under the width need no mask.</summary>
     public long? UpperBound { get; init; }
 
+    /// <summary>
+    /// Bounds the value is known to lie in (a span's length, a masked value, a sum of such): signed arithmetic on
+    /// values whose result provably fits prints as plain C (<c>len - 12</c>), with no unsigned detour.
+    /// </summary>
+    public (long Min, long Max)? Range { get; init; }
+
+    /// <summary>The bounds of the value: <see cref="Range"/>, a constant, or what its C type can hold when small.</summary>
+    public (long Min, long Max)? Bounds =>
+        Constant is long c ? (c, c)
+        : Range is { } r ? r
+        : UpperBound is long u && u >= 0 ? (0, u)
+        : Type.Primitive switch
+        {
+            "bool" => (0, 1),
+            "uint8_t" => (0, byte.MaxValue),
+            "int8_t" => (sbyte.MinValue, sbyte.MaxValue),
+            "uint16_t" => (0, ushort.MaxValue),
+            "int16_t" => (short.MinValue, short.MaxValue),
+            _ => null,
+        };
+
     /// <summary>A C integer constant expression (literals, sizeof and arithmetic of them): usable as an array size.</summary>
     public bool IsCConstant { get; init; }
 
@@ -68,7 +89,9 @@ public sealed record Expr(string Text, CType Type, int Precedence)
 
     /// <summary>An assignment of this value to <paramref name="lvalue"/>, compound when it reads the same lvalue.</summary>
     public string AssignTo(string lvalue) =>
-        Compound is { } c && c.Left == lvalue ? $"{lvalue} {c.Op}= {c.Right};" : $"{lvalue} = {Text};";
+        Compound is { } c && c.Left == lvalue
+            ? c.Op is "+" or "-" && c.Right is "1" or "1u" or "UINT64_C(1)" or "INT64_C(1)" ? $"{lvalue}{c.Op}{c.Op};" : $"{lvalue} {c.Op}= {c.Right};"
+            : $"{lvalue} = {Text};";
 
     /// <summary>For comparisons: the same test inverted (<c>a &gt;= b</c> for <c>a &lt; b</c>).</summary>
     public string? NegatedText { get; init; }
@@ -81,6 +104,19 @@ public sealed record Expr(string Text, CType Type, int Precedence)
 
     /// <summary>ldtoken of a field with RVA data (for InitializeArray/CreateSpan).</summary>
     public Mono.Cecil.FieldReference? Token { get; init; }
+
+    /// <summary>
+    /// A span value whose pointer and length can be spelled separately (each without side effects other than an
+    /// idempotent bounds check), so a plug that needs both reads them in place instead of through a temporary.
+    /// </summary>
+    public (string Ptr, string Len)? SpanParts { get; init; }
+
+    /// <summary>For <c>s.Slice(start)</c> of a reusable span: the span and the start, so a fixed-size read of the slice
+    /// checks <c>start..start+size</c> of <c>s</c> once.</summary>
+    public (Expr Span, Expr Start)? SliceFrom { get; init; }
+
+    /// <summary>What the value is, for the name of a temporary that must hold it (<c>status</c>, <c>peer</c>).</summary>
+    public string? Hint { get; init; }
 
     /// <summary>A call whose result has not been stored yet; must be consumed at once or spilled.</summary>
     public bool PendingCall { get; init; }

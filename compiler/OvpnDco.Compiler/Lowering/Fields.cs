@@ -94,7 +94,7 @@ public sealed partial class MethodLowering
         }
         var lv = FieldLValue(obj, f, type, owner);
         var root = obj.AddressOf != null && obj.Reads.Count == 1 ? obj.AddressOf : null;
-        Statement(CExprs.Coerce(value, type, assignment: true).AssignTo(lv.Text), storesVariable: root);
+        Statement(CExprs.Coerce(value, type, assignment: true).AssignTo(lv.Text), storesVariable: root, writesMemory: root == null || value.PendingCall);
     }
 
     private void LoadStaticField(FieldReference f)

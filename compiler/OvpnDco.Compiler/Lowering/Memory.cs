@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Mono.Cecil;
+using Mono.Cecil.Cil;
 using OvpnDco.Compiler.Diagnostics;
 using OvpnDco.Compiler.Metadata;
 
@@ -82,7 +83,8 @@ public sealed partial class MethodLowering
             text = $"ovpn_rt_write_u{type.Size * 8}({p.Text}, {CExprs.Coerce(CExprs.Normalize(value), type.WithSign(true)).Text});";
         else
             text = CExprs.Coerce(value, type, assignment: true).AssignTo(Deref(Retarget(p, type), type).Text);
-        Statement(text, storesVariable: p.AddressOf != null && p.Reads.Count == 1 ? p.AddressOf : null);
+        var root = p.AddressOf != null && p.Reads.Count == 1 ? p.AddressOf : null;
+        Statement(text, storesVariable: root, writesMemory: root == null || value.PendingCall);
     }
 
     private CType Map(TypeReference t) => _c.Types.Map(_m.Context.Resolve(t));
@@ -108,11 +110,20 @@ public sealed partial class MethodLowering
     {
         var p = Pop();
         var type = Map(t);
+        if (type.Kind == StackKind.Struct && p.AddressOf is { } local && _current.Next is { } next && !_labels.Contains(next.Offset) &&
+            LoadedLocal(next) is int index && _localNames[index] == local && OnlyDefault(index))
+        {
+            // ldloca x; initobj T; ldloc x is C#'s default(T) as a value: a compound literal, no statement
+            _defaultLocals.Add(local);
+            _skip = next;
+            Push(new Expr($"({type.Name}){{0}}", type, Prec.Primary));
+            return;
+        }
         if (type.Kind == StackKind.Struct)
         {
             var target = p.AddressOf != null ? $"&{p.AddressOf}" : p.Text;
             var size = p.AddressOf != null ? $"sizeof({p.AddressOf})" : $"sizeof({type.Name})";
-            Statement($"ovpn_rt_memset({target}, 0, {size});", storesVariable: p.AddressOf);
+            Statement($"ovpn_rt_memset({target}, 0, {size});", storesVariable: p.AddressOf, writesMemory: p.AddressOf == null);
         }
         else
         {
@@ -120,6 +131,33 @@ public sealed partial class MethodLowering
             WriteThrough(p, type, CExprs.Constant(0, type.IsInteger ? type : CType.I32));
         }
     }
+
+    /// <summary>Every use of the local is <c>ldloca; initobj; ldloc</c> (it never holds anything but default(T)).</summary>
+    private bool OnlyDefault(int index)
+    {
+        foreach (var ins in _body.Instructions)
+        {
+            var refers = LoadedLocal(ins) == index ||
+                         (ins.Operand is VariableDefinition v && v.Index == index) ||
+                         (ins.OpCode.Code is >= Code.Stloc_0 and <= Code.Stloc_3 && ins.OpCode.Code - Code.Stloc_0 == index);
+            if (!refers)
+                continue;
+            var triple = ins.OpCode.Code is Code.Ldloca or Code.Ldloca_S
+                ? ins.Next is { OpCode.Code: Code.Initobj } init && init.Next is { } load && LoadedLocal(load) == index
+                : LoadedLocal(ins) == index && ins.Previous is { OpCode.Code: Code.Initobj } init2 &&
+                  init2.Previous is { OpCode.Code: Code.Ldloca or Code.Ldloca_S } addr && ((VariableDefinition)addr.Operand).Index == index;
+            if (!triple)
+                return false;
+        }
+        return true;
+    }
+
+    private static int? LoadedLocal(Instruction ins) => ins.OpCode.Code switch
+    {
+        >= Code.Ldloc_0 and <= Code.Ldloc_3 => ins.OpCode.Code - Code.Ldloc_0,
+        Code.Ldloc or Code.Ldloc_S => ((VariableDefinition)ins.Operand).Index,
+        _ => null,
+    };
 
     private void CopyBlock()
     {

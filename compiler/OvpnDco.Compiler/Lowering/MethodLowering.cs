@@ -6,6 +6,7 @@ using Mono.Cecil;
 using Mono.Cecil.Cil;
 using OvpnDco.Compiler.Diagnostics;
 using OvpnDco.Compiler.Metadata;
+using OvpnDco.Compiler.Plugs;
 
 namespace OvpnDco.Compiler.Lowering;
 
@@ -172,6 +173,8 @@ public sealed partial class MethodLowering
                     EnterLabel(ins);
                 if (!_reachable)
                     continue;
+                if (_skip == ins)
+                    continue;
                 SpillPendingCallUnlessConsumed(ins);
                 Translate(ins);
                 if (ins.OpCode.Code != Code.Constrained)
@@ -187,14 +190,33 @@ public sealed partial class MethodLowering
         AppendFinallySupport(decl);
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
         _stmts.InsertRange(0, _argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => new PlainStmt($"(void){a};")));
+        var body = Structurer.Emit(_stmts, VariableType);
+        // A temporary named for what it holds must not hide a function the body calls (an [Import] named like
+        // its result: nt_send = nt_send(...)): such a temporary becomes name_result.
+        for (var t = 0; t < _locals.Count; t++)
+        {
+            var name = _locals[t].Name;
+            if (!_hinted.Contains(name) || !System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + name + @"\s*\("))
+                continue;
+            var renamed = name + "_result";
+            for (var n = 2; IsNameTaken(renamed); n++)
+                renamed = $"{name}_result_{n}";
+            body = System.Text.RegularExpressions.Regex.Replace(body, @"\b" + name + @"\b(?!\s*\()", renamed);
+            _locals[t] = (renamed, _locals[t].Type);
+        }
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
                 continue;
+            // a local only ever used as default(T) (see InitObject) is gone from the body
+            if (_defaultLocals.Contains(_localNames[i]) && !System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + _localNames[i] + @"\b"))
+                continue;
             decl.Append("    ").Append(LocalType(i).Declare(_localNames[i])).Append(" = ").Append(ZeroOf(LocalType(i))).Append(";\n");
         }
+        // Stack variables the structurer folded back into conditional expressions are gone from the body.
         foreach (var (name, type) in _stackVars.OrderBy(v => v.Key, StringComparer.Ordinal))
-            decl.Append("    ").Append(type.Declare(name)).Append(";\n");
+            if (System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + name + @"\b"))
+                decl.Append("    ").Append(type.Declare(name)).Append(";\n");
         foreach (var (name, type) in _locals)
         {
             if (_stackallocs.TryGetValue(name, out var alloc))
@@ -208,10 +230,16 @@ public sealed partial class MethodLowering
         }
         if (decl.Length > 0)
             decl.Append('\n');
-        return decl.ToString() + Structurer.Emit(_stmts);
+        return decl.ToString() + body;
     }
 
     private readonly HashSet<string> _writtenLocals = new();
+
+    /// <summary>An instruction already translated together with the one before it.</summary>
+    private Instruction? _skip;
+
+    /// <summary>Locals that served as <c>default(T)</c> values (their declaration may be unused).</summary>
+    private readonly HashSet<string> _defaultLocals = new();
 
     /// <summary>Locals some instruction reads (Debug IL stores into locals nobody reads: those stores vanish).</summary>
     private readonly HashSet<string> _loadedLocals = new();
@@ -238,13 +266,33 @@ public sealed partial class MethodLowering
 
     private Expr Peek() => _stack[^1];
 
-    /// <summary>A fresh temporary, declared at the top of the function.</summary>
-    private string NewTemp(CType type)
+    /// <summary>
+    /// A fresh temporary, declared at the top of the function: named for what it holds when the value says
+    /// (<c>status</c>, <c>peer</c>, <c>header</c>; <c>_2</c>… when a C# local or another temporary has the name),
+    /// else <c>tmpN</c>.
+    /// </summary>
+    private string NewTemp(CType type, string? hint = null)
     {
+        if (hint != null)
+        {
+            var baseName = Names.Variable(hint);
+            var unique = baseName;
+            for (var n = 2; IsNameTaken(unique); n++)
+                unique = $"{baseName}_{n}";
+            _locals.Add((unique, type));
+            _hinted.Add(unique);
+            return unique;
+        }
         var name = $"tmp{_temps++}";
         _locals.Add((name, type));
         return name;
     }
+
+    /// <summary>Temporaries named from a hint (they may meet a function of the same name).</summary>
+    private readonly HashSet<string> _hinted = new();
+
+    private bool IsNameTaken(string name) =>
+        Array.IndexOf(_argNames, name) >= 0 || Array.IndexOf(_localNames, name) >= 0 || _locals.Any(l => l.Name == name);
 
     private Expr Variable(string name, CType type) =>
         new(name, type, Prec.Primary)
@@ -254,14 +302,14 @@ public sealed partial class MethodLowering
         };
 
     /// <summary>Evaluates <paramref name="e"/> into a temporary now (keeps IL's order of side effects).</summary>
-    private Expr Materialize(Expr e)
+    private Expr Materialize(Expr e, string? hint = null)
     {
         if (e.Constant != null || e.StringLiteral != null || e.Token != null || e.ArrayLength != null)
             return e;
         var type = e.Type;
         if (type == CType.Void)
             throw new CompileError(ErrorCodes.UnsupportedStack, "void value on the stack");
-        var name = NewTemp(type);
+        var name = NewTemp(type, hint ?? e.Hint);
         Line($"{name} = {e.Text};");
         return Variable(name, type) with
         {
@@ -281,6 +329,9 @@ public sealed partial class MethodLowering
             Code.Brtrue or Code.Brtrue_S or Code.Brfalse or Code.Brfalse_S => _stack.Count == 1,
             Code.Stfld or Code.Stobj or >= Code.Stind_Ref and <= Code.Stind_R8 or Code.Stind_I =>
                 _stack.Count >= 2 && _stack[^2].IsSimple,
+            Code.Call or Code.Callvirt => PassesToCall((MethodReference)ins.Operand),
+            // an unconditional branch moves the stack into the join's variables in order, the call last
+            Code.Br or Code.Br_S => true,
             _ => false,
         };
         if (!consumesNow)
@@ -288,35 +339,141 @@ public sealed partial class MethodLowering
     }
 
     /// <summary>
+    /// A call result passed straight on as the last argument of a user method (<c>f(g(x))</c>): C evaluates the
+    /// arguments before the call, so the order is IL's when the other arguments cannot be changed by the inner
+    /// call (constants, addresses of variables, variables whose address is never taken). Plugs may repeat an
+    /// argument, so they get the result in a temporary as before.
+    /// </summary>
+    private bool PassesToCall(MethodReference method)
+    {
+        if (_constrained != null)
+            return false;
+        var count = method.Parameters.Count + (method.HasThis ? 1 : 0);
+        if (count == 0 || _stack.Count < count)
+            return false;
+        for (var k = 2; k <= count; k++)
+        {
+            var e = _stack[^k];
+            var stable = e.Constant != null || e.StringLiteral != null ||
+                         (e.AddressOf != null && PlugCall.IsLvaluePath(e.AddressOf) && !e.AddressOf.Contains("->")) ||
+                         (e.IsSimple && PlugCall.IsLvaluePath(e.Text) && !e.Text.Contains("->"));
+            if (!stable || e.PendingCall || e.Reads.Any(_addressTaken.Contains) && e.AddressOf == null)
+                return false;
+        }
+        var def = method.Resolve();
+        return def != null && (_c.IsUserCode(def) || Imports.Of(def) != null) && !_c.UserPlugs.TryFind(method, out _, out _);
+    }
+
+    /// <summary>
     /// Before a statement runs: stack values it could change (a store to a variable they read, or any write
     /// to memory for values that read memory or may trap) are evaluated into temporaries first.
     /// </summary>
-    private void SpillFor(string? storesVariable, bool writesMemory)
+    private void SpillFor(string? storesVariable, bool writesMemory, bool onlyThatVariable = false)
     {
         for (var i = 0; i < _stack.Count; i++)
         {
             var e = _stack[i];
             var reads = storesVariable != null && e.Reads.Contains(storesVariable);
             var memory = writesMemory && (e.Impure || e.PendingCall || e.Reads.Any(_addressTaken.Contains));
+            // A store into a local whose address was taken reaches only that local, or memory read through a pointer.
+            if (memory && onlyThatVariable && !e.PendingCall && !ReadsThroughPointer(e.Text))
+                memory = false;
+            // &p->f.g and &x.f compute an address from one variable: no write to memory changes it.
+            if (memory && !e.PendingCall && IsFieldAddress(e))
+                memory = false;
             if (reads || memory || e.PendingCall)
-                _stack[i] = Materialize(e) with { PendingCall = false };
+                _stack[i] = Materialize(e, reads && e.Text == storesVariable ? "old_" + storesVariable : null) with { PendingCall = false };
         }
     }
+
+    private bool IsFieldAddress(Expr e)
+    {
+        if (e.AddressOf is not { } path || !PlugCall.IsLvaluePath(path))
+            return false;
+        var root = path.Split('.', '-')[0];
+        var arrow = path.IndexOf("->", StringComparison.Ordinal);
+        // a local's field has a fixed address; p->f.g moves only when p does (never through a pointer unless &p was taken)
+        return arrow < 0 ||
+               (arrow == root.Length && path.IndexOf("->", arrow + 2, StringComparison.Ordinal) < 0 && !_addressTaken.Contains(root));
+    }
+
+    /// <summary>Text that may read memory through a pointer (a dereference, <c>-&gt;</c>, an index or a call).</summary>
+    private static bool ReadsThroughPointer(string text) =>
+        text.Contains("->", StringComparison.Ordinal) || text.Contains('*') || text.Contains('[') || text.Contains('(');
 
     private void Line(string text) => _stmts.Add(new PlainStmt(text));
 
     /// <summary>Emits a statement with side effects (store, call) after spilling what it could disturb.</summary>
     private void Statement(string text, string? storesVariable = null, bool writesMemory = true)
     {
-        SpillFor(storesVariable, writesMemory || (storesVariable != null && _addressTaken.Contains(storesVariable)));
+        // A store into a local or a field of one (x.f.g: its root x) writes nothing else.
+        if (storesVariable != null && PlugCall.IsLvaluePath(storesVariable) && !storesVariable.Contains("->", StringComparison.Ordinal))
+            storesVariable = storesVariable.Split('.')[0];
+        var local = storesVariable != null && IsLocalOrArgument(storesVariable);
+        if (storesVariable != null && !local)
+            writesMemory = true;
+        // writesMemory: the statement may write memory besides the local (a call in the value).
+        SpillFor(storesVariable, writesMemory || (local && _addressTaken.Contains(storesVariable!)), local && !writesMemory);
         Line(text);
     }
+
+    /// <summary>The C type of a local, argument, temporary or stack variable by name (null if unknown).</summary>
+    private CType? VariableType(string name)
+    {
+        var arg = Array.IndexOf(_argNames, name);
+        if (arg >= 0)
+            return _argTypes[arg];
+        var local = Array.IndexOf(_localNames, name);
+        if (local >= 0)
+            return _localTypes[local];
+        if (_stackVars.TryGetValue(name, out var stack))
+            return stack;
+        foreach (var (n, t) in _locals)
+            if (n == name)
+                return t;
+        return null;
+    }
+
+    private bool IsLocalOrArgument(string name) =>
+        Array.IndexOf(_localNames, name) >= 0 || Array.IndexOf(_argNames, name) >= 0 || _locals.Any(l => l.Name == name);
 
     // ---- control flow ------------------------------------------------------------------------------
 
     private static string Label(int offset) => $"IL_{offset:x4}";
 
-    private string StackVar(int depth, CType type)
+    /// <summary>
+    /// The variables that carry the stack into the join at <paramref name="target"/>, chosen at the first branch
+    /// there: a value already in a stack variable keeps it; any other gets a fresh one (<c>stk0_i32</c>,
+    /// <c>stk0_i32_2</c>…), so the structurer can fold each join's value on its own.
+    /// </summary>
+    private List<string> EntryNames(int target, List<CType> types)
+    {
+        if (_entryNames.TryGetValue(target, out var names))
+            return names;
+        names = new List<string>();
+        for (var i = 0; i < types.Count; i++)
+        {
+            var current = _stack.Count == types.Count ? _stack[i].Text : null;
+            if (current != null && _stackVars.TryGetValue(current, out var held) && held.Name == types[i].Name && !names.Contains(current))
+            {
+                names.Add(current);
+                continue;
+            }
+            var baseName = StackVarName(i, types[i]);
+            var n = _stackNameCount.GetValueOrDefault(baseName) + 1;
+            _stackNameCount[baseName] = n;
+            var name = n == 1 ? baseName : $"{baseName}_{n}";
+            _stackVars.TryAdd(name, types[i]);
+            names.Add(name);
+        }
+        _entryNames[target] = names;
+        return names;
+    }
+
+    private readonly Dictionary<int, List<string>> _entryNames = new();
+    private readonly Dictionary<string, int> _stackNameCount = new();
+
+    private static string StackVarName(int depth, CType type)
     {
         var suffix = type.Kind switch
         {
@@ -325,9 +482,7 @@ public sealed partial class MethodLowering
             StackKind.Native => "nint",
             _ => Names.Identifier(type.Name.Replace("*", "ptr")),
         };
-        var name = $"stk{depth}_{suffix}";
-        _stackVars.TryAdd(name, type);
-        return name;
+        return $"stk{depth}_{suffix}";
     }
 
     private static CType CanonicalStackType(CType t) => t.Kind switch
@@ -354,7 +509,7 @@ public sealed partial class MethodLowering
         }
         if (types.Count != _stack.Count)
             throw new CompileError(ErrorCodes.UnsupportedStack, $"inconsistent stack depth at {Label(target)}");
-        var names = types.Select((t, i) => StackVar(i, t)).ToList();
+        var names = EntryNames(target, types);
         for (var i = 0; i < _stack.Count; i++)
         {
             if (_stack[i].Text != names[i])
@@ -376,8 +531,11 @@ public sealed partial class MethodLowering
             FlushStackTo(ins.Offset);
         _stack.Clear();
         if (_entryStacks.TryGetValue(ins.Offset, out var types))
+        {
+            var names = EntryNames(ins.Offset, types);
             for (var i = 0; i < types.Count; i++)
-                _stack.Add(Variable(StackVar(i, types[i]), types[i]));
+                _stack.Add(Variable(names[i], types[i]));
+        }
         _stmts.Add(new LabelStmt(Label(ins.Offset)));
         _reachable = true;
     }
@@ -430,6 +588,13 @@ public sealed partial class MethodLowering
             }
         }
         return new SourceLocation($"{def.DeclaringType.FullName}::{def.Name}", ins.Offset, file, line);
+    }
+
+    /// <summary>The method's source file (display form and PDB document URL) and first line, or nulls.</summary>
+    public (string? File, string? Url, int Line) SourceStart()
+    {
+        var sp = _m.Definition.DebugInformation.SequencePoints.FirstOrDefault(s => !s.IsHidden);
+        return sp == null ? (null, null, 0) : (SourcePaths.Display(sp.Document.Url), sp.Document.Url, sp.StartLine);
     }
 
     /// <summary>The first source line of the method, for the comment above the C function.</summary>

@@ -21,7 +21,7 @@ namespace OvpnDco.Compiler.Lowering;
 /// correct whatever the shape; a branch that none of these forms covers (irreducible flow, a jump out of two
 /// loops at once) stays a <c>goto</c> to a named label.
 /// </summary>
-internal sealed class Structurer
+internal sealed partial class Structurer
 {
     private abstract class Node { }
     private sealed class TextNode : Node { public string Text = ""; }
@@ -93,7 +93,7 @@ internal sealed class Structurer
     }
 
     /// <summary>The structured C body (statements indented by four spaces).</summary>
-    public static string Emit(IReadOnlyList<Stmt> statements)
+    public static string Emit(IReadOnlyList<Stmt> statements, System.Func<string, Metadata.CType?>? typeOf = null)
     {
         var g = new ControlFlowGraph(statements);
         var s = new Structurer(g);
@@ -104,6 +104,7 @@ internal sealed class Structurer
         var code = s.Tree(g.Entry, new Ctx(null, new List<Breakable>()));
         s.CollectGotos(code);
         s.Tidy(code);
+        FoldJoinValues(code, typeOf ?? (_ => null));
         var names = s.LabelNames();
         var sb = new StringBuilder();
         Render(code, 1, sb, names);
@@ -111,7 +112,8 @@ internal sealed class Structurer
     }
 
     private static bool IsSimpleAssignment(string text) =>
-        text.EndsWith(';') && !text.Contains('\n') && !text.Contains('{') && Regex.IsMatch(text, @"^[A-Za-z_]\w*(->\w+|\.\w+)* [-+*/%&|^]?= ");
+        text.EndsWith(';') && !text.Contains('\n') && !text.Contains('{') &&
+        Regex.IsMatch(text, @"^[A-Za-z_]\w*(->\w+|\.\w+)*( [-+*/%&|^]?= |(\+\+|--);$)");
 
     private static bool IsSmallReturn(BasicBlock b) => b.Body.Count == 0 && b.Terminator is ReturnStmt;
 
@@ -349,13 +351,19 @@ internal sealed class Structurer
                     }
                     NaturalIncrement(l);
                     // 'v = start;' just before a for loop over v is its initialisation (unless a goto enters the loop).
-                    if (l.Increment != null && k > 0 && code[k - 1] is TextNode init && IsSimpleAssignment(init.Text) &&
+                    if (l.Increment != null && k > 0 && code[k - 1] is TextNode init && IsSimpleAssignment(init.Text) && init.Text.Contains(" = ", System.StringComparison.Ordinal) &&
                         AssignedVariables(l.Increment).Contains(AssignedVariable(init.Text)) && !_gotoTargets.Contains(l.Header))
                     {
                         l.Init = init.Text.TrimEnd(';');
                         code.RemoveAt(k - 1);
                         k--;
                     }
+                    // for (i = 0; i < n; i++) with i written nowhere else: i + 1, i - c inside need no wrap
+                    if (l.Init is { } start && Regex.Match(start, @"^([A-Za-z_]\w*) = \d+$") is { Success: true } loopVar &&
+                        l.Increment?.Split(", ").Contains(loopVar.Groups[1].Value + "++") == true &&
+                        Regex.IsMatch(l.Cond ?? "", @"^" + loopVar.Groups[1].Value + @" < [^&|?]+( && [^|?]+)?$") &&
+                        !_addressTaken.Contains(loopVar.Groups[1].Value) && !Writes(l.Body, loopVar.Groups[1].Value))
+                        NaturalIndexArithmetic(l.Body, loopVar.Groups[1].Value);
                     break;
             }
     }
@@ -372,16 +380,44 @@ internal sealed class Structurer
         var parts = l.Increment.Split(", ").ToList();
         for (var p = 0; p < parts.Count; p++)
         {
-            var m = Regex.Match(parts[p], @"^([A-Za-z_]\w*) = \(int32_t\)\(\(uint32_t\)\1 \+ 1u\)$");
+            var m = Regex.Match(parts[p], @"^([A-Za-z_]\w*) = \(int32_t\)\(\(uint32_t\)\1 ([-+]) 1u\)$");
             if (!m.Success)
                 continue;
             var v = m.Groups[1].Value;
-            if (_addressTaken.Contains(v) || !Regex.IsMatch(l.Cond, @"^" + v + @" < [^&|?]+$") || Writes(l.Body, v) ||
+            var up = m.Groups[2].Value == "+";
+            // i < n (and more, joined by &&) just passed: i + 1 fits; i > n or i >= a literal above INT32_MIN: i - 1 fits
+            var test = up ? @"^" + v + @" < [^&|?]+( && [^|?]+)?$"
+                          : @"^" + v + @" (> [^&|?]+|>= -?\d+)( && [^|?]+)?$";
+            if (_addressTaken.Contains(v) || !Regex.IsMatch(l.Cond, test) || Writes(l.Body, v) || Writes(new List<Node> { new TextNode { Text = l.Cond } }, v) ||
                 parts.Where((_, q) => q != p).Any(other => Regex.IsMatch(other, @"(^|[^\w.>])" + v + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|&" + v + @"\b")))
                 continue;
-            parts[p] = v + "++";
+            parts[p] = v + (up ? "++" : "--");
         }
         l.Increment = string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// Inside <c>for (i = k; i &lt; n; i++)</c> (k a non-negative literal, i written nowhere else) i lies in k..n-1, so
+    /// <c>i + 1</c> and <c>i - c</c> cannot overflow: they print as plain C instead of through uint32_t.
+    /// </summary>
+    private static void NaturalIndexArithmetic(List<Node> body, string v)
+    {
+        var wrapped = new Regex(@"\(int32_t\)\(\(uint32_t\)" + v + @" (\+ 1u|- (\d{1,9})u)\)");
+        foreach (var t in AllTexts(body).ToList())
+        {
+            if (!wrapped.IsMatch(t.Text))
+                continue;
+            t.Set(wrapped.Replace(t.Text, m =>
+            {
+                var plain = $"{v} {m.Groups[1].Value.TrimEnd('u')}";
+                var before = m.Index > 0 ? t.Text[m.Index - 1] : ' ';
+                var after = m.Index + m.Length < t.Text.Length ? t.Text[m.Index + m.Length] : ';';
+                // an argument, an index or a whole right-hand side needs no parentheses
+                var bare = (before is '(' or '[' || (before == ' ' && m.Index >= 2 && t.Text[m.Index - 2] is ',' or '=')) &&
+                           after is ')' or ']' or ',' or ';';
+                return bare ? plain : $"({plain})";
+            }));
+        }
     }
 
     /// <summary>Whether some statement assigns <paramref name="v"/> or takes its address.</summary>
@@ -400,10 +436,11 @@ internal sealed class Structurer
     }
 
     private static string AssignedVariable(string assignment) =>
-        assignment.IndexOf(' ') is var space and > 0 ? assignment.Substring(0, space) : assignment;
+        assignment.EndsWith("++;", System.StringComparison.Ordinal) || assignment.EndsWith("--;", System.StringComparison.Ordinal) ? assignment[..^3]
+        : assignment.IndexOf(' ') is var space and > 0 ? assignment.Substring(0, space) : assignment;
 
     private static IEnumerable<string> AssignedVariables(string increment) =>
-        increment.Split(", ").Select(part => part.EndsWith("++", System.StringComparison.Ordinal) ? part[..^2] : AssignedVariable(part + ";"));
+        increment.Split(", ").Select(part => part.EndsWith("++", System.StringComparison.Ordinal) || part.EndsWith("--", System.StringComparison.Ordinal) ? part[..^2] : AssignedVariable(part + ";"));
 
     /// <summary>Whether a <c>break</c> leaves the loop whose body is <paramref name="code"/> (not a nested loop or switch).</summary>
     private static bool Breaks(List<Node> code) => code.Any(n => n switch

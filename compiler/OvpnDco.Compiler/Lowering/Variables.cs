@@ -1,4 +1,5 @@
 using OvpnDco.Compiler.Metadata;
+using OvpnDco.Compiler.Plugs;
 
 namespace OvpnDco.Compiler.Lowering;
 
@@ -70,8 +71,8 @@ public sealed partial class MethodLowering
         var top = Pop();
         // Constants, addresses of variables and plain variables can be repeated; anything else is evaluated once.
         if (!(top.Constant != null || top.AddressOf != null || (top.IsSimple && top.Precedence == Prec.Primary) ||
-              top.StringLiteral != null || top.ArrayLength != null || top.Token != null))
-            top = Materialize(top) with { PendingCall = false };
+              top.StringLiteral != null || top.ArrayLength != null || top.Token != null || IsRepeatableElement(top)))
+            top = Materialize(top, top.Type.Pointee is { Kind: StackKind.Struct } pointee ? Plugs.MemoryMarshalPlugs.TypeHint(pointee) : null) with { PendingCall = false };
         Push(top);
         Push(top);
     }
@@ -83,5 +84,22 @@ public sealed partial class MethodLowering
             Statement($"{value.Text};");
         else if (value.Impure)
             Statement($"(void){value.At(Prec.Unary)};", writesMemory: false); // keep the trap (bounds check, division)
+    }
+
+    /// <summary>
+    /// <c>p-&gt;counts + i</c> (an element address, as <c>r-&gt;Count4[bits]++</c> duplicates it): spelled twice, it
+    /// computes the same address when it reads only variables and at most one field through the root pointer.
+    /// </summary>
+    private static bool IsRepeatableElement(Expr e) =>
+        !e.PendingCall && e.Element is { } el && PlugCall.IsLvaluePath(el.Base) && CountOf(el.Base, "->") <= 1 &&
+        !el.Index.Contains("->", System.StringComparison.Ordinal) && !el.Index.Contains('[') && !el.Index.Contains('*') &&
+        !System.Text.RegularExpressions.Regex.IsMatch(el.Index.Replace("UINT64_C(", "").Replace("INT64_C(", ""), @"\w\(");
+
+    private static int CountOf(string text, string part)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(part, System.StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, System.StringComparison.Ordinal))
+            n++;
+        return n;
     }
 }

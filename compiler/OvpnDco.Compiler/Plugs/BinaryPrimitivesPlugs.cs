@@ -29,7 +29,7 @@ internal static class BinaryPrimitivesPlugs
     {
         var span = SpanShapes.Value(c, c[0]);
         var bits = t.Size * 8;
-        var raw = $"ovpn_rt_read_u{bits}({SpanShapes.Ptr(span)} + ovpn_rt_check_slice(0, {t.Size}, {SpanShapes.Len(span)}))";
+        var raw = $"ovpn_rt_read_u{bits}({SpanShapes.CheckedAt(span, 0, t.Size.ToString(System.Globalization.CultureInfo.InvariantCulture))})";
         var text = bigEndian ? Swap(bits, raw) : raw;
         var e = new Expr(text, t.WithSign(true), Prec.Primary) { Impure = true, Reads = span.Reads };
         return t.Unsigned ? e : CExprs.Cast(e, t);
@@ -41,7 +41,7 @@ internal static class BinaryPrimitivesPlugs
         var bits = t.Size * 8;
         var value = CExprs.Coerce(CExprs.Normalize(c[1]), t.WithSign(true));
         var v = bigEndian ? Swap(bits, value.Text) : value.Text;
-        c.Statement($"ovpn_rt_write_u{bits}({SpanShapes.Ptr(span)} + ovpn_rt_check_slice(0, {t.Size}, {SpanShapes.Len(span)}), {v});");
+        c.Statement($"ovpn_rt_write_u{bits}({SpanShapes.CheckedAt(span, 0, t.Size.ToString(System.Globalization.CultureInfo.InvariantCulture))}, {v});");
         return null;
     }
 

@@ -26,8 +26,8 @@ internal static class MathPlugs
     private static Expr Select(PlugCall c, string op)
     {
         var t = Operand(c);
-        var a = c.Once(CExprs.Coerce(c[0], t, assignment: true) with { Type = t });
-        var b = c.Once(CExprs.Coerce(c[1], t, assignment: true) with { Type = t });
+        var a = c.Once(CExprs.Coerce(c[0], t, assignment: true) with { Type = t }, "a");
+        var b = c.Once(CExprs.Coerce(c[1], t, assignment: true) with { Type = t }, "b");
         return new Expr($"{a.At(Prec.Relational)} {op} {b.At(Prec.Relational + 1)} ? {a.At(Prec.Conditional + 1)} : {b.At(Prec.Conditional)}", t, Prec.Conditional)
         { Impure = Expr.AnyImpure(a, b), Reads = Expr.Union(a, b) };
     }

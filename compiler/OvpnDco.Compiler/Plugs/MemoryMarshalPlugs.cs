@@ -45,7 +45,7 @@ internal static class MemoryMarshalPlugs
     {
         var span = SpanShapes.Value(c, c[0]);
         var type = c.MethodTypeArg(0);
-        var temp = c.Lowering.NewTempName(type);
+        var temp = c.Lowering.NewTempName(type, TypeHint(type));
         c.Statement($"ovpn_rt_memmove(&{temp}, {SpanShapes.Ptr(span)} + ovpn_rt_check_slice(0, (int32_t)sizeof({temp}), {SpanShapes.Len(span)}), sizeof({temp}));");
         return new Expr(temp, type, Prec.Primary) { Reads = new System.Collections.Generic.HashSet<string> { temp } };
     }
@@ -65,5 +65,14 @@ internal static class MemoryMarshalPlugs
         var result = c.ReturnType;
         var ptr = CExprs.Coerce(p, CType.PointerTo(result.SpanElement!), assignment: true);
         return SpanShapes.Make(result, ptr.Text, len.Constant is >= 0 ? len.Text : $"ovpn_rt_check_length({len.Text})", p, len);
+    }
+
+    /// <summary><c>OvpnDco_Uapi_OvpnNewPeer</c> → <c>new_peer</c>: what a value read from a buffer is called.</summary>
+    internal static string TypeHint(CType type)
+    {
+        var name = type.Name.Substring(type.Name.LastIndexOf('_') + 1);
+        if (name.StartsWith("Ovpn", System.StringComparison.Ordinal) && name.Length > 4)
+            name = name.Substring(4);
+        return Names.UpperSnake(name).ToLowerInvariant();
     }
 }

@@ -41,8 +41,18 @@ public sealed record PlugCall(
     }
 
     /// <summary>A value that must be computed once (it is used twice in the plug's C).</summary>
-    public Expr Once(Expr e) =>
-        e.Constant != null || e.AddressOf != null || (e.IsSimple && e.Precedence == Prec.Primary) ? e : Lowering.Temp(e);
+    public Expr Once(Expr e, string? name = null) =>
+        e.Constant != null || e.AddressOf != null || (e.IsSimple && e.Precedence == Prec.Primary) ||
+        (!e.PendingCall && IsLvaluePath(e.Text)) ? e : Lowering.Temp(name == null || e.Hint != null ? e : e with { Hint = name });
+
+    /// <summary>
+    /// <c>x</c>, <c>x.f</c>, <c>p-&gt;f.g</c>: reading it twice in one expression gives the same value twice (no call
+    /// in between) and costs nothing a reader would want named.
+    /// </summary>
+    public static bool IsLvaluePath(string text) => LvaluePath.IsMatch(text);
+
+    private static readonly System.Text.RegularExpressions.Regex LvaluePath =
+        new(@"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     public void Statement(string text) => Lowering.EmitStatement(text);
 

@@ -21,7 +21,7 @@ internal static class SpanPlugs
             r.Add(type, ".ctor", FromTableSlice, Params("T[]", "Int32", "Int32"));
             r.Add(type, ".ctor", FromRef, Params("T&"));
             r.Add(type, "get_Item", Item);
-            r.Add(type, "get_Length", c => SpanShapes.Int(SpanShapes.Len(SpanShapes.Value(c, c[0])), c[0]));
+            r.Add(type, "get_Length", c => SpanShapes.Int(SpanShapes.Len(SpanShapes.Value(c, c[0])), c[0]) with { Range = (0, int.MaxValue) });
             r.Add(type, "get_IsEmpty", c => SpanShapes.Bool($"{SpanShapes.Len(SpanShapes.Value(c, c[0]))} == 0", c[0]) with { Precedence = Prec.Equality });
             r.Add(type, "get_Empty", c => SpanShapes.Make(c.Lowering.MapType(c.DeclaringType), "NULL", "0"));
             r.Add(type, "Slice", SliceFrom, ParamCount(1));
@@ -44,7 +44,7 @@ internal static class SpanPlugs
         var span = SpanType(c);
         var ptr = CExprs.Coerce(c[c.IsNewObj ? 0 : 1], CType.PointerTo(span.SpanElement!), assignment: true);
         var len = CExprs.As32(c[c.IsNewObj ? 1 : 2], unsigned: false);
-        var lenText = len.Constant is >= 0 ? len.Text : $"ovpn_rt_check_length({len.Text})";
+        var lenText = len.Constant is >= 0 || (len.SizeOf != null && !len.PendingCall) ? len.Text : $"ovpn_rt_check_length({len.Text})";
         return c.Construct(SpanShapes.Make(span, ptr.Text, lenText, c.Args.ToArray()));
     }
 
@@ -64,8 +64,8 @@ internal static class SpanPlugs
         if (table.ArrayLength == null)
             throw new CompileError(ErrorCodes.ReferenceTypeAllocation, "spans over arrays need a static readonly table in kernel code");
         var span = SpanType(c);
-        var start = c.Once(CExprs.As32(c[offset + 1], false));
-        var length = c.Once(CExprs.As32(c[offset + 2], false));
+        var start = c.Once(CExprs.As32(c[offset + 1], false), "offset");
+        var length = c.Once(CExprs.As32(c[offset + 2], false), "len");
         var ptr = $"{SpanShapes.TablePointer(table, span.SpanElement!)} + ovpn_rt_check_slice({start.Text}, {length.Text}, {table.ArrayLength})";
         return c.Construct(SpanShapes.Make(span, ptr, length.Text, table, start, length));
     }
@@ -94,16 +94,17 @@ internal static class SpanPlugs
     private static Expr SliceFrom(PlugCall c)
     {
         var span = SpanShapes.Value(c, c[0]);
-        var start = c.Once(CExprs.As32(c[1], unsigned: false));
+        var start = c.Once(CExprs.As32(c[1], unsigned: false), "offset");
         var checkedStart = c.BoundsChecks ? $"ovpn_rt_check_slice({start.Text}, 0, {SpanShapes.Len(span)})" : start.Text;
-        return SpanShapes.Make(span.Type, $"{SpanShapes.Ptr(span)} + {checkedStart}", $"{SpanShapes.Len(span)} - {start.At(Prec.Additive + 1)}", span, start);
+        var slice = SpanShapes.Make(span.Type, $"{SpanShapes.Ptr(span)} + {checkedStart}", $"{SpanShapes.Len(span)} - {start.At(Prec.Additive + 1)}", span, start);
+        return c.BoundsChecks && SpanShapes.Reusable(span) && !start.PendingCall ? slice with { SliceFrom = (span, start) } : slice;
     }
 
     private static Expr SliceRange(PlugCall c)
     {
         var span = SpanShapes.Value(c, c[0]);
-        var start = c.Once(CExprs.As32(c[1], unsigned: false));
-        var length = c.Once(CExprs.As32(c[2], unsigned: false));
+        var start = c.Once(CExprs.As32(c[1], unsigned: false), "offset");
+        var length = c.Once(CExprs.As32(c[2], unsigned: false), "len");
         var checkedStart = c.BoundsChecks ? $"ovpn_rt_check_slice({start.Text}, {length.Text}, {SpanShapes.Len(span)})" : start.Text;
         return SpanShapes.Make(span.Type, $"{SpanShapes.Ptr(span)} + {checkedStart}", length.Text, span, start, length);
     }
@@ -135,7 +136,7 @@ internal static class SpanPlugs
         var from = c[0];
         if (from.ArrayLength != null)
             return SpanShapes.Make(result, SpanShapes.TablePointer(from, result.SpanElement!), from.ArrayLength.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), from);
-        var span = c.Once(from);
+        var span = SpanShapes.Reusable(from) ? from : c.Once(from);
         return SpanShapes.Make(result, SpanShapes.Ptr(span), SpanShapes.Len(span), span);
     }
 
