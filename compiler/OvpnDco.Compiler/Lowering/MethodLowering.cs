@@ -104,7 +104,7 @@ public sealed partial class MethodLowering
             ? "void"
             : string.Join(", ", _argNames.Select((n, i) => (sal ? Sal(i) : "") + _argTypes[i].Declare(n)));
         var contract = sal && ret.Name == "OvpnDco_Runtime_Uapi_NtStatus" ? "_Must_inspect_result_ " : "";
-        return $"{contract}{ret.Declare(name)}({args})";
+        return $"{contract}{ret.Declare(CallingConventions.Of(_m.Definition) + name)}({args})";
     }
 
     /// <summary>
