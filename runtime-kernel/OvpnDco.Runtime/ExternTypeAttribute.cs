@@ -22,8 +22,8 @@ public sealed class ExternTypeAttribute : Attribute
     public string? Header { get; set; }
 
     /// <summary>
-    /// The C type is a pointer (a WDF handle, PDEVICE_OBJECT, PIRP): the struct's one <c>nint</c> field stands for the
-    /// pointer's value, read as <c>(intptr_t)h</c> and written as <c>h = (CTYPE)v</c>, so C# code can test and compare
+    /// The C type is a pointer (a WDF handle, PDEVICE_OBJECT, PIRP) or a pointer-sized scalar (SIZE_T): the struct's one
+    /// <c>nint</c> field stands for its value, read as <c>(intptr_t)h</c> and written as <c>h = (CTYPE)v</c>, so C# code can test and compare
     /// handles and a simulation can hand out its own.
     /// </summary>
     public bool IsHandle { get; set; }

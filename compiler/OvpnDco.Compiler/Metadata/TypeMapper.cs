@@ -120,8 +120,14 @@ public sealed class TypeMapper
         _externHeaders.Add(externType.Header);
         if (def.IsEnum)
         {
+            // Members are the header's names (enumerators or macros: WdfIoQueueDispatchManual, POOL_FLAG_NON_PAGED) and
+            // print as such; a misspelt one fails the C build.
             var underlying = Map(def.Fields.First(f => !f.IsStatic).FieldType);
-            return CType.Alias(externType.CName, underlying) with { IsExtern = true };
+            var names = new Dictionary<long, string>();
+            foreach (var f in def.Fields.Where(f => f.IsStatic && f.HasConstant))
+                names.TryAdd(Lowering.CExprs.Truncate(System.Convert.ToInt64(f.Constant is ulong u ? unchecked((long)u) : f.Constant,
+                    System.Globalization.CultureInfo.InvariantCulture), underlying), f.Name);
+            return CType.Alias(externType.CName, underlying) with { IsExtern = true, EnumNames = names };
         }
         if (!def.IsValueType)
             throw new CompileError(ErrorCodes.BadExternType, $"extern type '{type.FullName}' must be a struct or an enum");
