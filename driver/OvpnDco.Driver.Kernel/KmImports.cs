@@ -1,0 +1,34 @@
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
+using OvpnDco.Wdk;
+
+namespace OvpnDco.Driver.Kernel;
+
+/// <summary>
+/// What runtime-kernel/km still provides in C (ovpn_km.h): the WDF context slot (WDF_DECLARE_CONTEXT_TYPE is a macro
+/// that defines static type information), the trace sink (until the generated TraceLogging events replace it), and the
+/// WSK transport and the NetAdapterCx receive path, which are not yet written in C#.
+/// </summary>
+public static unsafe class KmImports
+{
+    /// <summary>WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE with the one-pointer context type of ovpn_km.c.</summary>
+    [Import("ovpn_km_context_attributes_init", Header = "ovpn_km.h")] public static extern void ContextAttributesInit(WDF_OBJECT_ATTRIBUTES* attributes);
+
+    /// <summary>The pointer slot in an object's context (created with <see cref="ContextAttributesInit"/>).</summary>
+    [Import("ovpn_km_context_slot", Header = "ovpn_km.h")] public static extern void** ContextSlot(WDFOBJECT obj);
+
+    [Import("ovpn_km_trace", Header = "ovpn_km.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
+
+    [Import("ovpn_km_transport_open", Header = "ovpn_km.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
+    [Import("ovpn_km_transport_listen", Header = "ovpn_km.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);
+    [Import("ovpn_km_transport_close", Header = "ovpn_km.h")] public static extern void TransportClose(nint context);
+    [Import("ovpn_km_transport_buffer", Header = "ovpn_km.h")] public static extern byte* TransportBuffer(nint context, int size);
+    [Import("ovpn_km_transport_buffer_release", Header = "ovpn_km.h")] public static extern void TransportBufferRelease(nint context, byte* buffer);
+    [Import("ovpn_km_transport_send", Header = "ovpn_km.h")] public static extern int TransportSend(nint context, int proto, void* remote, byte* data, int length);
+    [Import("ovpn_km_adapter_buffer", Header = "ovpn_km.h")] public static extern byte* AdapterBuffer(nint context, int size);
+    [Import("ovpn_km_adapter_buffer_release", Header = "ovpn_km.h")] public static extern void AdapterBufferRelease(nint context, byte* buffer);
+    [Import("ovpn_km_adapter_deliver", Header = "ovpn_km.h")] public static extern void AdapterDeliver(nint context, byte* packet, int length);
+    [Import("ovpn_km_adapter_set_link", Header = "ovpn_km.h")] public static extern void AdapterSetLink(nint context, bool connected);
+    /// <summary>The rx queue's advance: hands the packets AdapterDeliver queued to the OS.</summary>
+    [Import("ovpn_km_rx_advance", Header = "ovpn_km.h")] public static extern void RxAdvance(nint context, NETPACKETQUEUE queue);
+}
