@@ -43,7 +43,7 @@ public static unsafe class KernelEntry
         return KernelWdk.WdfDriverCreate(driverObject, registryPath, null, &config, &driver);
     }
 
-    private static DeviceContext* ContextOf(WDFOBJECT obj) => (DeviceContext*)*KmImports.ContextSlot(obj);
+    private static DeviceContext* ContextOf(WDFOBJECT obj) => (DeviceContext*)*KmBackend.ContextSlot(obj);
 
     private static DeviceContext* ContextOfQueue(WDFQUEUE queue) => ContextOf(new WDFOBJECT { Value = KernelWdk.WdfIoQueueGetDevice(queue).Value });
 
@@ -62,21 +62,21 @@ public static unsafe class KernelEntry
         KernelWdk.WdfDeviceInitSetFileObjectConfig(init, &fileConfig, null);
 
         WDF_OBJECT_ATTRIBUTES attributes;
-        KmImports.ContextAttributesInit(&attributes);
+        KmBackend.ContextAttributesInit(&attributes);
         attributes.EvtCleanupCallback = &EvtDeviceCleanup;
         WDFDEVICE device;
         status = KernelWdk.WdfDeviceCreate(&init, &attributes, &device);
         if (Failed(status))
             return status;
-        var ctx = (DeviceContext*)WindowsPlatform<KernelWdk>.Alloc((nuint)sizeof(DeviceContext), KernelTags.Device);
+        var ctx = (DeviceContext*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)sizeof(DeviceContext), KernelTags.Device);
         if (ctx == null)
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
-        *KmImports.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
+        *KmBackend.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
         ctx->Device = device;
-        ctx->EarlyReadData = (byte*)WindowsPlatform<KernelWdk>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
-        ctx->EarlyPendingData = (byte*)WindowsPlatform<KernelWdk>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
-        ctx->TxScratch = (byte*)WindowsPlatform<KernelWdk>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
-        ctx->TxBatch = (TxPacket*)WindowsPlatform<KernelWdk>.Alloc((nuint)(TxRing<KernelWdk>.BatchSize * sizeof(TxPacket)), KernelTags.Buffer);
+        ctx->EarlyReadData = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
+        ctx->EarlyPendingData = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
+        ctx->TxScratch = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
+        ctx->TxBatch = (TxPacket*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)(TxRing<KernelWdk, KmBackend>.BatchSize * sizeof(TxPacket)), KernelTags.Buffer);
         if (ctx->EarlyReadData == null || ctx->EarlyPendingData == null || ctx->TxScratch == null || ctx->TxBatch == null)
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
 
@@ -138,13 +138,13 @@ public static unsafe class KernelEntry
         WDF_TIMER_CONFIG config;
         KernelWdk.WDF_TIMER_CONFIG_INIT(&config, &EvtTimer);
         WDF_OBJECT_ATTRIBUTES attributes;
-        KmImports.ContextAttributesInit(&attributes);
+        KmBackend.ContextAttributesInit(&attributes);
         attributes.ParentObject = new WDFOBJECT { Value = ctx->Device.Value };
         WDFTIMER timer;
         var status = KernelWdk.WdfTimerCreate(&config, &attributes, &timer);
         if (Failed(status))
             return status;
-        *KmImports.ContextSlot(new WDFOBJECT { Value = timer.Value }) = ctx;
+        *KmBackend.ContextSlot(new WDFOBJECT { Value = timer.Value }) = ctx;
         ctx->Timer = timer;
         return status;
     }
@@ -158,13 +158,13 @@ public static unsafe class KernelEntry
         KernelWdk.NET_ADAPTER_DATAPATH_CALLBACKS_INIT(&callbacks, &EvtCreateTxQueue, &EvtCreateRxQueue);
         KernelWdk.NetAdapterInitSetDatapathCallbacks(init, &callbacks);
         WDF_OBJECT_ATTRIBUTES attributes;
-        KmImports.ContextAttributesInit(&attributes);
+        KmBackend.ContextAttributesInit(&attributes);
         NETADAPTER adapter;
         var status = KernelWdk.NetAdapterCreate(init, &attributes, &adapter);
         KernelWdk.NetAdapterInitFree(init);
         if (Failed(status))
             return status;
-        *KmImports.ContextSlot(new WDFOBJECT { Value = adapter.Value }) = ctx;
+        *KmBackend.ContextSlot(new WDFOBJECT { Value = adapter.Value }) = ctx;
         ctx->Adapter = adapter;
         NET_ADAPTER_LINK_LAYER_CAPABILITIES capabilities;
         KernelWdk.NET_ADAPTER_LINK_LAYER_CAPABILITIES_INIT(&capabilities, LinkSpeed, LinkSpeed);
@@ -184,18 +184,18 @@ public static unsafe class KernelEntry
         var ctx = ContextOf(device);
         if (ctx == null)
             return;
-        WindowsPlatform<KernelWdk>.Free(ctx->EarlyReadData, KernelTags.Buffer);
-        WindowsPlatform<KernelWdk>.Free(ctx->EarlyPendingData, KernelTags.Buffer);
-        WindowsPlatform<KernelWdk>.Free(ctx->TxScratch, KernelTags.Buffer);
-        WindowsPlatform<KernelWdk>.Free(ctx->TxBatch, KernelTags.Buffer);
-        WindowsPlatform<KernelWdk>.Free(ctx, KernelTags.Device);
-        *KmImports.ContextSlot(device) = null;
+        WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->EarlyReadData, KernelTags.Buffer);
+        WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->EarlyPendingData, KernelTags.Buffer);
+        WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxScratch, KernelTags.Buffer);
+        WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxBatch, KernelTags.Buffer);
+        WindowsPlatform<KernelWdk, KmBackend>.Free(ctx, KernelTags.Device);
+        *KmBackend.ContextSlot(device) = null;
     }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtDeviceFileCreate(WDFDEVICE device, WDFREQUEST request, WDFFILEOBJECT fileObject)
     {
-        var status = WindowsDevice<KernelWdk>.OnFileCreate(ContextOf(new WDFOBJECT { Value = device.Value }));
+        var status = WindowsDevice<KernelWdk, KmBackend>.OnFileCreate(ContextOf(new WDFOBJECT { Value = device.Value }));
         KernelWdk.WdfRequestCompleteWithInformation(request, (NTSTATUS)(int)status, 0);
     }
 
@@ -203,25 +203,25 @@ public static unsafe class KernelEntry
     public static void EvtFileCleanup(WDFFILEOBJECT fileObject)
     {
         var device = KernelWdk.WdfFileObjectGetDevice(fileObject);
-        WindowsDevice<KernelWdk>.OnFileCleanup(ContextOf(new WDFOBJECT { Value = device.Value }), fileObject);
+        WindowsDevice<KernelWdk, KmBackend>.OnFileCleanup(ContextOf(new WDFOBJECT { Value = device.Value }), fileObject);
     }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtIoRead(WDFQUEUE queue, WDFREQUEST request, nuint length) => WindowsDevice<KernelWdk>.OnRead(ContextOfQueue(queue), request);
+    public static void EvtIoRead(WDFQUEUE queue, WDFREQUEST request, nuint length) => WindowsDevice<KernelWdk, KmBackend>.OnRead(ContextOfQueue(queue), request);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtIoWrite(WDFQUEUE queue, WDFREQUEST request, nuint length) => WindowsDevice<KernelWdk>.OnWrite(ContextOfQueue(queue), request);
+    public static void EvtIoWrite(WDFQUEUE queue, WDFREQUEST request, nuint length) => WindowsDevice<KernelWdk, KmBackend>.OnWrite(ContextOfQueue(queue), request);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtIoDeviceControl(WDFQUEUE queue, WDFREQUEST request, nuint outputLength, nuint inputLength, ULONG code) =>
-        WindowsDevice<KernelWdk>.OnDeviceControl(ContextOfQueue(queue), request, outputLength, inputLength, (uint)code, false);
+        WindowsDevice<KernelWdk, KmBackend>.OnDeviceControl(ContextOfQueue(queue), request, outputLength, inputLength, (uint)code, false);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtIoCanceledOnQueue(WDFQUEUE queue, WDFREQUEST request) =>
-        WindowsDevice<KernelWdk>.OnCanceledOnQueue(ContextOfQueue(queue), queue, request);
+        WindowsDevice<KernelWdk, KmBackend>.OnCanceledOnQueue(ContextOfQueue(queue), queue, request);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtTimer(WDFTIMER timer) => WindowsDevice<KernelWdk>.OnTimer(ContextOf(new WDFOBJECT { Value = timer.Value }));
+    public static void EvtTimer(WDFTIMER timer) => WindowsDevice<KernelWdk, KmBackend>.OnTimer(ContextOf(new WDFOBJECT { Value = timer.Value }));
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static NTSTATUS EvtCreateTxQueue(NETADAPTER adapter, NETTXQUEUE_INIT* init)
@@ -230,12 +230,12 @@ public static unsafe class KernelEntry
         NET_PACKET_QUEUE_CONFIG config;
         KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtTxAdvance, &EvtQueueSetNotificationEnabled, &EvtQueueCancel);
         WDF_OBJECT_ATTRIBUTES attributes;
-        KmImports.ContextAttributesInit(&attributes);
+        KmBackend.ContextAttributesInit(&attributes);
         NETPACKETQUEUE queue;
         var status = KernelWdk.NetTxQueueCreate(init, &attributes, &config, &queue);
         if (Failed(status))
             return status;
-        *KmImports.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
+        *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
         ctx->TxQueue = queue;
         fixed (char* name = FragmentVirtualAddressName)
         {
@@ -260,21 +260,21 @@ public static unsafe class KernelEntry
         NET_PACKET_QUEUE_CONFIG config;
         KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtQueueSetNotificationEnabled, &EvtQueueCancel);
         WDF_OBJECT_ATTRIBUTES attributes;
-        KmImports.ContextAttributesInit(&attributes);
+        KmBackend.ContextAttributesInit(&attributes);
         NETPACKETQUEUE queue;
         var status = KernelWdk.NetRxQueueCreate(init, &attributes, &config, &queue);
         if (Failed(status))
             return status;
-        *KmImports.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
+        *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
         ctx->RxQueue = queue;
         return status;
     }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtTxAdvance(NETPACKETQUEUE queue) => TxRing<KernelWdk>.Advance(ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
+    public static void EvtTxAdvance(NETPACKETQUEUE queue) => TxRing<KernelWdk, KmBackend>.Advance(ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtRxAdvance(NETPACKETQUEUE queue) => KmImports.RxAdvance((nint)ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
+    public static void EvtRxAdvance(NETPACKETQUEUE queue) => KmBackend.RxAdvance((nint)ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
 
     /// <summary>Tx completes every packet within its advance, so there is never anything to notify about.</summary>
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]

@@ -12,8 +12,9 @@ namespace OvpnDco.Driver.Kernel;
 /// or longer than the scratch is skipped. All of them are then returned to the OS (BeginIndex = EndIndex on both
 /// rings): the driver has encrypted and sent, or dropped and counted, each one.
 /// </summary>
-public static unsafe class TxRing<TWdk>
+public static unsafe class TxRing<TWdk, TKm>
     where TWdk : IWdk
+    where TKm : IKmBackend
 {
     public const int BatchSize = 64;
 
@@ -93,6 +94,6 @@ public static unsafe class TxRing<TWdk>
     private static void Flush(DriverState* s, TxPacket* batch, int count)
     {
         if (count > 0 && s != null)
-            Driver<BoundPlatform<WindowsPlatform<TWdk>>>.OnAdapterTransmitBatch(s, batch, count);
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnAdapterTransmitBatch(s, batch, count);
     }
 }

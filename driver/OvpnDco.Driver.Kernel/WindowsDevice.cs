@@ -13,8 +13,9 @@ namespace OvpnDco.Driver.Kernel;
 /// cancellation from those queues, file create/cleanup (the driver state lives from open to cleanup), the timer.
 /// The WDF callbacks in <see cref="KernelEntry"/> are thin thunks over these.
 /// </summary>
-public static unsafe class WindowsDevice<TWdk>
+public static unsafe class WindowsDevice<TWdk, TKm>
     where TWdk : IWdk
+    where TKm : IKmBackend
 {
     private static void Complete(WDFREQUEST request, NtStatus status, int information) =>
         TWdk.WdfRequestCompleteWithInformation(request, (NTSTATUS)(int)status, (nuint)(information > 0 ? information : 0));
@@ -24,7 +25,7 @@ public static unsafe class WindowsDevice<TWdk>
     {
         if (ctx->State != null)
             return NtStatus.AccessDenied;
-        var s = Driver<BoundPlatform<WindowsPlatform<TWdk>>>.Create((nint)ctx);
+        var s = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.Create((nint)ctx);
         if (s == null)
             return NtStatus.InsufficientResources;
         ctx->State = s;
@@ -43,26 +44,26 @@ public static unsafe class WindowsDevice<TWdk>
         while (TWdk.WdfIoQueueRetrieveRequestByFileObject(ctx->ReadQueue, fileObject, &r) == NTSTATUS.STATUS_SUCCESS)
         {
             if (s != null)
-                _ = Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelRead(s, r.Value);
+                _ = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelRead(s, r.Value);
             Complete(r, NtStatus.Cancelled, 0);
         }
         while (TWdk.WdfIoQueueRetrieveRequestByFileObject(ctx->NotifyQueue, fileObject, &r) == NTSTATUS.STATUS_SUCCESS)
         {
             if (s != null)
-                Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelPending(s, PendingKind.NotifyEvent);
+                Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelPending(s, PendingKind.NotifyEvent);
             Complete(r, NtStatus.Cancelled, 0);
         }
         while (TWdk.WdfIoQueueRetrieveRequestByFileObject(ctx->NewPeerQueue, fileObject, &r) == NTSTATUS.STATUS_SUCCESS)
         {
             if (s != null)
-                Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelPending(s, PendingKind.NewPeer);
+                Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelPending(s, PendingKind.NewPeer);
             Complete(r, NtStatus.Cancelled, 0);
         }
         if (s == null)
             return;
         ctx->State = null;
         _ = TWdk.WdfTimerStop(ctx->Timer, true);
-        Driver<BoundPlatform<WindowsPlatform<TWdk>>>.Destroy(s);
+        Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.Destroy(s);
         ctx->EarlyRead.Valid = 0;
         ctx->EarlyNotify.Valid = 0;
         ctx->EarlyNewPeer.Valid = 0;
@@ -90,7 +91,7 @@ public static unsafe class WindowsDevice<TWdk>
         ctx->EarlyRead.Valid = 0;
         TWdk.ExReleaseSpinLockExclusive(&ctx->RequestLock, irql);
 
-        var status = Driver<BoundPlatform<WindowsPlatform<TWdk>>>.ReadControl(s, request.Value,
+        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.ReadControl(s, request.Value,
             new Span<byte>(buffer, length > int.MaxValue ? int.MaxValue : (int)length), out var read);
         if (status != NtStatus.Pending)
         {
@@ -105,16 +106,16 @@ public static unsafe class WindowsDevice<TWdk>
             // The core completed it before it reached the queue: take it back and complete it with that data.
             ctx->EarlyRead.Valid = 0;
             WDFREQUEST taken = request;
-            if (forwarded == NTSTATUS.STATUS_SUCCESS && !WindowsPlatform<TWdk>.TakeFromQueue(ctx->ReadQueue, request.Value, out taken))
+            if (forwarded == NTSTATUS.STATUS_SUCCESS && !WindowsPlatform<TWdk, TKm>.TakeFromQueue(ctx->ReadQueue, request.Value, out taken))
                 taken = default; // cancelled in between: WDF hands it to EvtIoCanceledOnQueue
             if (taken.Value != 0)
-                WindowsPlatform<TWdk>.CompleteWithData(taken, ctx->EarlyRead.Status, ctx->EarlyReadData, ctx->EarlyRead.Length);
+                WindowsPlatform<TWdk, TKm>.CompleteWithData(taken, ctx->EarlyRead.Status, ctx->EarlyReadData, ctx->EarlyRead.Length);
         }
         TWdk.ExReleaseSpinLockExclusive(&ctx->RequestLock, irql);
         if (!early && forwarded != NTSTATUS.STATUS_SUCCESS)
         {
             // Could not queue it (the queue is purging): the core must forget it, then it fails.
-            if (Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelRead(s, request.Value))
+            if (Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelRead(s, request.Value))
                 TWdk.WdfRequestCompleteWithInformation(request, forwarded, 0);
         }
     }
@@ -137,7 +138,7 @@ public static unsafe class WindowsDevice<TWdk>
             return;
         }
         int len = length > int.MaxValue ? int.MaxValue : (int)length;
-        var status = Driver<BoundPlatform<WindowsPlatform<TWdk>>>.WriteControl(s, new ReadOnlySpan<byte>(buffer, len));
+        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.WriteControl(s, new ReadOnlySpan<byte>(buffer, len));
         Complete(request, status, status == NtStatus.Success ? len : 0);
     }
 
@@ -182,7 +183,7 @@ public static unsafe class WindowsDevice<TWdk>
         byte* copy = null;
         if (inBytes > 0)
         {
-            copy = (byte*)WindowsPlatform<TWdk>.Alloc((nuint)inBytes, KernelTags.Buffer);
+            copy = (byte*)WindowsPlatform<TWdk, TKm>.Alloc((nuint)inBytes, KernelTags.Buffer);
             if (copy == null)
             {
                 Complete(request, NtStatus.InsufficientResources, 0);
@@ -198,9 +199,9 @@ public static unsafe class WindowsDevice<TWdk>
             TWdk.ExReleaseSpinLockExclusive(&ctx->RequestLock, irql0);
         }
         var returned = 0;
-        var status = Driver<BoundPlatform<WindowsPlatform<TWdk>>>.DeviceIoControl(s, code, new ReadOnlySpan<byte>(copy, inBytes),
+        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.DeviceIoControl(s, code, new ReadOnlySpan<byte>(copy, inBytes),
             new Span<byte>(output, outLen > int.MaxValue ? int.MaxValue : (int)outLen), ref returned, controlDevice);
-        WindowsPlatform<TWdk>.Free(copy, KernelTags.Buffer);
+        WindowsPlatform<TWdk, TKm>.Free(copy, KernelTags.Buffer);
         if (status != NtStatus.Pending || kind < 0)
         {
             Complete(request, status == NtStatus.Pending ? NtStatus.Unsuccessful : status, returned);
@@ -218,12 +219,12 @@ public static unsafe class WindowsDevice<TWdk>
             if (forwarded == NTSTATUS.STATUS_SUCCESS && TWdk.WdfIoQueueRetrieveNextRequest(queue, &taken) != NTSTATUS.STATUS_SUCCESS)
                 taken = default;
             if (taken.Value != 0)
-                WindowsPlatform<TWdk>.CompleteWithData(taken, early->Status, ctx->EarlyPendingData, early->Length);
+                WindowsPlatform<TWdk, TKm>.CompleteWithData(taken, early->Status, ctx->EarlyPendingData, early->Length);
         }
         TWdk.ExReleaseSpinLockExclusive(&ctx->RequestLock, irql);
         if (!completedEarly && forwarded != NTSTATUS.STATUS_SUCCESS)
         {
-            Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelPending(s, (PendingKind)kind);
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelPending(s, (PendingKind)kind);
             TWdk.WdfRequestCompleteWithInformation(request, forwarded, 0);
         }
     }
@@ -240,12 +241,12 @@ public static unsafe class WindowsDevice<TWdk>
         if (kind < 0)
         {
             if (s != null)
-                _ = Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelRead(s, request.Value);
+                _ = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelRead(s, request.Value);
             byte irql = TWdk.ExAcquireSpinLockExclusive(&ctx->RequestLock);
             if (ctx->EarlyRead.Valid != 0 && ctx->EarlyRead.Request == request.Value)
             {
                 ctx->EarlyRead.Valid = 0;
-                WindowsPlatform<TWdk>.CompleteWithData(request, ctx->EarlyRead.Status, ctx->EarlyReadData, ctx->EarlyRead.Length);
+                WindowsPlatform<TWdk, TKm>.CompleteWithData(request, ctx->EarlyRead.Status, ctx->EarlyReadData, ctx->EarlyRead.Length);
             }
             else
             {
@@ -260,13 +261,13 @@ public static unsafe class WindowsDevice<TWdk>
         if (completed)
         {
             early->Valid = 0;
-            WindowsPlatform<TWdk>.CompleteWithData(request, early->Status, ctx->EarlyPendingData, early->Length);
+            WindowsPlatform<TWdk, TKm>.CompleteWithData(request, early->Status, ctx->EarlyPendingData, early->Length);
         }
         TWdk.ExReleaseSpinLockExclusive(&ctx->RequestLock, irql2);
         if (completed)
             return;
         if (s != null)
-            Driver<BoundPlatform<WindowsPlatform<TWdk>>>.CancelPending(s, (PendingKind)kind);
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelPending(s, (PendingKind)kind);
         Complete(request, NtStatus.Cancelled, 0);
     }
 
@@ -275,6 +276,6 @@ public static unsafe class WindowsDevice<TWdk>
     {
         var s = ctx->State;
         if (s != null)
-            Driver<BoundPlatform<WindowsPlatform<TWdk>>>.OnTimer(s);
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTimer(s);
     }
 }

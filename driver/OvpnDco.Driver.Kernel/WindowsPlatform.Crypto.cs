@@ -9,7 +9,7 @@ namespace OvpnDco.Driver.Kernel;
 /// DISPATCH_LEVEL). A key object is a BCRYPT_KEY_HANDLE whose memory CNG allocates; one packet is one BCryptEncrypt or
 /// BCryptDecrypt with the nonce, AAD and tag in a BCRYPT_AUTHENTICATED_CIPHER_MODE_INFO (in place allowed).
 /// </summary>
-public unsafe partial struct WindowsPlatform<TWdk>
+public unsafe partial struct WindowsPlatform<TWdk, TKm>
 {
     /// <summary>0, -1 for an algorithm CNG is not asked for (NONE), or a failing NTSTATUS.</summary>
     public static int AeadCreate(int alg, byte* key, int keyLength, nint* handle)

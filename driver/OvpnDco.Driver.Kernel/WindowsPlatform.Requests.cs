@@ -10,7 +10,7 @@ namespace OvpnDco.Driver.Kernel;
 /// TCP NEW_PEER in NewPeerQueue (manual queues: WDF cancels what waits there, see <see cref="WindowsDevice{TWdk}"/>).
 /// The driver calls these with its lock held; they take the request lock after it (the one lock order).
 /// </summary>
-public unsafe partial struct WindowsPlatform<TWdk>
+public unsafe partial struct WindowsPlatform<TWdk, TKm>
 {
     public static void CompleteRead(nint context, nint request, int status, byte* data, int length)
     {

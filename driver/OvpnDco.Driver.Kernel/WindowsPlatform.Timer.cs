@@ -3,7 +3,7 @@ using OvpnDco.Wdk;
 namespace OvpnDco.Driver.Kernel;
 
 /// <summary>The device's one-shot WDFTIMER (created at EvtDriverDeviceAdd; its callback runs Driver.OnTimer).</summary>
-public unsafe partial struct WindowsPlatform<TWdk>
+public unsafe partial struct WindowsPlatform<TWdk, TKm>
 {
     /// <summary>Re-arms the timer for <paramref name="dueMs"/> (interrupt-time milliseconds): a relative due time.</summary>
     public static void TimerArm(nint context, long dueMs)

@@ -10,8 +10,9 @@ namespace OvpnDco.Driver.Kernel;
 /// compiles to direct WDK calls as <c>WindowsPlatform&lt;KernelWdk&gt;</c>. The platform context of a device is its
 /// <see cref="DeviceContext"/>. This file: memory, locks, time, processor; the other parts are beside it.
 /// </summary>
-public unsafe partial struct WindowsPlatform<TWdk> : IPlatformImports
+public unsafe partial struct WindowsPlatform<TWdk, TKm> : IPlatformImports
     where TWdk : IWdk
+    where TKm : IKmBackend
 {
     /// <summary>Non-paged, zeroed (ExAllocatePool2 zeroes unless asked not to).</summary>
     public static void* Alloc(nuint size, uint tag) => TWdk.ExAllocatePool2(POOL_FLAGS.POOL_FLAG_NON_PAGED, size, tag);
@@ -51,6 +52,6 @@ public unsafe partial struct WindowsPlatform<TWdk> : IPlatformImports
 
     // The message is a string literal from the driver, passed through to the C trace sink as a C string.
 #pragma warning disable OVD0009
-    public static void Trace(TraceLevel level, string message, long a, long b) => KmImports.Trace(level, message, a, b);
+    public static void Trace(TraceLevel level, string message, long a, long b) => TKm.Trace(level, message, a, b);
 #pragma warning restore OVD0009
 }

@@ -4,12 +4,28 @@ using OvpnDco.Wdk;
 
 namespace OvpnDco.Driver.Kernel;
 
+/// <summary>The platform's C backend surface (runtime-kernel/km), a type parameter like the WDK so tests simulate it.</summary>
+public unsafe interface IKmBackend
+{
+    static abstract void Trace(TraceLevel level, string message, long a, long b);
+    static abstract int TransportOpen(nint context, int proto, void* local, void* remote);
+    static abstract int TransportListen(nint context, void* listen, bool ipv6Only);
+    static abstract void TransportClose(nint context);
+    static abstract byte* TransportBuffer(nint context, int size);
+    static abstract void TransportBufferRelease(nint context, byte* buffer);
+    static abstract int TransportSend(nint context, int proto, void* remote, byte* data, int length);
+    static abstract byte* AdapterBuffer(nint context, int size);
+    static abstract void AdapterBufferRelease(nint context, byte* buffer);
+    static abstract void AdapterDeliver(nint context, byte* packet, int length);
+    static abstract void AdapterSetLink(nint context, bool connected);
+}
+
 /// <summary>
 /// What runtime-kernel/km still provides in C (ovpn_km.h): the WDF context slot (WDF_DECLARE_CONTEXT_TYPE is a macro
 /// that defines static type information), the trace sink (until the generated TraceLogging events replace it), and the
 /// WSK transport and the NetAdapterCx receive path, which are not yet written in C#.
 /// </summary>
-public static unsafe class KmImports
+public unsafe struct KmBackend : IKmBackend
 {
     /// <summary>WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE with the one-pointer context type of ovpn_km.c.</summary>
     [Import("ovpn_km_context_attributes_init", Header = "ovpn_km.h")] public static extern void ContextAttributesInit(WDF_OBJECT_ATTRIBUTES* attributes);
