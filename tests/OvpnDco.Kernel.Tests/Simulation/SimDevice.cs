@@ -54,7 +54,7 @@ public sealed unsafe class SimDevice : IDisposable
     public void Cancel(WDFREQUEST r)
     {
         var req = SimWdk.S[r];
-        Assert.That(req.Queue, Is.Not.Zero, "only a queued request is cancelled by WDF");
+        Assert.That(req.Queue, Is.Not.EqualTo((nint)0), "only a queued request is cancelled by WDF");
         var queue = new WDFQUEUE { Value = req.Queue };
         SimWdk.S.Queue(queue).Remove(r.Value);
         req.Queue = 0;

@@ -22,7 +22,7 @@ public unsafe struct SimKm : IKmBackend
     public static byte* TransportBuffer(nint context, int size)
     {
         var p = (byte*)NativeMemory.AllocZeroed((nuint)size);
-        S.Buffers.Add((nint)p);
+        S.Buffers.Add((nint)p, size);
         return p;
     }
 
@@ -39,13 +39,13 @@ public unsafe struct SimKm : IKmBackend
         if (!failed)
             S.Sent.Add(new ReadOnlySpan<byte>(data, length).ToArray());
         // The buffer passes to the platform whatever the result: find the one data points into and free it.
-        foreach (var b in S.Buffers)
-            if ((byte*)b <= data && data < (byte*)b + 4096)
-            {
-                S.Buffers.Remove(b);
-                NativeMemory.Free((void*)b);
-                break;
-            }
+        nint owner = 0;
+        foreach (var (b, size) in S.Buffers)
+            if ((byte*)b <= data && data + length <= (byte*)b + size)
+                owner = b;
+        Assert.That(owner, Is.Not.EqualTo((nint)0), "sent data lies in a buffer from TransportBuffer");
+        S.Buffers.Remove(owner);
+        NativeMemory.Free((void*)owner);
         return failed ? unchecked((int)0xC000023C) : 0;
     }
 
@@ -67,7 +67,7 @@ public sealed class SimKmState
     public readonly List<string> Traces = new();
     public int OpenStatus;
     public int Closes;
-    public readonly List<nint> Buffers = new();
+    public readonly Dictionary<nint, int> Buffers = new();
     public readonly List<byte[]> Sent = new();
     public readonly List<byte[]> Delivered = new();
     public int SendAttempts;

@@ -41,6 +41,9 @@ public unsafe struct SimWdk : IWdk
 
     public static byte ExAcquireSpinLockExclusive(EX_SPIN_LOCK* spinLock)
     {
+        // A test's hook runs "on another CPU" just before this acquisition (it may take the same lock itself).
+        if (S.BeforeExclusive is { } hook && hook((nint)spinLock))
+            S.BeforeExclusive = null;
         Assert.That(*(int*)spinLock, Is.Zero, "spin lock acquired while held (recursion or a missing release)");
         *(int*)spinLock = -1;
         var previous = S.Irql;
@@ -298,7 +301,7 @@ public unsafe struct SimWdk : IWdk
     {
         var r = S.Requests[request.Value];
         Assert.That(r.Completed, Is.False, $"request {request.Value} completed twice");
-        Assert.That(r.Queue, Is.Zero, $"request {request.Value} completed while it waits in a queue");
+        Assert.That(r.Queue, Is.EqualTo((nint)0), $"request {request.Value} completed while it waits in a queue");
         Assert.That(r.References, Is.Zero, "completed while a FindRequest reference is held");
         r.Completed = true;
         r.Status = (int)status;
@@ -416,6 +419,9 @@ public sealed unsafe class SimState
     public bool FailAllAllocations;
     public byte Irql;
     public int LockAcquisitions;
+
+    /// <summary>Called with the lock's address before each exclusive acquisition; returning true removes it.</summary>
+    public Func<nint, bool>? BeforeExclusive;
     public ulong InterruptTime = 1_000_000_000; // 100 s after boot
     public readonly Dictionary<nint, SimKey> Keys = new();
     public int KeyCounter;
