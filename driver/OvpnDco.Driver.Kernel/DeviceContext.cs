@@ -25,6 +25,9 @@ public unsafe struct EarlyCompletion
 public unsafe struct DeviceContext
 {
     public WDFDEVICE Device;
+
+    /// <summary>1 for the \\.\ovpn-dco-ver control device (IOCTLs in control-device mode, one state for its life).</summary>
+    public int Control;
     public WDFQUEUE ReadQueue;
     public WDFQUEUE NotifyQueue;
     public WDFQUEUE NewPeerQueue;

@@ -13,7 +13,8 @@ namespace OvpnDco.Driver.Kernel;
 /// pointers) that find the device's <see cref="DeviceContext"/> and call the generic logic on the real WDK
 /// (<see cref="WindowsDevice{TWdk}"/>, <see cref="TxRing{TWdk}"/>). Device: exclusive, buffered I/O,
 /// \DosDevices\ovpn-dco, device interface GUID_DEVINTERFACE_NET with reference string "ovpn-dco", a sequential
-/// default queue and three manual queues, a timer, a NetAdapterCx adapter with one tx and one rx queue.
+/// default queue and three manual queues, a timer, a NetAdapterCx adapter with one tx and one rx queue; and the
+/// \\.\ovpn-dco-ver control device (GET_VERSION) created in DriverEntry and deleted at unload.
 /// </summary>
 public static unsafe class KernelEntry
 {
@@ -33,14 +34,103 @@ public static unsafe class KernelEntry
     /// <summary>Reported link speed: 1 Gbit/s (a virtual adapter has none; Windows wants a number).</summary>
     public const ulong LinkSpeed = 1_000_000_000;
 
+    private static ReadOnlySpan<char> ControlDeviceName => new[]
+    {
+        '\\', 'D', 'e', 'v', 'i', 'c', 'e', '\\', 'o', 'v', 'p', 'n', '-', 'd', 'c', 'o', '-', 'v', 'e', 'r', '\0',
+    };
+
+    private static ReadOnlySpan<char> ControlSymbolicLink => new[]
+    {
+        '\\', 'D', 'o', 's', 'D', 'e', 'v', 'i', 'c', 'e', 's', '\\', 'o', 'v', 'p', 'n', '-', 'd', 'c', 'o', '-', 'v', 'e', 'r', '\0',
+    };
+
+    /// <summary>SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_RW_RES_R: anyone may ask the version.</summary>
+    private static ReadOnlySpan<char> ControlSddl => new[]
+    {
+        'D', ':', 'P', '(', 'A', ';', ';', 'G', 'A', ';', ';', ';', 'S', 'Y', ')', '(', 'A', ';', ';', 'G', 'R', 'G', 'W', 'G', 'X', ';', ';', ';',
+        'B', 'A', ')', '(', 'A', ';', ';', 'G', 'R', 'G', 'W', ';', ';', ';', 'W', 'D', ')', '(', 'A', ';', ';', 'G', 'R', ';', ';', ';', 'R', 'C', ')', '\0',
+    };
+
+    /// <summary>The \\.\ovpn-dco-ver control device (GET_VERSION without opening the adapter); deleted at unload.</summary>
+    private static WDFDEVICE s_controlDevice;
+
     [Export("DriverEntry")]
     public static NTSTATUS DriverEntry(PDRIVER_OBJECT driverObject, UNICODE_STRING* registryPath)
     {
         WDF_DRIVER_CONFIG config;
         KernelWdk.WDF_DRIVER_CONFIG_INIT(&config, &EvtDriverDeviceAdd);
+        config.EvtDriverUnload = &EvtDriverUnload;
         config.DriverPoolTag = (ULONG)KernelTags.Device;
         WDFDRIVER driver;
-        return KernelWdk.WdfDriverCreate(driverObject, registryPath, null, &config, &driver);
+        var status = KernelWdk.WdfDriverCreate(driverObject, registryPath, null, &config, &driver);
+        if (Failed(status))
+            return status;
+        // The adapter works without it: a failure is traced, not fatal.
+        var control = CreateControlDevice(driver);
+        if (Failed(control))
+            KmBackend.Trace(TraceLevel.Warning, "control device \\\\.\\ovpn-dco-ver not created", (int)control, 0);
+        return status;
+    }
+
+    private static NTSTATUS CreateControlDevice(WDFDRIVER driver)
+    {
+        fixed (char* sddlText = ControlSddl, nameText = ControlDeviceName, linkText = ControlSymbolicLink)
+        {
+            UNICODE_STRING sddl, name, link;
+            KernelWdk.RtlInitUnicodeString(&sddl, sddlText);
+            KernelWdk.RtlInitUnicodeString(&name, nameText);
+            KernelWdk.RtlInitUnicodeString(&link, linkText);
+            PWDFDEVICE_INIT init = KernelWdk.WdfControlDeviceInitAllocate(driver, &sddl);
+            if (init.Value == 0)
+                return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            var status = KernelWdk.WdfDeviceInitAssignName(init, &name);
+            if (Failed(status))
+            {
+                KernelWdk.WdfDeviceInitFree(init);
+                return status;
+            }
+            WDF_OBJECT_ATTRIBUTES attributes;
+            KmBackend.ContextAttributesInit(&attributes);
+            attributes.EvtCleanupCallback = &EvtDeviceCleanup;
+            WDFDEVICE device;
+            status = KernelWdk.WdfDeviceCreate(&init, &attributes, &device);
+            if (Failed(status))
+            {
+                KernelWdk.WdfDeviceInitFree(init);
+                return status;
+            }
+            s_controlDevice = device;
+            var ctx = (DeviceContext*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)sizeof(DeviceContext), KernelTags.Device);
+            if (ctx == null)
+                return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            *KmBackend.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
+            ctx->Device = device;
+            ctx->Control = 1;
+            ctx->State = Driver<OvpnDco.Driver.Binding.BoundPlatform<WindowsPlatform<KernelWdk, KmBackend>>>.Create((nint)ctx);
+            if (ctx->State == null)
+                return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            WDF_IO_QUEUE_CONFIG queueConfig;
+            KernelWdk.WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WDF_IO_QUEUE_DISPATCH_TYPE.WdfIoQueueDispatchSequential);
+            queueConfig.EvtIoDeviceControl = &EvtIoDeviceControl;
+            WDFQUEUE queue;
+            status = KernelWdk.WdfIoQueueCreate(device, &queueConfig, null, &queue);
+            if (Failed(status))
+                return status;
+            status = KernelWdk.WdfDeviceCreateSymbolicLink(device, &link);
+            if (Failed(status))
+                return status;
+            KernelWdk.WdfControlFinishInitializing(device);
+            return status;
+        }
+    }
+
+    /// <summary>A control device keeps the driver loaded until it is deleted.</summary>
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    public static void EvtDriverUnload(WDFDRIVER driver)
+    {
+        if (s_controlDevice.Value != 0)
+            KernelWdk.WdfObjectDelete(new WDFOBJECT { Value = s_controlDevice.Value });
+        s_controlDevice = default;
     }
 
     private static DeviceContext* ContextOf(WDFOBJECT obj) => (DeviceContext*)*KmBackend.ContextSlot(obj);
@@ -184,6 +274,9 @@ public static unsafe class KernelEntry
         var ctx = ContextOf(device);
         if (ctx == null)
             return;
+        if (ctx->State != null)
+            Driver<OvpnDco.Driver.Binding.BoundPlatform<WindowsPlatform<KernelWdk, KmBackend>>>.Destroy(ctx->State);
+        ctx->State = null;
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->EarlyReadData, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->EarlyPendingData, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxScratch, KernelTags.Buffer);
@@ -214,7 +307,8 @@ public static unsafe class KernelEntry
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtIoDeviceControl(WDFQUEUE queue, WDFREQUEST request, nuint outputLength, nuint inputLength, ULONG code) =>
-        WindowsDevice<KernelWdk, KmBackend>.OnDeviceControl(ContextOfQueue(queue), request, outputLength, inputLength, (uint)code, false);
+        WindowsDevice<KernelWdk, KmBackend>.OnDeviceControl(ContextOfQueue(queue), request, outputLength, inputLength, (uint)code,
+            ContextOfQueue(queue)->Control != 0);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtIoCanceledOnQueue(WDFQUEUE queue, WDFREQUEST request) =>
