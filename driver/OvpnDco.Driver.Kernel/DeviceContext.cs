@@ -48,12 +48,32 @@ public unsafe struct DeviceContext
     public NETPACKETQUEUE TxQueue;
     public NETPACKETQUEUE RxQueue;
     public NET_EXTENSION TxVirtualAddress;
+    public NET_EXTENSION RxVirtualAddress;
 
     /// <summary>A contiguous copy of a tx packet that spans several fragments (Proto.MaxWire bytes).</summary>
     public byte* TxScratch;
 
     /// <summary>The transmit batch (TxRing.BatchSize entries): in pool memory, not on the kernel stack.</summary>
     public TxPacket* TxBatch;
+
+    /// <summary>Receive buffers (RxRing): free list and the FIFO of delivered packets the rx queue has not taken yet.</summary>
+    public EX_SPIN_LOCK RxLock;
+    public RxBuffer* RxFree;
+    public RxBuffer* RxHead;
+    public RxBuffer* RxTail;
+    public int RxNotify;
+
+    /// <summary>RxRing.PoolSize bytes: the receive buffers.</summary>
+    public byte* RxPool;
+    public int RxDropped;
+}
+
+/// <summary>A receive buffer: this header, then Proto.MaxWire bytes of packet (what IPlatform.AdapterBuffer hands out).</summary>
+public unsafe struct RxBuffer
+{
+    public RxBuffer* Next;
+    public int Length;
+    public int Reserved;
 }
 
 /// <summary>Pool tags of the Windows platform.</summary>

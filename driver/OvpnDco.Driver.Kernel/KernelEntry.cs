@@ -167,8 +167,10 @@ public static unsafe class KernelEntry
         ctx->EarlyPendingData = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
         ctx->TxScratch = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
         ctx->TxBatch = (TxPacket*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)(TxRing<KernelWdk, KmBackend>.BatchSize * sizeof(TxPacket)), KernelTags.Buffer);
-        if (ctx->EarlyReadData == null || ctx->EarlyPendingData == null || ctx->TxScratch == null || ctx->TxBatch == null)
+        ctx->RxPool = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc(RxRing<KernelWdk, KmBackend>.PoolSize, KernelTags.Buffer);
+        if (ctx->EarlyReadData == null || ctx->EarlyPendingData == null || ctx->TxScratch == null || ctx->TxBatch == null || ctx->RxPool == null)
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
+        RxRing<KernelWdk, KmBackend>.Init(ctx, ctx->RxPool);
 
         status = CreateQueues(ctx);
         if (Failed(status))
@@ -281,6 +283,7 @@ public static unsafe class KernelEntry
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->EarlyPendingData, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxScratch, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxBatch, KernelTags.Buffer);
+        WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->RxPool, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx, KernelTags.Device);
         *KmBackend.ContextSlot(device) = null;
     }
@@ -346,13 +349,13 @@ public static unsafe class KernelEntry
         'm', 's', '_', 'f', 'r', 'a', 'g', 'm', 'e', 'n', 't', '_', 'v', 'i', 'r', 't', 'u', 'a', 'l', 'a', 'd', 'd', 'r', 'e', 's', 's', '\0',
     };
 
-    /// <summary>The receive queue: packets reach it from the C receive path (ovpn_km_rx_advance) for now.</summary>
+    /// <summary>The receive queue: fed from the packets the driver delivers (RxRing).</summary>
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static NTSTATUS EvtCreateRxQueue(NETADAPTER adapter, NETRXQUEUE_INIT* init)
     {
         var ctx = ContextOf(new WDFOBJECT { Value = adapter.Value });
         NET_PACKET_QUEUE_CONFIG config;
-        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtQueueSetNotificationEnabled, &EvtQueueCancel);
+        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtRxSetNotificationEnabled, &EvtRxCancel);
         WDF_OBJECT_ATTRIBUTES attributes;
         KmBackend.ContextAttributesInit(&attributes);
         NETPACKETQUEUE queue;
@@ -361,6 +364,12 @@ public static unsafe class KernelEntry
             return status;
         *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
         ctx->RxQueue = queue;
+        fixed (char* name = FragmentVirtualAddressName)
+        {
+            NET_EXTENSION_QUERY query;
+            KernelWdk.NET_EXTENSION_QUERY_INIT(&query, name, (ULONG)1, NET_EXTENSION_TYPE.NetExtensionTypeFragment);
+            KernelWdk.NetRxQueueGetExtension(queue, &query, &ctx->RxVirtualAddress);
+        }
         return status;
     }
 
@@ -368,7 +377,14 @@ public static unsafe class KernelEntry
     public static void EvtTxAdvance(NETPACKETQUEUE queue) => TxRing<KernelWdk, KmBackend>.Advance(ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtRxAdvance(NETPACKETQUEUE queue) => KmBackend.RxAdvance((nint)ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
+    public static void EvtRxAdvance(NETPACKETQUEUE queue) => RxRing<KernelWdk, KmBackend>.Advance(ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    public static void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, byte enabled) =>
+        RxRing<KernelWdk, KmBackend>.SetNotification(ContextOf(new WDFOBJECT { Value = queue.Value }), enabled != 0);
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    public static void EvtRxCancel(NETPACKETQUEUE queue) => RxRing<KernelWdk, KmBackend>.Cancel(queue);
 
     /// <summary>Tx completes every packet within its advance, so there is never anything to notify about.</summary>
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
@@ -376,7 +392,7 @@ public static unsafe class KernelEntry
     {
     }
 
-    /// <summary>Cancel: the next advance returns everything (tx completes all; rx has nothing held).</summary>
+    /// <summary>Tx cancel: the next advance returns everything (tx completes every packet it is given).</summary>
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtQueueCancel(NETPACKETQUEUE queue)
     {

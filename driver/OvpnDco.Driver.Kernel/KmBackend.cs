@@ -14,16 +14,12 @@ public unsafe interface IKmBackend
     static abstract byte* TransportBuffer(nint context, int size);
     static abstract void TransportBufferRelease(nint context, byte* buffer);
     static abstract int TransportSend(nint context, int proto, void* remote, byte* data, int length);
-    static abstract byte* AdapterBuffer(nint context, int size);
-    static abstract void AdapterBufferRelease(nint context, byte* buffer);
-    static abstract void AdapterDeliver(nint context, byte* packet, int length);
-    static abstract void AdapterSetLink(nint context, bool connected);
 }
 
 /// <summary>
 /// What runtime-kernel/km still provides in C (ovpn_km.h): the WDF context slot (WDF_DECLARE_CONTEXT_TYPE is a macro
 /// that defines static type information), the trace sink (until the generated TraceLogging events replace it), and the
-/// WSK transport and the NetAdapterCx receive path, which are not yet written in C#.
+/// WSK transport, which is not written yet (neither in C nor in C#).
 /// </summary>
 public unsafe struct KmBackend : IKmBackend
 {
@@ -41,10 +37,4 @@ public unsafe struct KmBackend : IKmBackend
     [Import("ovpn_km_transport_buffer", Header = "ovpn_km.h")] public static extern byte* TransportBuffer(nint context, int size);
     [Import("ovpn_km_transport_buffer_release", Header = "ovpn_km.h")] public static extern void TransportBufferRelease(nint context, byte* buffer);
     [Import("ovpn_km_transport_send", Header = "ovpn_km.h")] public static extern int TransportSend(nint context, int proto, void* remote, byte* data, int length);
-    [Import("ovpn_km_adapter_buffer", Header = "ovpn_km.h")] public static extern byte* AdapterBuffer(nint context, int size);
-    [Import("ovpn_km_adapter_buffer_release", Header = "ovpn_km.h")] public static extern void AdapterBufferRelease(nint context, byte* buffer);
-    [Import("ovpn_km_adapter_deliver", Header = "ovpn_km.h")] public static extern void AdapterDeliver(nint context, byte* packet, int length);
-    [Import("ovpn_km_adapter_set_link", Header = "ovpn_km.h")] public static extern void AdapterSetLink(nint context, bool connected);
-    /// <summary>The rx queue's advance: hands the packets AdapterDeliver queued to the OS.</summary>
-    [Import("ovpn_km_rx_advance", Header = "ovpn_km.h")] public static extern void RxAdvance(nint context, NETPACKETQUEUE queue);
 }

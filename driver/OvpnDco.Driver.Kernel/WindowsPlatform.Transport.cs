@@ -1,8 +1,10 @@
+using OvpnDco.Wdk;
+
 namespace OvpnDco.Driver.Kernel;
 
 /// <summary>
-/// Transport (WSK) and adapter receive path: still the C backend's (runtime-kernel/km, ovpn_km.h). The WSK and
-/// NetAdapterCx bindings they need are in runtime-kernel/OvpnDco.Wdk; writing these in C# on them is the next step.
+/// Transport (WSK): still the C backend's (runtime-kernel/km, ovpn_km.h), not written yet; the WSK bindings it needs
+/// are in runtime-kernel/OvpnDco.Wdk (wsk.cs). The adapter's receive side is <see cref="RxRing{TWdk, TKm}"/>.
 /// </summary>
 public unsafe partial struct WindowsPlatform<TWdk, TKm>
 {
@@ -18,11 +20,23 @@ public unsafe partial struct WindowsPlatform<TWdk, TKm>
 
     public static int TransportSend(nint context, int proto, void* remote, byte* data, int length) => TKm.TransportSend(context, proto, remote, data, length);
 
-    public static byte* AdapterBuffer(nint context, int size) => TKm.AdapterBuffer(context, size);
+    public static byte* AdapterBuffer(nint context, int size) => RxRing<TWdk, TKm>.Buffer((DeviceContext*)context, size);
 
-    public static void AdapterBufferRelease(nint context, byte* buffer) => TKm.AdapterBufferRelease(context, buffer);
+    public static void AdapterBufferRelease(nint context, byte* buffer) => RxRing<TWdk, TKm>.Release((DeviceContext*)context, buffer);
 
-    public static void AdapterDeliver(nint context, byte* packet, int length) => TKm.AdapterDeliver(context, packet, length);
+    public static void AdapterDeliver(nint context, byte* packet, int length) => RxRing<TWdk, TKm>.Deliver((DeviceContext*)context, packet, length);
 
-    public static void AdapterSetLink(nint context, bool connected) => TKm.AdapterSetLink(context, connected);
+    /// <summary>NetAdapterSetLinkState: connected at START_VPN, disconnected when the handle closes.</summary>
+    public static void AdapterSetLink(nint context, bool connected)
+    {
+        var ctx = (DeviceContext*)context;
+        if (ctx->Adapter.Value == 0)
+            return;
+        NET_ADAPTER_LINK_STATE link;
+        TWdk.NET_ADAPTER_LINK_STATE_INIT(&link, KernelEntry.LinkSpeed,
+            connected ? NET_IF_MEDIA_CONNECT_STATE.MediaConnectStateConnected : NET_IF_MEDIA_CONNECT_STATE.MediaConnectStateDisconnected,
+            NET_IF_MEDIA_DUPLEX_STATE.MediaDuplexStateFull, NET_ADAPTER_PAUSE_FUNCTION_TYPE.NetAdapterPauseFunctionTypeUnsupported,
+            NET_ADAPTER_AUTO_NEGOTIATION_FLAGS.NetAdapterAutoNegotiationFlagNone);
+        TWdk.NetAdapterSetLinkState(ctx->Adapter, &link);
+    }
 }

@@ -96,3 +96,15 @@ public unsafe partial struct KernelWdk
         NET_IF_MEDIA_DUPLEX_STATE duplex, NET_ADAPTER_PAUSE_FUNCTION_TYPE pause, NET_ADAPTER_AUTO_NEGOTIATION_FLAGS autoNegotiation);
     [Import("NetAdapterSetLinkState", Header = "netadaptercx.h")] public static extern void NetAdapterSetLinkState(NETADAPTER adapter, NET_ADAPTER_LINK_STATE* state);
 }
+
+/// <summary>The adapter's link state, which the platform changes when the driver says so (START_VPN, DEL_PEER).</summary>
+public unsafe interface INetAdapter
+{
+    static abstract void NET_ADAPTER_LINK_STATE_INIT(NET_ADAPTER_LINK_STATE* state, ulong linkSpeed, NET_IF_MEDIA_CONNECT_STATE connect,
+        NET_IF_MEDIA_DUPLEX_STATE duplex, NET_ADAPTER_PAUSE_FUNCTION_TYPE pause, NET_ADAPTER_AUTO_NEGOTIATION_FLAGS autoNegotiation);
+    static abstract void NetAdapterSetLinkState(NETADAPTER adapter, NET_ADAPTER_LINK_STATE* state);
+}
+
+public unsafe partial struct KernelWdk : INetAdapter
+{
+}

@@ -1,13 +1,13 @@
 /*
  * ovpn_km.h - the C that the Windows driver's C# (driver/OvpnDco.Driver.Kernel on runtime-kernel/OvpnDco.Wdk) still
  * imports from runtime-kernel/km. Everything else of the platform - memory, locks, time, BCrypt AEAD and HKDF, the
- * timer, request queues and completion, DriverEntry and the WDF callbacks, the NetAdapterCx tx ring - is C#.
+ * timer, request queues and completion, DriverEntry and the WDF callbacks, the NetAdapterCx tx and rx rings and the
+ * link state - is C#.
  *
  * - the WDF context slot: WDF_DECLARE_CONTEXT_TYPE is a macro that defines static type information, which C# cannot
  *   declare (ovpn_km.c);
  * - the trace sink (provider "OpenVPN.OvpnDCO"), until the generated TraceLogging events replace it (ovpn_km_trace.c);
- * - not yet written (neither in C nor in C#): the WSK transport and the adapter's receive path. Their bindings are in
- *   runtime-kernel/OvpnDco.Wdk (wsk.cs, netpacketqueue.cs).
+ * - not yet written (neither in C nor in C#): the WSK transport. Its bindings are in runtime-kernel/OvpnDco.Wdk (wsk.cs).
  * Addresses are the uapi's 28-byte SOCKADDR_IN/SOCKADDR_IN6 union; statuses are NTSTATUS values.
  */
 #ifndef OVPN_KM_H
@@ -34,11 +34,6 @@ void ovpn_km_transport_close(intptr_t context);
 uint8_t *ovpn_km_transport_buffer(intptr_t context, int32_t size);
 void ovpn_km_transport_buffer_release(intptr_t context, uint8_t *buffer);
 int32_t ovpn_km_transport_send(intptr_t context, int32_t proto, const void *remote, const uint8_t *data, int32_t length);
-uint8_t *ovpn_km_adapter_buffer(intptr_t context, int32_t size);
-void ovpn_km_adapter_buffer_release(intptr_t context, uint8_t *buffer);
-void ovpn_km_adapter_deliver(intptr_t context, const uint8_t *packet, int32_t length);
-void ovpn_km_adapter_set_link(intptr_t context, bool connected);
-void ovpn_km_rx_advance(intptr_t context, void *queue);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,10 @@ public sealed unsafe class SimDevice : IDisposable
         Ctx->EarlyPendingData = (byte*)NativeMemory.AllocZeroed((nuint)Proto.MaxWire);
         Ctx->TxScratch = (byte*)NativeMemory.AllocZeroed((nuint)Proto.MaxWire);
         Ctx->TxBatch = (TxPacket*)NativeMemory.AllocZeroed((nuint)(TxRing<SimWdk, SimKm>.BatchSize * sizeof(TxPacket)));
+        Ctx->RxPool = (byte*)NativeMemory.AllocZeroed(RxRing<SimWdk, SimKm>.PoolSize);
+        RxRing<SimWdk, SimKm>.Init(Ctx, Ctx->RxPool);
+        Ctx->Adapter = new NETADAPTER { Value = 0x930 };
+        Ctx->RxQueue = new NETPACKETQUEUE { Value = 0x940 };
     }
 
     public NtStatus Open() => WindowsDevice<SimWdk, SimKm>.OnFileCreate(Ctx);
@@ -69,6 +73,7 @@ public sealed unsafe class SimDevice : IDisposable
         NativeMemory.Free(Ctx->EarlyPendingData);
         NativeMemory.Free(Ctx->TxScratch);
         NativeMemory.Free(Ctx->TxBatch);
+        NativeMemory.Free(Ctx->RxPool);
         NativeMemory.Free(Ctx);
     }
 }

@@ -6,7 +6,7 @@ using OvpnDco.Driver.Platform;
 
 namespace OvpnDco.Kernel.Tests.Simulation;
 
-/// <summary>The C backend's part (trace, transport, adapter receive) simulated: records what the driver sends and delivers.</summary>
+/// <summary>The C backend's part (trace, transport) simulated: records what the driver sends.</summary>
 public unsafe struct SimKm : IKmBackend
 {
     public static SimKmState S = new();
@@ -49,17 +49,6 @@ public unsafe struct SimKm : IKmBackend
         return failed ? unchecked((int)0xC000023C) : 0;
     }
 
-    public static byte* AdapterBuffer(nint context, int size) => TransportBuffer(context, size);
-
-    public static void AdapterBufferRelease(nint context, byte* buffer) => TransportBufferRelease(context, buffer);
-
-    public static void AdapterDeliver(nint context, byte* packet, int length)
-    {
-        S.Delivered.Add(new ReadOnlySpan<byte>(packet, length).ToArray());
-        TransportBufferRelease(context, packet);
-    }
-
-    public static void AdapterSetLink(nint context, bool connected) => S.Link = connected;
 }
 
 public sealed class SimKmState
@@ -69,8 +58,6 @@ public sealed class SimKmState
     public int Closes;
     public readonly Dictionary<nint, int> Buffers = new();
     public readonly List<byte[]> Sent = new();
-    public readonly List<byte[]> Delivered = new();
     public int SendAttempts;
     public int FailSendAt = -1;
-    public bool? Link;
 }

@@ -342,11 +342,29 @@ public unsafe struct SimWdk : IWdk
         return wasQueued;
     }
 
+    // ---- NetAdapterCx adapter ----
+
+    public static void NET_ADAPTER_LINK_STATE_INIT(NET_ADAPTER_LINK_STATE* state, ulong linkSpeed, NET_IF_MEDIA_CONNECT_STATE connect,
+        NET_IF_MEDIA_DUPLEX_STATE duplex, NET_ADAPTER_PAUSE_FUNCTION_TYPE pause, NET_ADAPTER_AUTO_NEGOTIATION_FLAGS autoNegotiation)
+    {
+        *state = default;
+        state->Size = (ULONG)sizeof(NET_ADAPTER_LINK_STATE);
+        state->TxLinkSpeed = state->RxLinkSpeed = linkSpeed;
+        state->MediaConnectState = connect;
+        state->MediaDuplexState = duplex;
+    }
+
+    public static void NetAdapterSetLinkState(NETADAPTER adapter, NET_ADAPTER_LINK_STATE* state)
+    {
+        Assert.That((int)state->Size, Is.EqualTo(sizeof(NET_ADAPTER_LINK_STATE)), "initialised with NET_ADAPTER_LINK_STATE_INIT");
+        S.LinkStates.Add(state->MediaConnectState);
+    }
+
     // ---- NetAdapterCx rings ----
 
     public static PCNET_RING_COLLECTION NetTxQueueGetRingCollection(NETPACKETQUEUE queue) => new() { Value = (nint)S.TxRings };
 
-    public static PCNET_RING_COLLECTION NetRxQueueGetRingCollection(NETPACKETQUEUE queue) => new() { Value = (nint)S.TxRings };
+    public static PCNET_RING_COLLECTION NetRxQueueGetRingCollection(NETPACKETQUEUE queue) => new() { Value = (nint)S.RxRings };
 
     public static NET_RING* NetRingCollectionGetPacketRing(PCNET_RING_COLLECTION rings) => ((SimRings*)rings.Value)->Packets;
 
@@ -433,9 +451,11 @@ public sealed unsafe class SimState
     public long? TimerDue;
     public int TimerStarts;
     public SimRings* TxRings;
+    public SimRings* RxRings;
     public readonly Dictionary<nint, nint> RingElements = new();
     public NET_FRAGMENT_VIRTUAL_ADDRESS* VirtualAddresses;
     public int RxNotifications;
+    public readonly List<NET_IF_MEDIA_CONNECT_STATE> LinkStates = new();
     private int _nextHandle = 0x1000;
 
     public List<nint> Queue(WDFQUEUE q) => Queues.TryGetValue(q.Value, out var l) ? l : Queues[q.Value] = new List<nint>();
