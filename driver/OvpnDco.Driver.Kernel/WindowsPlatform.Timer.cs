@@ -9,6 +9,8 @@ public unsafe partial struct WindowsPlatform<TWdk, TKm>
     public static void TimerArm(nint context, long dueMs)
     {
         var ctx = (DeviceContext*)context;
+        if (ctx->Timer.Value == 0)
+            return; // the control device's state has no timer (it only answers GET_VERSION)
         long delay = dueMs - NowMs();
         if (delay < 0)
             delay = 0;
@@ -17,5 +19,10 @@ public unsafe partial struct WindowsPlatform<TWdk, TKm>
     }
 
     /// <summary>Called with the driver's lock held (DISPATCH_LEVEL): never waits for a running callback.</summary>
-    public static void TimerCancel(nint context) => _ = TWdk.WdfTimerStop(((DeviceContext*)context)->Timer, false);
+    public static void TimerCancel(nint context)
+    {
+        var ctx = (DeviceContext*)context;
+        if (ctx->Timer.Value != 0)
+            _ = TWdk.WdfTimerStop(ctx->Timer, false);
+    }
 }

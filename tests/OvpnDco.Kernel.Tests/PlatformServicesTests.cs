@@ -78,6 +78,31 @@ public unsafe class PlatformServicesTests
         Assert.That(SimWdk.S.TimerDue, Is.Null);
     }
 
+    /// <summary>The control device's state (\\.\ovpn-dco-ver) has no timer: arming it is a no-op, not a WDF call on NULL.</summary>
+    [Test]
+    public void AContextWithoutATimerIsNeverArmed()
+    {
+        _device.Ctx->Timer = default;
+        WindowsPlatform<SimWdk, SimKm>.TimerArm((nint)_device.Ctx, 1);
+        WindowsPlatform<SimWdk, SimKm>.TimerCancel((nint)_device.Ctx);
+        Assert.That(SimWdk.S.TimerStarts, Is.Zero);
+    }
+
+    /// <summary>GET_VERSION on the control device goes through the same dispatch with the control-device mode.</summary>
+    [Test]
+    public void ControlDeviceAnswersGetVersion()
+    {
+        Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success));
+        var r = SimWdk.S.NewRequest(0, 64);
+        WindowsDevice<SimWdk, SimKm>.OnDeviceControl(_device.Ctx, r, 64, 0, OvpnIoctl.GetVersion, true);
+        Assert.That(SimWdk.S[r].Status, Is.EqualTo((int)NtStatus.Success));
+        Assert.That(SimWdk.S[r].Information, Is.EqualTo(12), "OVPN_VERSION: three LONGs");
+        Assert.That(System.BitConverter.ToInt32(SimWdk.S[r].Output!.Span), Is.EqualTo(OvpnDco.Driver.Proto.VersionMajor));
+        var other = SimWdk.S.NewRequest(0, 64);
+        WindowsDevice<SimWdk, SimKm>.OnDeviceControl(_device.Ctx, other, 64, 0, OvpnIoctl.GetStats, true);
+        Assert.That(SimWdk.S[other].Status, Is.Not.EqualTo((int)NtStatus.Success), "only GET_VERSION on the control device");
+    }
+
     [TestCase(OvpnCipherAlg.AesGcm, 16)]
     [TestCase(OvpnCipherAlg.AesGcm, 32)]
     [TestCase(OvpnCipherAlg.ChaCha20Poly1305, 32)]
