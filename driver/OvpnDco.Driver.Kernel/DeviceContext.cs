@@ -34,6 +34,12 @@ public unsafe struct DeviceContext
     public WDFTIMER Timer;
     public DriverState* State;
 
+    /// <summary>
+    /// Guards <see cref="State"/>: every callback that uses it holds rundown protection; file cleanup waits for them
+    /// and makes later ones fail before it destroys the state (run down while no handle is open).
+    /// </summary>
+    public EX_RUNDOWN_REF StateRundown;
+
     /// <summary>Orders manual-queue forwarding against completions (<see cref="EarlyCompletion"/>); taken after the driver's lock, never before.</summary>
     public EX_SPIN_LOCK RequestLock;
     public EarlyCompletion EarlyRead;

@@ -106,6 +106,7 @@ public static unsafe class KernelEntry
             *KmBackend.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
             ctx->Device = device;
             ctx->Control = 1;
+            KernelWdk.ExInitializeRundownProtection(&ctx->StateRundown);
             ctx->State = Driver<OvpnDco.Driver.Binding.BoundPlatform<WindowsPlatform<KernelWdk, KmBackend>>>.Create((nint)ctx);
             if (ctx->State == null)
                 return (NTSTATUS)(int)NtStatus.InsufficientResources;
@@ -163,6 +164,9 @@ public static unsafe class KernelEntry
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
         *KmBackend.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
         ctx->Device = device;
+        // No state until a handle opens: run down, so callbacks before that fail to enter.
+        KernelWdk.ExInitializeRundownProtection(&ctx->StateRundown);
+        KernelWdk.ExWaitForRundownProtectionRelease(&ctx->StateRundown);
         ctx->EarlyReadData = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
         ctx->EarlyPendingData = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);
         ctx->TxScratch = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)Proto.MaxWire, KernelTags.Buffer);

@@ -23,7 +23,9 @@ public static unsafe class TxRing<TWdk, TKm>
         var rings = TWdk.NetTxQueueGetRingCollection(queue);
         NET_RING* packets = TWdk.NetRingCollectionGetPacketRing(rings);
         NET_RING* fragments = TWdk.NetRingCollectionGetFragmentRing(rings);
-        var s = ctx->State;
+        // Rundown protection of the state (no handle open, or closing: every packet is returned unsent).
+        bool entered = TWdk.ExAcquireRundownProtection(&ctx->StateRundown);
+        var s = entered ? ctx->State : null;
         TxPacket* batch = ctx->TxBatch; // BatchSize entries; advance calls of one queue never overlap
         int count = 0;
         bool scratchUsed = false;
@@ -70,6 +72,8 @@ public static unsafe class TxRing<TWdk, TKm>
         Flush(s, batch, count);
         packets->BeginIndex = end;
         fragments->BeginIndex = fragmentEnd;
+        if (entered)
+            TWdk.ExReleaseRundownProtection(&ctx->StateRundown);
     }
 
     /// <summary>Copies a packet's fragments, in ring order (wrapping), into the scratch buffer.</summary>

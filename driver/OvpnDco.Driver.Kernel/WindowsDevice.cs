@@ -29,7 +29,57 @@ public static unsafe class WindowsDevice<TWdk, TKm>
         if (s == null)
             return NtStatus.InsufficientResources;
         ctx->State = s;
+        TWdk.ExReInitializeRundownProtection(&ctx->StateRundown);
         return NtStatus.Success;
+    }
+
+    /// <summary>Rundown protection of the state for one callback; false once cleanup has begun (or before open).</summary>
+    private static bool Enter(DeviceContext* ctx) => TWdk.ExAcquireRundownProtection(&ctx->StateRundown);
+
+    private static void Leave(DeviceContext* ctx) => TWdk.ExReleaseRundownProtection(&ctx->StateRundown);
+
+    public static void OnRead(DeviceContext* ctx, WDFREQUEST request)
+    {
+        if (!Enter(ctx))
+        {
+            Complete(request, NtStatus.InvalidDeviceState, 0);
+            return;
+        }
+        Read(ctx, request);
+        Leave(ctx);
+    }
+
+    public static void OnWrite(DeviceContext* ctx, WDFREQUEST request)
+    {
+        if (!Enter(ctx))
+        {
+            Complete(request, NtStatus.InvalidDeviceState, 0);
+            return;
+        }
+        Write(ctx, request);
+        Leave(ctx);
+    }
+
+    public static void OnDeviceControl(DeviceContext* ctx, WDFREQUEST request, nuint outputLength, nuint inputLength, uint code, bool controlDevice)
+    {
+        if (!Enter(ctx))
+        {
+            Complete(request, NtStatus.InvalidDeviceState, 0);
+            return;
+        }
+        DeviceControl(ctx, request, outputLength, inputLength, code, controlDevice);
+        Leave(ctx);
+    }
+
+    /// <summary>EvtTimerFunc (DISPATCH_LEVEL).</summary>
+    public static void OnTimer(DeviceContext* ctx)
+    {
+        if (!Enter(ctx))
+            return;
+        var s = ctx->State;
+        if (s != null)
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTimer(s);
+        Leave(ctx);
     }
 
     /// <summary>
@@ -39,6 +89,8 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     /// </summary>
     public static void OnFileCleanup(DeviceContext* ctx, WDFFILEOBJECT fileObject)
     {
+        // No callback uses the state after this (they fail to enter); the ones inside have left.
+        TWdk.ExWaitForRundownProtectionRelease(&ctx->StateRundown);
         var s = ctx->State;
         WDFREQUEST r;
         while (TWdk.WdfIoQueueRetrieveRequestByFileObject(ctx->ReadQueue, fileObject, &r) == NTSTATUS.STATUS_SUCCESS)
@@ -70,7 +122,7 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     }
 
     /// <summary>EvtIoRead: a control packet now, or the request waits in ReadQueue until one arrives.</summary>
-    public static void OnRead(DeviceContext* ctx, WDFREQUEST request)
+    private static void Read(DeviceContext* ctx, WDFREQUEST request)
     {
         var s = ctx->State;
         if (s == null)
@@ -121,7 +173,7 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     }
 
     /// <summary>EvtIoWrite: one control packet to send.</summary>
-    public static void OnWrite(DeviceContext* ctx, WDFREQUEST request)
+    private static void Write(DeviceContext* ctx, WDFREQUEST request)
     {
         var s = ctx->State;
         if (s == null)
@@ -153,7 +205,7 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     /// EvtIoDeviceControl (METHOD_BUFFERED: input and output share the system buffer, so the input is copied first).
     /// A request the core pends goes to its kind's manual queue.
     /// </summary>
-    public static void OnDeviceControl(DeviceContext* ctx, WDFREQUEST request, nuint outputLength, nuint inputLength, uint code, bool controlDevice)
+    private static void DeviceControl(DeviceContext* ctx, WDFREQUEST request, nuint outputLength, nuint inputLength, uint code, bool controlDevice)
     {
         var s = ctx->State;
         if (s == null)
@@ -235,7 +287,14 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     /// </summary>
     public static void OnCanceledOnQueue(DeviceContext* ctx, WDFQUEUE queue, WDFREQUEST request)
     {
-        var s = ctx->State;
+        bool entered = Enter(ctx);
+        CanceledOnQueue(ctx, entered ? ctx->State : null, queue, request);
+        if (entered)
+            Leave(ctx);
+    }
+
+    private static void CanceledOnQueue(DeviceContext* ctx, DriverState* s, WDFQUEUE queue, WDFREQUEST request)
+    {
         int kind = queue.Value == ctx->NotifyQueue.Value ? (int)PendingKind.NotifyEvent
             : queue.Value == ctx->NewPeerQueue.Value ? (int)PendingKind.NewPeer : -1;
         if (kind < 0)
@@ -269,13 +328,5 @@ public static unsafe class WindowsDevice<TWdk, TKm>
         if (s != null)
             Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.CancelPending(s, (PendingKind)kind);
         Complete(request, NtStatus.Cancelled, 0);
-    }
-
-    /// <summary>EvtTimerFunc (DISPATCH_LEVEL).</summary>
-    public static void OnTimer(DeviceContext* ctx)
-    {
-        var s = ctx->State;
-        if (s != null)
-            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTimer(s);
     }
 }

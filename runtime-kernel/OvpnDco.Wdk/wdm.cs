@@ -26,6 +26,14 @@ public struct IO_STATUS_BLOCK
     public nuint Information;
 }
 
+/// <summary>Rundown protection: users acquire and release, the owner waits for them and refuses new ones.</summary>
+[ExternType("EX_RUNDOWN_REF", Header = "ntddk.h")]
+public struct EX_RUNDOWN_REF
+{
+    /// <summary>A member of the header's anonymous union (ULONG_PTR).</summary>
+    public nuint Count;
+}
+
 /// <summary>Executive, kernel and I/O manager routines of wdm.h the platform calls.</summary>
 public unsafe interface IWdm
 {
@@ -39,6 +47,12 @@ public unsafe interface IWdm
     static abstract ulong KeQueryInterruptTime();
     static abstract uint KeGetCurrentProcessorIndex();
     static abstract byte KeGetCurrentIrql();
+    static abstract void ExInitializeRundownProtection(EX_RUNDOWN_REF* runRef);
+    static abstract void ExReInitializeRundownProtection(EX_RUNDOWN_REF* runRef);
+    static abstract bool ExAcquireRundownProtection(EX_RUNDOWN_REF* runRef);
+    static abstract void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef);
+    /// <summary>PASSIVE_LEVEL: waits until every holder released, and makes later acquisitions fail.</summary>
+    static abstract void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef);
 }
 
 public unsafe partial struct KernelWdk : IWdm
@@ -52,6 +66,11 @@ public unsafe partial struct KernelWdk : IWdm
     [Import("KeQueryInterruptTime", Header = "ntddk.h")] public static extern ulong KeQueryInterruptTime();
     [Import("KeGetCurrentProcessorIndex", Header = "ntddk.h")] public static extern uint KeGetCurrentProcessorIndex();
     [Import("KeGetCurrentIrql", Header = "ntddk.h")] public static extern byte KeGetCurrentIrql();
+    [Import("ExInitializeRundownProtection", Header = "ntddk.h")] public static extern void ExInitializeRundownProtection(EX_RUNDOWN_REF* runRef);
+    [Import("ExReInitializeRundownProtection", Header = "ntddk.h")] public static extern void ExReInitializeRundownProtection(EX_RUNDOWN_REF* runRef);
+    [Import("ExAcquireRundownProtection", Header = "ntddk.h")] public static extern bool ExAcquireRundownProtection(EX_RUNDOWN_REF* runRef);
+    [Import("ExReleaseRundownProtection", Header = "ntddk.h")] public static extern void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef);
+    [Import("ExWaitForRundownProtectionRelease", Header = "ntddk.h")] public static extern void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef);
 
     // IRPs for WSK requests: allocated once per socket operation slot and reused.
     [Import("IoAllocateIrp", Header = "ntddk.h")] public static extern PIRP IoAllocateIrp(sbyte stackSize, bool chargeQuota);

@@ -41,7 +41,7 @@ public class KernelObjectTests
         "ovpn_km_transport_buffer_release", "ovpn_km_transport_send",
     };
 
-    /// <summary>The C name of a COFF symbol: without __imp_ and, on x86, without the leading _ and the @N of stdcall.</summary>
+    /// <summary>The C name of a COFF symbol: without __imp_ and, on x86, without the leading _ or @ and the @N of stdcall/fastcall.</summary>
     private static string Normalize(string symbol, string arch)
     {
         if (symbol.StartsWith("__imp_", StringComparison.Ordinal))
@@ -49,7 +49,7 @@ public class KernelObjectTests
         if (arch == "x86")
         {
             symbol = Regex.Replace(symbol, "@\\d+$", "");
-            if (symbol.StartsWith('_'))
+            if (symbol.StartsWith('_') || symbol.StartsWith('@')) // cdecl/stdcall _name, fastcall @name@N
                 symbol = symbol.Substring(1);
         }
         return symbol;

@@ -108,6 +108,26 @@ public unsafe class RequestTests
         _device.Cleanup();
         var r = _device.Read();
         Assert.That(SimWdk.S[r].Status, Is.EqualTo((int)NtStatus.InvalidDeviceState));
+        var w = SimWdk.S.NewRequest(4, 0, SimDevice.FileObject);
+        WindowsDevice<SimWdk, SimKm>.OnWrite(_device.Ctx, w);
+        Assert.That(SimWdk.S[w].Status, Is.EqualTo((int)NtStatus.InvalidDeviceState));
+        WindowsDevice<SimWdk, SimKm>.OnTimer(_device.Ctx); // a late timer callback: nothing to do, nothing touched
+    }
+
+    /// <summary>Every callback holds rundown protection while it uses the state, and lets it go on every path.</summary>
+    [Test]
+    public void CallbacksHoldRundownProtectionAndReleaseIt()
+    {
+        int before = SimWdk.S.RundownAcquisitions;
+        var r1 = _device.Read();
+        ReceiveControl(1);
+        _device.Ioctl(OvpnIoctl.GetStats, ReadOnlySpan<byte>.Empty, 64);
+        var r2 = _device.Read();
+        _device.Cancel(r2);
+        WindowsDevice<SimWdk, SimKm>.OnTimer(_device.Ctx);
+        Assert.That(SimWdk.S.RundownAcquisitions - before, Is.EqualTo(5));
+        Assert.That(_device.Ctx->StateRundown.Count, Is.EqualTo((nuint)0), "all released");
+        Assert.That(SimWdk.S[r1].Completed && SimWdk.S[r2].Completed);
     }
 
     /// <summary>

@@ -20,6 +20,8 @@ public sealed unsafe class SimDevice : IDisposable
         SimKm.S = new SimKmState();
         Ctx = (DeviceContext*)NativeMemory.AllocZeroed((nuint)sizeof(DeviceContext));
         Ctx->Device = new WDFDEVICE { Value = 0x900 };
+        SimWdk.ExInitializeRundownProtection(&Ctx->StateRundown);
+        SimWdk.ExWaitForRundownProtectionRelease(&Ctx->StateRundown); // as EvtDriverDeviceAdd leaves it
         Ctx->ReadQueue = SimWdk.S.NewQueue();
         Ctx->NotifyQueue = SimWdk.S.NewQueue();
         Ctx->NewPeerQueue = SimWdk.S.NewQueue();

@@ -81,6 +81,39 @@ public unsafe struct SimWdk : IWdk
 
     public static byte KeGetCurrentIrql() => S.Irql;
 
+    // Rundown: Count = holders, or ~0 once run down (the sim is single-threaded: waiting with holders would deadlock).
+    private static readonly nuint RunDown = nuint.MaxValue;
+
+    public static void ExInitializeRundownProtection(EX_RUNDOWN_REF* runRef) => runRef->Count = 0;
+
+    public static void ExReInitializeRundownProtection(EX_RUNDOWN_REF* runRef)
+    {
+        Assert.That(runRef->Count, Is.EqualTo(RunDown), "re-initialised while not run down");
+        runRef->Count = 0;
+    }
+
+    public static bool ExAcquireRundownProtection(EX_RUNDOWN_REF* runRef)
+    {
+        if (runRef->Count == RunDown)
+            return false;
+        runRef->Count++;
+        S.RundownAcquisitions++;
+        return true;
+    }
+
+    public static void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef)
+    {
+        Assert.That(runRef->Count, Is.Not.EqualTo(RunDown).And.GreaterThan((nuint)0), "release without acquire");
+        runRef->Count--;
+    }
+
+    public static void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef)
+    {
+        Assert.That(S.Irql, Is.Zero, "ExWaitForRundownProtectionRelease only at PASSIVE_LEVEL");
+        Assert.That(runRef->Count == 0 || runRef->Count == RunDown, $"would wait for {runRef->Count} holders forever (single-threaded simulation)");
+        runRef->Count = RunDown;
+    }
+
     // ---- bcrypt.h ----
 
     public const int StatusAuthTagMismatch = unchecked((int)0xC000A002);
@@ -437,6 +470,7 @@ public sealed unsafe class SimState
     public bool FailAllAllocations;
     public byte Irql;
     public int LockAcquisitions;
+    public int RundownAcquisitions;
 
     /// <summary>Called with the lock's address before each exclusive acquisition; returning true removes it.</summary>
     public Func<nint, bool>? BeforeExclusive;
