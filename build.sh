@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
 # The main job: restore and build the solution, then transpile the driver into out/
-# (generated C for the hosted and kernel targets, the WDK project and the INF).
+# (generated C for the hosted and kernel targets) and assemble the WDK package in out/wdk.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 config=${CONFIGURATION:-Release}
+# --kernel-only: what the Windows CI job runs (.github/workflows/windows.yml): only the projects behind out/kernel and
+# out/wdk, and no hosted target (it needs gcc and OpenSSL, which Windows runners do not have).
+kernel_only=0
+if [ "${1:-}" = "--kernel-only" ]; then kernel_only=1; fi
 
-echo "== build: dotnet build OvpnDco.sln -c $config"
-dotnet build OvpnDco.sln -c "$config" -nologo -clp:ErrorsOnly -v:quiet
+if [ $kernel_only = 1 ]; then
+  for project in compiler/OvpnDco.Il2c/OvpnDco.Il2c.csproj uapi/OvpnDco.Uapi.HeaderTool/OvpnDco.Uapi.HeaderTool.csproj \
+                 driver/OvpnDco.Driver.Kernel/OvpnDco.Driver.Kernel.csproj; do
+    echo "== build: dotnet build $project -c $config"
+    dotnet build "$project" -c "$config" -nologo -clp:ErrorsOnly -v:quiet
+  done
+else
+  echo "== build: dotnet build OvpnDco.sln -c $config"
+  dotnet build OvpnDco.sln -c "$config" -nologo -clp:ErrorsOnly -v:quiet
+fi
 
 # uapi.h is generated from the C# definitions (uapi/OvpnDco.Uapi) by OvpnDco.Generators; write the checked-in copy.
 echo "== build: uapi/include/ovpn-dco/uapi.h"
@@ -18,7 +30,7 @@ il2c="compiler/OvpnDco.Il2c/bin/$config/net10.0/ovpn-il2c.dll"
 tree_sha() { (cd "$1" && find . -maxdepth 1 -type f -name '*.[ch]' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -d' ' -f1); }
 
 # Hosted target: the driver core with the hosted platform binding, as C and as libovpndco.so (+ ASan build).
-./scripts/transpile-hosted.sh
+[ $kernel_only = 1 ] || ./scripts/transpile-hosted.sh
 
 # Kernel target: needs the kernel platform binding (WDF/NetAdapterCx/WSK/BCrypt), which a later issue adds.
 if [ -d driver/OvpnDco.Driver.Kernel ]; then
@@ -26,6 +38,9 @@ if [ -d driver/OvpnDco.Driver.Kernel ]; then
   echo "== build: ovpn-il2c compile driver (kernel binding) --target kernel → out/kernel"
   dotnet "$il2c" compile "$kernel" --out out/kernel --target kernel --module ovpndco
   echo "   sha256 of out/kernel: $(tree_sha out/kernel)"
+  # The WDK package: the vcxproj, INF, version resource and trace profiles from wdk-props/ around the kernel C.
+  echo "== build: out/wdk (WDK package: ovpn-dco-win.vcxproj, ovpn-dco.inf, ...)"
+  ./scripts/assemble-wdk.sh --kernel out/kernel --out out/wdk
 else
   echo "== build: out/kernel: no kernel platform binding yet (driver/OvpnDco.Driver.Kernel, kernel-target issue)"
 fi

@@ -129,6 +129,7 @@ public static unsafe class CryptoAead<TPlatform>
     /// CPUs at once (the caller holds the device lock shared): a classic slot hands out packet ids atomically and
     /// seals without a lock; an epoch slot seals under its <see cref="KeySlot.Lock"/>.
     /// </summary>
+    [SkipLocalsInit] // the nonce is written whole before use: no zeroing per packet
     public static int Seal(ref KeySlot slot, int peerId, ReadOnlySpan<byte> plaintext, Span<byte> output)
     {
         if (slot.InUse == 0)
@@ -170,6 +171,7 @@ public static unsafe class CryptoAead<TPlatform>
     /// Authenticates and decrypts <paramref name="packet"/> (a whole DATA_V2 packet) into <paramref name="plaintext"/>.
     /// Returns the plaintext length and the packet id, or a negative <see cref="CryptoError"/>. No replay check here.
     /// </summary>
+    [SkipLocalsInit] // the nonce is written whole before use: no zeroing per packet
     public static int Open(ref KeySlot slot, ReadOnlySpan<byte> packet, Span<byte> plaintext, out ulong packetId)
     {
         packetId = 0;

@@ -405,6 +405,7 @@ public static unsafe class CryptoEpoch<TPlatform>
     /// <see cref="CryptoError"/>; <see cref="CryptoError.PacketIdExhausted"/> (nothing sent) when the last epoch's
     /// counter is used up.
     /// </summary>
+    [SkipLocalsInit] // the nonce is written whole before use: no zeroing per packet
     public static int Seal(ref KeySlot slot, int peerId, ReadOnlySpan<byte> plaintext, Span<byte> output)
     {
         EpochState* e = slot.Epoch;
@@ -445,6 +446,7 @@ public static unsafe class CryptoEpoch<TPlatform>
     /// Returns the plaintext length and the 48-bit counter, or a negative <see cref="CryptoError"/>
     /// (<see cref="CryptoError.NoKey"/> for an epoch without a key). The replay check (<see cref="Replay"/>) follows.
     /// </summary>
+    [SkipLocalsInit] // the nonce is written whole before use: no zeroing per packet
     public static int Open(ref KeySlot slot, ReadOnlySpan<byte> packet, Span<byte> plaintext, out ulong counter)
     {
         counter = 0;

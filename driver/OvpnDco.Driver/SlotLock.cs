@@ -15,6 +15,10 @@ public static class SlotLock
         // acquire/release pair that orders the window's plain accesses.
         while (Interlocked.CompareExchange(ref word, 1, 0) != 0)
         {
+            // Test and test-and-set: while the word is taken, watch it with loads (the cache line stays shared
+            // instead of bouncing between the CPUs on every failed compare-exchange) and a spin-loop hint.
+            while (Volatile.Read(ref word) != 0)
+                Thread.SpinWait(1);
         }
     }
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define OVPN_LOCK_SLOTS 64 /* a power of two */
+#define OVPN_LOCK_SLOTS 64 /* a power of two, at most 256: acquire_shared returns the slot as a uint8_t */
 
 struct ovpn_lock_slot {
     alignas(64) atomic_int readers;
@@ -95,27 +95,27 @@ void ovpn_hosted_lock_release(intptr_t handle, uint8_t previous)
     pthread_mutex_unlock(&lock->writers);
 }
 
+/* Returns the slot it counted itself in (the kernel returns the previous IRQL there): release needs no second lookup. */
 uint8_t ovpn_hosted_lock_acquire_shared(intptr_t handle)
 {
     struct ovpn_lock *lock = (struct ovpn_lock *)handle;
-    atomic_int *mine = &lock->slot[ovpn_hosted_current_processor() & (OVPN_LOCK_SLOTS - 1)].readers;
+    int slot = ovpn_hosted_current_processor() & (OVPN_LOCK_SLOTS - 1);
+    atomic_int *mine = &lock->slot[slot].readers;
     unsigned spins = 0;
     for (;;) {
         atomic_fetch_add(mine, 1);
         if (atomic_load(&lock->writer) == 0)
-            return 0;
+            return (uint8_t)slot;
         atomic_fetch_sub(mine, 1);
         while (atomic_load_explicit(&lock->writer, memory_order_relaxed) != 0)
             backoff(&spins);
     }
 }
 
-void ovpn_hosted_lock_release_shared(intptr_t handle, uint8_t previous)
+void ovpn_hosted_lock_release_shared(intptr_t handle, uint8_t slot)
 {
     struct ovpn_lock *lock = (struct ovpn_lock *)handle;
-    (void)previous;
-    atomic_fetch_sub_explicit(&lock->slot[ovpn_hosted_current_processor() & (OVPN_LOCK_SLOTS - 1)].readers, 1,
-                              memory_order_release);
+    atomic_fetch_sub_explicit(&lock->slot[slot & (OVPN_LOCK_SLOTS - 1)].readers, 1, memory_order_release);
 }
 
 void ovpn_hosted_lock_destroy(intptr_t *handle)

@@ -1,4 +1,4 @@
-/* ovpn_rt_hosted.c - the POSIX backend of the runtime: fail-fast and memory helpers. */
+/* ovpn_rt_hosted.c - the POSIX backend of the runtime: fail-fast and the zeroing of secrets. */
 #define _DEFAULT_SOURCE /* explicit_bzero (glibc 2.25+) under -std=c11 */
 #include "ovpn_rt.h"
 
@@ -13,24 +13,9 @@ void ovpn_rt_failfast(const char *reason)
     abort();
 }
 
-void *ovpn_rt_memmove(void *dst, const void *src, size_t n)
-{
-    return n == 0 ? dst : memmove(dst, src, n);
-}
-
-void *ovpn_rt_memset(void *dst, int value, size_t n)
-{
-    return n == 0 ? dst : memset(dst, value, n);
-}
-
 /* explicit_bzero: a memset the compiler may not remove as a dead store (secrets in memory about to be freed). */
 void ovpn_rt_secure_zero(void *dst, size_t n)
 {
     if (n != 0)
         explicit_bzero(dst, n);
-}
-
-int ovpn_rt_memcmp(const void *a, const void *b, size_t n)
-{
-    return n == 0 ? 0 : memcmp(a, b, n);
 }

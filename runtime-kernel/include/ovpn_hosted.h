@@ -42,7 +42,7 @@ int32_t ovpn_hosted_lock_init(intptr_t *handle);     /* 0 or an errno value */
 uint8_t ovpn_hosted_lock_acquire(intptr_t handle);        /* exclusive */
 void ovpn_hosted_lock_release(intptr_t handle, uint8_t previous);
 uint8_t ovpn_hosted_lock_acquire_shared(intptr_t handle); /* shared: the data path, on many threads at once */
-void ovpn_hosted_lock_release_shared(intptr_t handle, uint8_t previous);
+void ovpn_hosted_lock_release_shared(intptr_t handle, uint8_t slot); /* slot: what acquire_shared returned */
 void ovpn_hosted_lock_destroy(intptr_t *handle);
 
 /* ---- time ----------------------------------------------------------------------------------------- */

@@ -37,12 +37,30 @@ extern "C" {
 /* Stops everything: abort() with the reason on stderr (hosted), KeBugCheckEx (kernel). */
 OVPN_RT_NORETURN void ovpn_rt_failfast(const char *reason);
 
-/* Memory: plain byte moves the generated code uses for spans, cpblk/initblk and struct copies. */
-void *ovpn_rt_memmove(void *dst, const void *src, size_t n);
-void *ovpn_rt_memset(void *dst, int value, size_t n);
+/*
+ * Memory: plain byte moves the generated code uses for spans, cpblk/initblk and struct copies. Inline, so that a copy or
+ * a zeroing of a constant size (a header field, a nonce, a struct) compiles to a few moves instead of a call. An empty
+ * span may carry a null pointer, which memmove/memset/memcmp may not be given even with a length of 0: hence n == 0.
+ * The compilers' builtins where they exist (gcc, clang, clang-cl); the MSVC intrinsics otherwise (the WDK build).
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define OVPN_RT_MEMMOVE __builtin_memmove
+#define OVPN_RT_MEMSET __builtin_memset
+#define OVPN_RT_MEMCMP __builtin_memcmp
+#else
+void *__cdecl memmove(void *dst, const void *src, size_t n);
+void *__cdecl memset(void *dst, int value, size_t n);
+int __cdecl memcmp(const void *a, const void *b, size_t n);
+#pragma intrinsic(memset, memcmp)
+#define OVPN_RT_MEMMOVE memmove
+#define OVPN_RT_MEMSET memset
+#define OVPN_RT_MEMCMP memcmp
+#endif
+static inline void *ovpn_rt_memmove(void *dst, const void *src, size_t n) { return n == 0 ? dst : OVPN_RT_MEMMOVE(dst, src, n); }
+static inline void *ovpn_rt_memset(void *dst, int value, size_t n) { return n == 0 ? dst : OVPN_RT_MEMSET(dst, value, n); }
+static inline int ovpn_rt_memcmp(const void *a, const void *b, size_t n) { return n == 0 ? 0 : OVPN_RT_MEMCMP(a, b, n); }
 /* Zeroes secrets with stores the optimiser may not remove (RtlSecureZeroMemory in the kernel, explicit_bzero hosted). */
 void ovpn_rt_secure_zero(void *dst, size_t n);
-int ovpn_rt_memcmp(const void *a, const void *b, size_t n);
 
 /* Width of intptr_t in bits: C# masks native-int shift counts with it. */
 #define OVPN_RT_NINT_BITS ((int32_t)(sizeof(intptr_t) * 8))
@@ -276,10 +294,15 @@ static inline uint64_t ovpn_rt_bswap64(uint64_t v)
     return ((uint64_t)ovpn_rt_bswap32((uint32_t)v) << 32) | ovpn_rt_bswap32((uint32_t)(v >> 32));
 }
 
-/* Unaligned loads/stores (BinaryPrimitives, Unsafe.ReadUnaligned): memcpy compiles to one move. */
+/*
+ * Unaligned loads/stores (BinaryPrimitives, Unsafe.ReadUnaligned): a move of a constant size, which the compiler
+ * turns into one load or store. Both pointers are
+ * valid here: p comes from a bounds-checked span of at least sizeof(T) bytes.
+ */
+#define OVPN_RT_COPY_FIXED(dst, src, n) OVPN_RT_MEMMOVE((dst), (src), (n))
 #define OVPN_RT_UNALIGNED(T, name)                                                                 \
-    static inline T ovpn_rt_read_##name(const void *p) { T v; ovpn_rt_memmove(&v, p, sizeof v); return v; } \
-    static inline void ovpn_rt_write_##name(void *p, T v) { ovpn_rt_memmove(p, &v, sizeof v); }
+    static inline T ovpn_rt_read_##name(const void *p) { T v; OVPN_RT_COPY_FIXED(&v, p, sizeof v); return v; } \
+    static inline void ovpn_rt_write_##name(void *p, T v) { OVPN_RT_COPY_FIXED(p, &v, sizeof v); }
 OVPN_RT_UNALIGNED(uint16_t, u16)
 OVPN_RT_UNALIGNED(uint32_t, u32)
 OVPN_RT_UNALIGNED(uint64_t, u64)

@@ -43,8 +43,40 @@ static inline int64_t ovpn_rt_cmpxchg64(int64_t *p, int64_t v, int64_t cmp)
 static inline int32_t ovpn_rt_interlocked_add32(int32_t *p, int32_t v) { return (int32_t)((uint32_t)ovpn_rt_xadd32(p, v) + (uint32_t)v); }
 static inline int64_t ovpn_rt_interlocked_add64(int64_t *p, int64_t v) { return (int64_t)((uint64_t)ovpn_rt_xadd64(p, v) + (uint64_t)v); }
 
-/* Volatile.Read/Write: a volatile access (acquire/release on x86/x64; the kernel build uses /volatile:ms). */
+/*
+ * Volatile.Read/Write: acquire load / release store. The kernel build uses /volatile:ms, where a volatile access has
+ * exactly that meaning; gcc/clang get the __atomic builtins, which ThreadSanitizer also understands.
+ */
+#if defined(_MSC_VER)
 #define OVPN_RT_VOLATILE_READ(T, p) (*(volatile T *)(p))
 #define OVPN_RT_VOLATILE_WRITE(T, p, v) (*(volatile T *)(p) = (v))
+#else
+#define OVPN_RT_VOLATILE_READ(T, p) __atomic_load_n((T *)(p), __ATOMIC_ACQUIRE)
+#define OVPN_RT_VOLATILE_WRITE(T, p, v) __atomic_store_n((T *)(p), (v), __ATOMIC_RELEASE)
+#endif
+
+/*
+ * Thread.SpinWait(n): n spin-loop hints, which let the sibling hyperthread run and save power while a lock word is
+ * watched (YieldProcessor in the WDK: pause on x86/x64, yield on ARM64).
+ */
+#if defined(_MSC_VER) && (defined(_M_ARM64) || defined(_M_ARM))
+void __yield(void);
+#define OVPN_RT_CPU_PAUSE() __yield()
+#elif defined(_MSC_VER)
+void _mm_pause(void);
+#define OVPN_RT_CPU_PAUSE() _mm_pause()
+#elif defined(__x86_64__) || defined(__i386__)
+#define OVPN_RT_CPU_PAUSE() __builtin_ia32_pause()
+#elif defined(__aarch64__) || defined(__arm__)
+#define OVPN_RT_CPU_PAUSE() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define OVPN_RT_CPU_PAUSE() ((void)0)
+#endif
+
+static inline void ovpn_rt_spin_wait(int32_t iterations)
+{
+    for (int32_t i = 0; i < iterations; i++)
+        OVPN_RT_CPU_PAUSE();
+}
 
 #endif /* OVPN_RT_ATOMIC_H */

@@ -16,9 +16,6 @@ typedef unsigned long ovpn_km_ulong;
 typedef uintptr_t ovpn_km_ulong_ptr;
 __declspec(noreturn) void KeBugCheckEx(ovpn_km_ulong code, ovpn_km_ulong_ptr p1, ovpn_km_ulong_ptr p2,
                                         ovpn_km_ulong_ptr p3, ovpn_km_ulong_ptr p4);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int value, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
 #endif
 
 /* MANUALLY_INITIATED_CRASH is for people; a driver bugchecks with its own code: 'ovpn' in ASCII. */
@@ -28,10 +25,6 @@ void ovpn_rt_failfast(const char *reason)
 {
     KeBugCheckEx(OVPN_KM_BUGCHECK_CODE, (ovpn_km_ulong_ptr)reason, 0, 0, 0);
 }
-
-void *ovpn_rt_memmove(void *dst, const void *src, size_t n) { return memmove(dst, src, n); }
-void *ovpn_rt_memset(void *dst, int value, size_t n) { return memset(dst, value, n); }
-int ovpn_rt_memcmp(const void *a, const void *b, size_t n) { return memcmp(a, b, n); }
 
 /*
  * Zeroing of secrets (CryptographicOperations.ZeroMemory): RtlSecureZeroMemory, whose volatile stores the compiler

@@ -108,25 +108,10 @@ internal static class Program
             Console.Error.WriteLine($"{Name}: {e.Message}");
             return 1;
         }
-        catch (DcoException e)
+        catch (Exception e) when (DeviceErrors.Describe(e) is { } why)
         {
-            Console.Error.WriteLine($"{Name}: {Tunnel.Describe(e)}");
-            return 2;
-        }
-        catch (DllNotFoundException e)
-        {
-            Console.Error.WriteLine($"{Name}: the device is not there: {e.Message}");
-            return 2;
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"{Name}: {e.Message}");
-            return 2;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Console.Error.WriteLine($"{Name}: {e.Message}");
-            return 2;
+            Console.Error.WriteLine($"{Name}: {why}");
+            return DeviceErrors.ExitCode;
         }
     }
 
@@ -338,7 +323,7 @@ internal static class Tunnel
             }
             catch (DcoException e)
             {
-                Console.WriteLine($"ovpn-dco-cli: read: {Describe(e)}");
+                Console.WriteLine($"ovpn-dco-cli: read: {DeviceErrors.Describe(e)}");
                 Thread.Sleep(100);
             }
         }
@@ -391,20 +376,5 @@ internal static class Tunnel
             if (process.ExitCode != 0)
                 throw new CliException($"'ip {arguments}' failed: {error.Trim()}");
         }
-    }
-
-    public static string Describe(DcoException e)
-    {
-        uint status = (uint)e.Status;
-        string what = status switch
-        {
-            0xC0000022 => "the device is already open by another process (access denied)",
-            0xC00000A3 => "the device is not there",
-            0xC000020A => "the local address is in use",
-            0xC0000236 => "the connection was refused",
-            0xC0000141 => "the address cannot be used here",
-            _ => e.Status.ToString(),
-        };
-        return $"{e.Operation}: {what} (NTSTATUS 0x{status:X8})";
     }
 }

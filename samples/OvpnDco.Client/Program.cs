@@ -80,20 +80,10 @@ internal static class Program
             Console.Error.WriteLine($"{Name}: {e.Message}");
             return e.ExitCode;
         }
-        catch (DcoException e)
+        catch (Exception e) when (DeviceErrors.Describe(e) is { } why)
         {
-            Console.Error.WriteLine($"{Name}: {e.Operation}: {e.Status} (NTSTATUS 0x{(uint)e.Status:X8})");
-            return 2;
-        }
-        catch (DllNotFoundException e)
-        {
-            Console.Error.WriteLine($"{Name}: the device is not there: {e.Message}");
-            return 2;
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"{Name}: {e.Message}");
-            return 2;
+            Console.Error.WriteLine($"{Name}: {why}");
+            return DeviceErrors.ExitCode;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or NotSupportedException or IndexOutOfRangeException or NullReferenceException)
         {

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using OvpnDco.TestSupport;
 
 namespace OvpnDco.E2E.Tests;
 
@@ -42,7 +43,7 @@ public sealed class TunnelTests
         return key;
     }
 
-    internal static Proc StartCli(NetnsPair net, string side, string proto, bool v6, string? key, params string[] extra)
+    internal static BackgroundProcess StartCli(NetnsPair net, string side, string proto, bool v6, string? key, params string[] extra)
     {
         bool a = side == "A";
         var args = new List<string>
@@ -57,11 +58,11 @@ public sealed class TunnelTests
             args.Add(a ? "0" : "1");
         }
         args.AddRange(extra);
-        return new Proc("ip", args);
+        return new BackgroundProcess("ip", args);
     }
 
     /// <summary>Starts A then B (TCP: A waits for B to connect) and waits for both tunnels to be up.</summary>
-    internal static (Proc A, Proc B) StartPair(NetnsPair net, string proto, bool v6, string? key, params string[] extra)
+    internal static (BackgroundProcess A, BackgroundProcess B) StartPair(NetnsPair net, string proto, bool v6, string? key, params string[] extra)
     {
         var a = StartCli(net, "A", proto, v6, key, extra);
         a.WaitFor(proto == "tcp" ? "connecting to" : "added", TimeSpan.FromSeconds(20));
@@ -80,7 +81,7 @@ public sealed class TunnelTests
         using var net = new NetnsPair();
         string? key = withKey ? NewKey() : null;
         string pcap = Path.Combine(_dir, "veth.pcap");
-        using var capture = new Proc("ip", new[] { "netns", "exec", net.B, "tshark", "-i", "vB", "-q", "-w", pcap, "-f", "port 1194" });
+        using var capture = new BackgroundProcess("ip", new[] { "netns", "exec", net.B, "tshark", "-i", "vB", "-q", "-w", pcap, "-f", "port 1194" });
         capture.WaitFor("Capturing on", TimeSpan.FromSeconds(30));
 
         var (a, b) = StartPair(net, proto, v6, key);
@@ -97,7 +98,7 @@ public sealed class TunnelTests
             Assert.That(capture.WaitForExit(TimeSpan.FromSeconds(15)), Is.True, "tshark did not stop");
 
             // iperf3, 5 s each direction
-            using var server = new Proc("ip", new[] { "netns", "exec", net.B, "iperf3", "-s", "-B", "10.8.0.2", "--forceflush" });
+            using var server = new BackgroundProcess("ip", new[] { "netns", "exec", net.B, "iperf3", "-s", "-B", "10.8.0.2", "--forceflush" });
             server.WaitFor("Server listening", TimeSpan.FromSeconds(10));
             foreach (string reverse in new[] { string.Empty, " -R" })
             {

@@ -99,7 +99,7 @@ public sealed class InteropSetup
 public sealed class Lab : IDisposable
 {
     private static int _serial;
-    private readonly List<Proc> _procs = new();
+    private readonly List<BackgroundProcess> _procs = new();
     public const string ServerIp = "192.168.99.1";
     public const string ServerTunnelIp = "10.77.0.1";
 
@@ -119,7 +119,7 @@ public sealed class Lab : IDisposable
     public string S { get; }
     public string C { get; }
     public string Dir { get; }
-    public Proc? Server { get; private set; }
+    public BackgroundProcess? Server { get; private set; }
 
     public static string ServerConfig(string proto, Pki pki, string extra = "", string? cert = null) => $@"dev tun
 proto {(proto.StartsWith("tcp", StringComparison.Ordinal) ? proto.Replace("tcp", "tcp-server", StringComparison.Ordinal).Replace("tcp-server6", "tcp6-server", StringComparison.Ordinal) : proto)}
@@ -150,7 +150,7 @@ hand-window 20
 {extra}
 ";
 
-    public Proc StartServer(string config, bool wait = true)
+    public BackgroundProcess StartServer(string config, bool wait = true)
     {
         string file = Path.Combine(Dir, $"server-{_procs.Count}.conf");
         File.WriteAllText(file, config);
@@ -161,16 +161,16 @@ hand-window 20
         return p;
     }
 
-    public Proc StartClient(string config)
+    public BackgroundProcess StartClient(string config)
     {
         string file = Path.Combine(Dir, $"client-{_procs.Count}.ovpn");
         File.WriteAllText(file, config);
         return Start(C, InteropSetup.Client, "--config", file);
     }
 
-    public Proc Start(string ns, string program, params string[] args)
+    public BackgroundProcess Start(string ns, string program, params string[] args)
     {
-        var p = new Proc("ip", new[] { "netns", "exec", ns, program }.Concat(args));
+        var p = new BackgroundProcess("ip", new[] { "netns", "exec", ns, program }.Concat(args));
         _procs.Add(p);
         return p;
     }
@@ -202,102 +202,4 @@ hand-window 20
         Sh($"ip netns del {S}", check: false);
         Sh($"ip netns del {C}", check: false);
     }
-}
-
-/// <summary>A background process with its output collected.</summary>
-public sealed class Proc : IDisposable
-{
-    private readonly Process _process;
-    private readonly StringBuilder _all = new();
-    private readonly AutoResetEvent _changed = new(false);
-
-    public Proc(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments)
-            start.ArgumentList.Add(a);
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Add(e.Data);
-        _process.ErrorDataReceived += (_, e) => Add(e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public string Output
-    {
-        get
-        {
-            lock (_all)
-                return _all.ToString();
-        }
-    }
-
-    public bool HasExited => _process.HasExited;
-
-    public int ExitCode => _process.ExitCode;
-
-    private void Add(string? line)
-    {
-        if (line is null)
-            return;
-        lock (_all)
-            _all.AppendLine(line);
-        _changed.Set();
-    }
-
-    public int Count(string pattern) => Regex.Matches(Output, pattern).Count;
-
-    /// <summary>Waits until <paramref name="pattern"/> has matched <paramref name="times"/> times; fails with the output otherwise.</summary>
-    public TimeSpan WaitFor(string pattern, TimeSpan timeout, int times = 1)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (Count(pattern) >= times)
-                return clock.Elapsed;
-            if (_process.HasExited)
-            {
-                _process.WaitForExit();
-                if (Count(pattern) >= times)
-                    return clock.Elapsed;
-                break;
-            }
-            _changed.WaitOne(50);
-        }
-        Assert.Fail($"no output matching /{pattern}/ ({times}x) within {timeout.TotalSeconds} s; output:\n{Output}");
-        return clock.Elapsed;
-    }
-
-    public bool WaitForExit(TimeSpan timeout)
-    {
-        if (!_process.WaitForExit(timeout))
-            return false;
-        _process.WaitForExit();
-        return true;
-    }
-
-    public void Signal(int signal)
-    {
-        if (!_process.HasExited)
-            kill(_process.Id, signal);
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            Signal(15);
-            if (!_process.WaitForExit(8000))
-            {
-                Signal(9);
-                _process.WaitForExit(5000);
-            }
-        }
-        _process.Dispose();
-        _changed.Dispose();
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 }

@@ -18,7 +18,9 @@ results=${1:-$root/out/test-results}; corpus_root=${2:-$here/corpus}
 min_functions=${OVPNDCO_COV_MIN_FUNCTIONS:-97}
 # 89 since epoch data keys: their send-side branches (AES-GCM usage limit 2^36, 48-bit counter maximum, last epoch
 # 0xFFFF, key derivation failures) cannot be reached by fuzzing; the managed/native epoch tests cover them.
-min_branches=${OVPNDCO_COV_MIN_BRANCHES:-89}
+# 88.5 since the key-slot lock waits on a word another CPU holds (SlotLock's inner loop): the harnesses run one
+# thread, so only the concurrency stress tests (tests/native/stress_concurrency.c) reach it.
+min_branches=${OVPNDCO_COV_MIN_BRANCHES:-88.5}
 work=$root/out/fuzz/cov; mkdir -p "$work" "$results"; rm -f "$work"/*.profraw "$work"/*.profdata
 profdata=$(command -v llvm-profdata-14 || command -v llvm-profdata); cov=$(command -v llvm-cov-14 || command -v llvm-cov)
 src=$root/out/hosted/ovpndco.c

@@ -26,6 +26,7 @@ public sealed class PlugRegistry
         MathPlugs.Register(this);
         InterlockedPlugs.Register(this);
         VolatilePlugs.Register(this);
+        ThreadPlugs.Register(this);
         CryptographicOperationsPlugs.Register(this);
         RuntimeHelpersPlugs.Register(this);
     }

@@ -141,6 +141,27 @@ public static unsafe class ControlFlow
         return Volatile.Read(ref x) + 1;
     }
 
+    private static int s_spinWord;
+
+    /// <summary>A test-and-test-and-set spin lock (the shape of the driver's SlotLock), taken and released v times.</summary>
+    [Export("cf_spin_lock"), Case(0), Case(3)]
+    public static int SpinLockOps(int v)
+    {
+        var taken = 0;
+        for (var i = 0; i < v; i++)
+        {
+            while (Interlocked.CompareExchange(ref s_spinWord, 1, 0) != 0)
+            {
+                while (Volatile.Read(ref s_spinWord) != 0)
+                    Thread.SpinWait(1);
+            }
+            taken += s_spinWord;
+            Interlocked.Exchange(ref s_spinWord, 0);
+        }
+        Thread.SpinWait(v);
+        return taken * 10 + s_spinWord;
+    }
+
     [Export("cf_stackalloc_init"), Case(2)]
     public static int StackallocInit(int i)
     {
