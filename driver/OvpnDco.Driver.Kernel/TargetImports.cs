@@ -1,2 +1,3 @@
-// The backend this binding's entry points (../OvpnDco.Driver.Binding/Exports/DriverExports.cs) are built for.
-global using TargetImports = OvpnDco.Driver.Kernel.KernelImports;
+// The backend this binding's entry points (../OvpnDco.Driver.Binding/Exports/DriverExports.cs) are built for: the
+// Windows platform in C# on the real WDK.
+global using TargetImports = OvpnDco.Driver.Kernel.WindowsPlatform<OvpnDco.Wdk.KernelWdk, OvpnDco.Driver.Kernel.KmBackend>;

@@ -22,6 +22,14 @@
 #define OVPN_RT_NORETURN _Noreturn
 #endif
 
+/* Callbacks the WDK types as NTAPI (__stdcall, which only x86 honours): C# delegate* unmanaged[Stdcall] and
+ * [UnmanagedCallersOnly(CallConvs = [typeof(CallConvStdcall)])] print this. */
+#if defined(_MSC_VER)
+#define OVPN_RT_STDCALL __stdcall
+#else
+#define OVPN_RT_STDCALL
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

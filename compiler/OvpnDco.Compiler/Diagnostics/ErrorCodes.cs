@@ -18,4 +18,5 @@ public static class ErrorCodes
     public const string UnresolvedMember = "IL2C0013";
     public const string UnsupportedStack = "IL2C0014";
     public const string BadAssembly = "IL2C0015";
+    public const string BadExternType = "IL2C0016";
 }

@@ -257,7 +257,7 @@ public sealed partial class MethodLowering
     {
         var target = Pop();
         var args = PopArguments(site.Parameters.Count);
-        var fnType = new FunctionPointerType { ReturnType = _m.Context.Resolve(site.ReturnType) };
+        var fnType = new FunctionPointerType { ReturnType = _m.Context.Resolve(site.ReturnType), CallingConvention = site.CallingConvention };
         foreach (var p in site.Parameters)
             fnType.Parameters.Add(new ParameterDefinition(_m.Context.Resolve(p.ParameterType)));
         var typedef = _c.Types.Map(fnType);
@@ -278,7 +278,7 @@ public sealed partial class MethodLowering
             throw new CompileError(ErrorCodes.UnsupportedCall, "function pointers to instance methods are not supported in kernel code");
         var instance = new MethodInstance(def, _m.Context.For(method), _m.Context.Resolve(method.DeclaringType));
         var name = _c.RequireMethod(instance);
-        var fnType = new FunctionPointerType { ReturnType = instance.ReturnType };
+        var fnType = new FunctionPointerType { ReturnType = instance.ReturnType, CallingConvention = CallingConventions.PointerConvention(def) };
         foreach (var p in def.Parameters)
             fnType.Parameters.Add(new ParameterDefinition(instance.Context.Resolve(p.ParameterType)));
         Push(new Expr(name, _c.Types.Map(fnType), Prec.Primary));

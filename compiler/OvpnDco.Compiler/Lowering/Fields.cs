@@ -48,6 +48,21 @@ public sealed partial class MethodLowering
         return new Expr(text, fieldType, Prec.Primary) { Impure = impure, Reads = obj.Reads };
     }
 
+    /// <summary>The handle value of an extern handle ([ExternType(IsHandle = true)]): the C pointer itself.</summary>
+    private Expr? HandleValue(Expr obj, TypeReference owner)
+    {
+        var ownerDef = TypeMapper.Resolve(owner);
+        if (!ExternTypes.IsHandle(ownerDef))
+            return null;
+        var handle = _c.Types.Map(owner);
+        if (obj.Type.Kind == StackKind.Struct)
+            return obj;
+        if (obj.AddressOf != null)
+            return new Expr(obj.AddressOf, handle, Prec.Primary) { Impure = obj.Impure, Reads = obj.Reads };
+        var typed = obj.Type.Pointee != null && obj.Type.Pointee.Name == handle.Name ? obj : Retarget(obj, handle);
+        return new Expr($"*{typed.At(Prec.Unary)}", handle, Prec.Unary) { Impure = true, Reads = obj.Reads };
+    }
+
     private void LoadField(FieldReference f)
     {
         var obj = Pop();
@@ -55,6 +70,11 @@ public sealed partial class MethodLowering
         if (def.IsStatic)
         {
             Push(StaticFieldValue(def, owner));
+            return;
+        }
+        if (HandleValue(obj, owner) is { } handle)
+        {
+            Push(new Expr($"(intptr_t){handle.At(Prec.Unary)}", CType.NInt, Prec.Unary) { Impure = handle.Impure, Reads = handle.Reads });
             return;
         }
         var lv = FieldLValue(obj, f, type, owner);
@@ -72,6 +92,9 @@ public sealed partial class MethodLowering
             Push(StaticFieldAddress(def, owner));
             return;
         }
+        if (ExternTypes.IsHandle(TypeMapper.Resolve(owner)))
+            throw new CompileError(ErrorCodes.BadExternType,
+                $"the value of extern handle '{owner.Name}' cannot be taken by reference (read or assign '{f.Name}' instead)");
         var lv = FieldLValue(obj, f, type, owner);
         if (TypeMapper.IsFixedBuffer(TypeMapper.Resolve(owner)))
         {
@@ -90,6 +113,12 @@ public sealed partial class MethodLowering
         if (def.IsStatic)
         {
             StoreStatic(def, owner, value);
+            return;
+        }
+        if (HandleValue(obj, owner) is { } handle)
+        {
+            var handleRoot = obj.AddressOf != null && obj.Reads.Count == 1 ? obj.AddressOf : null;
+            Statement($"{handle.Text} = ({handle.Type.Name}){value.At(Prec.Unary)};", storesVariable: handleRoot);
             return;
         }
         var lv = FieldLValue(obj, f, type, owner);

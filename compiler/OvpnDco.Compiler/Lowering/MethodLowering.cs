@@ -107,7 +107,7 @@ public sealed partial class MethodLowering
         var contract = sal && ret.Name == "OvpnDco_Runtime_Uapi_NtStatus" ? "_Must_inspect_result_ " : "";
         if (sal)
             contract += Emit.SalContracts.Function(_m.Definition);
-        return $"{contract}{ret.Declare(name)}({args})";
+        return $"{contract}{ret.Declare(CallingConventions.Of(_m.Definition) + name)}({args})";
     }
 
     /// <summary>

@@ -57,6 +57,9 @@ public sealed record CType
     /// <summary>For an enum: the C constant that names each member value (first member wins on equal values).</summary>
     public IReadOnlyDictionary<long, string>? EnumNames { get; init; }
 
+    /// <summary>A type a header defines ([ExternType]): spelled by its C name, never defined by us, layout unknown.</summary>
+    public bool IsExtern { get; init; }
+
     /// <summary>A struct whose C definition is a fixed buffer (<c>T FixedElementField[n]</c>).</summary>
     public bool IsFixedBuffer { get; init; }
 

@@ -37,5 +37,6 @@ public sealed class MethodInstance
 /// <summary>Stable textual keys of closed types.</summary>
 public static class TypeKeys
 {
-    public static string Of(TypeReference t) => t.FullName;
+    /// <summary>A function pointer's key carries its calling convention, which Cecil's FullName leaves out.</summary>
+    public static string Of(TypeReference t) => t is FunctionPointerType fp ? CallingConventions.Of(fp) + t.FullName : t.FullName;
 }

@@ -82,6 +82,8 @@ public sealed class TypeMapper
             return MapSpan(element!, readOnly);
 
         var def = Resolve(type);
+        if (ExternTypes.Of(def) is { } externType)
+            return MapExtern(type, def, externType);
         if (def.IsEnum)
         {
             var underlying = Map(def.Fields.First(f => !f.IsStatic).FieldType);
@@ -94,6 +96,44 @@ public sealed class TypeMapper
             throw new CompileError(ErrorCodes.UnsupportedType,
                 $"reference type '{type.FullName}' cannot be used as a value in kernel code (use a struct)");
         return MapStruct(type, def);
+    }
+
+    private readonly SortedSet<string> _externHeaders = new(StringComparer.Ordinal);
+
+    /// <summary>The headers that declare the [ExternType] types the code uses.</summary>
+    public IEnumerable<string> ExternHeaders => _externHeaders;
+
+    /// <summary>
+    /// An [ExternType]: the header's type under its C name, with no definition of ours (so no layout assertion
+    /// either; the header is the only layout). An enum is an integer typedef of its underlying type; a struct is an
+    /// opaque value (a handle, or a structure whose fields are accessed by their C names).
+    /// </summary>
+    private CType MapExtern(TypeReference type, TypeDefinition def, (string CName, string? Header) externType)
+    {
+        if (string.IsNullOrWhiteSpace(externType.Header))
+            throw new CompileError(ErrorCodes.BadExternType,
+                $"extern type '{type.FullName}' ([ExternType(\"{externType.CName}\")]) names no header: set Header to the header that declares {externType.CName}");
+        if (string.IsNullOrWhiteSpace(externType.CName) || externType.CName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '_' or ' ' or '*')))
+            throw new CompileError(ErrorCodes.BadExternType, $"extern type '{type.FullName}' has C name '{externType.CName}', which is not a C type name");
+        if (type is GenericInstanceType || def.HasGenericParameters)
+            throw new CompileError(ErrorCodes.BadExternType, $"extern type '{type.FullName}' must not be generic (a C type has one layout)");
+        _externHeaders.Add(externType.Header);
+        if (def.IsEnum)
+        {
+            // Members are the header's names (enumerators or macros: WdfIoQueueDispatchManual, POOL_FLAG_NON_PAGED) and
+            // print as such; a misspelt one fails the C build.
+            var underlying = Map(def.Fields.First(f => !f.IsStatic).FieldType);
+            var names = new Dictionary<long, string>();
+            foreach (var f in def.Fields.Where(f => f.IsStatic && f.HasConstant))
+                names.TryAdd(Lowering.CExprs.Truncate(System.Convert.ToInt64(f.Constant is ulong u ? unchecked((long)u) : f.Constant,
+                    System.Globalization.CultureInfo.InvariantCulture), underlying), f.Name);
+            return CType.Alias(externType.CName, underlying) with { IsExtern = true, EnumNames = names };
+        }
+        if (!def.IsValueType)
+            throw new CompileError(ErrorCodes.BadExternType, $"extern type '{type.FullName}' must be a struct or an enum");
+        if (ExternTypes.IsHandle(def) && (def.Fields.Count(f => !f.IsStatic) != 1 || def.Fields.First(f => !f.IsStatic).FieldType.MetadataType != MetadataType.IntPtr))
+            throw new CompileError(ErrorCodes.BadExternType, $"extern handle type '{type.FullName}' must have exactly one field, an nint (the pointer's value)");
+        return CType.Struct(externType.CName, -1) with { IsExtern = true };
     }
 
     private readonly Dictionary<string, string> _enumConstantOwners = new(StringComparer.Ordinal);
@@ -179,12 +219,13 @@ public sealed class TypeMapper
     {
         var ret = Map(fp.ReturnType);
         var parameters = fp.Parameters.Select(p => Map(p.ParameterType)).ToList();
-        var name = "fn_" + Names.Short(fp.ReturnType) + (fp.Parameters.Count == 0 ? "" : "_" +
+        var convention = CallingConventions.Of(fp);
+        var name = "fn_" + (convention.Length > 0 ? "stdcall_" : "") + Names.Short(fp.ReturnType) + (fp.Parameters.Count == 0 ? "" : "_" +
                    string.Join("_", fp.Parameters.Select(p => Names.Short(p.ParameterType))));
         var args = parameters.Count == 0 ? "void" : string.Join(", ", parameters.Select(p => p.Name));
-        var text = $"typedef {ret.Name}{(ret.Name.EndsWith('*') ? "" : " ")}(*{name})({args});";
+        var text = $"typedef {ret.Name}{(ret.Name.EndsWith('*') ? "" : " ")}({convention}*{name})({args});";
         _definitions[name] = new TypeDefinitionText(name, text,
-            parameters.Append(ret).Where(p => p.Kind == StackKind.Struct).Select(p => p.Name).ToList(), false);
+            parameters.Append(ret).Where(p => p.Kind == StackKind.Struct && !p.IsExtern).Select(p => p.Name).ToList(), false);
         return CType.FunctionPointer(name);
     }
 
@@ -216,7 +257,7 @@ public sealed class TypeMapper
         }
 
         var mapped = fields.Select(f => (Field: f, Type: Map(ctx.Resolve(f.FieldType)))).ToList();
-        deps.AddRange(mapped.Where(m => m.Type.Kind == StackKind.Struct).Select(m => m.Type.Name));
+        deps.AddRange(mapped.Where(m => m.Type.Kind == StackKind.Struct && !m.Type.IsExtern).Select(m => m.Type.Name));
         var pack = def.PackingSize > 0 ? def.PackingSize : 0;
         if (pack > 0)
             sb.Append($"#pragma pack(push, {pack})\n");
@@ -260,6 +301,8 @@ public sealed class TypeMapper
 
     public static string FieldName(FieldReference field)
     {
+        if (ExternTypes.CNameOf(field) is { } cName)
+            return cName;
         var n = field.Name;
         if (n.StartsWith('<') && n.EndsWith(">k__BackingField", StringComparison.Ordinal))
             n = n.Substring(1, n.IndexOf('>') - 1);

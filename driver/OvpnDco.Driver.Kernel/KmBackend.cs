@@ -1,0 +1,40 @@
+using OvpnDco.Driver.Platform;
+using OvpnDco.Runtime;
+using OvpnDco.Wdk;
+
+namespace OvpnDco.Driver.Kernel;
+
+/// <summary>The platform's C backend surface (runtime-kernel/km), a type parameter like the WDK so tests simulate it.</summary>
+public unsafe interface IKmBackend
+{
+    static abstract void Trace(TraceLevel level, string message, long a, long b);
+    static abstract int TransportOpen(nint context, int proto, void* local, void* remote);
+    static abstract int TransportListen(nint context, void* listen, bool ipv6Only);
+    static abstract void TransportClose(nint context);
+    static abstract byte* TransportBuffer(nint context, int size);
+    static abstract void TransportBufferRelease(nint context, byte* buffer);
+    static abstract int TransportSend(nint context, int proto, void* remote, byte* data, int length);
+}
+
+/// <summary>
+/// What runtime-kernel/km still provides in C (ovpn_km.h): the WDF context slot (WDF_DECLARE_CONTEXT_TYPE is a macro
+/// that defines static type information), the trace sink (until the generated TraceLogging events replace it), and the
+/// WSK transport, which is not written yet (neither in C nor in C#).
+/// </summary>
+public unsafe struct KmBackend : IKmBackend
+{
+    /// <summary>WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE with the one-pointer context type of ovpn_km.c.</summary>
+    [Import("ovpn_km_context_attributes_init", Header = "ovpn_km.h")] public static extern void ContextAttributesInit(WDF_OBJECT_ATTRIBUTES* attributes);
+
+    /// <summary>The pointer slot in an object's context (created with <see cref="ContextAttributesInit"/>).</summary>
+    [Import("ovpn_km_context_slot", Header = "ovpn_km.h")] public static extern void** ContextSlot(WDFOBJECT obj);
+
+    [Import("ovpn_km_trace", Header = "ovpn_km.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
+
+    [Import("ovpn_km_transport_open", Header = "ovpn_km.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
+    [Import("ovpn_km_transport_listen", Header = "ovpn_km.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);
+    [Import("ovpn_km_transport_close", Header = "ovpn_km.h")] public static extern void TransportClose(nint context);
+    [Import("ovpn_km_transport_buffer", Header = "ovpn_km.h")] public static extern byte* TransportBuffer(nint context, int size);
+    [Import("ovpn_km_transport_buffer_release", Header = "ovpn_km.h")] public static extern void TransportBufferRelease(nint context, byte* buffer);
+    [Import("ovpn_km_transport_send", Header = "ovpn_km.h")] public static extern int TransportSend(nint context, int proto, void* remote, byte* data, int length);
+}

@@ -1,0 +1,132 @@
+using OvpnDco.Runtime;
+
+namespace OvpnDco.Wdk;
+
+// Winsock Kernel (wsk.h): registration, the provider NPI, datagram and connection sockets, their event callbacks.
+// Socket operations complete through an IRP whose completion routine the client sets (IoSetCompletionRoutine).
+
+[ExternType("PWSK_SOCKET", Header = "wsk.h", IsHandle = true)] public struct PWSK_SOCKET { public nint Value; }
+[ExternType("PWSK_CLIENT", Header = "wsk.h", IsHandle = true)] public struct PWSK_CLIENT { public nint Value; }
+[ExternType("PSOCKADDR", Header = "wsk.h", IsHandle = true)] public struct PSOCKADDR { public nint Value; }
+
+/// <summary>The socket object: its Dispatch is the provider's table for the socket's kind.</summary>
+[ExternType("WSK_SOCKET", Header = "wsk.h")]
+public unsafe struct WSK_SOCKET
+{
+    public void* Dispatch;
+}
+
+/// <summary>A buffer described by an MDL chain.</summary>
+[ExternType("WSK_BUF", Header = "wsk.h")]
+public struct WSK_BUF
+{
+    public PMDL Mdl;
+    public ULONG Offset;
+    public nuint Length;
+}
+
+[ExternType("WSK_DATAGRAM_INDICATION", Header = "wsk.h")]
+public unsafe struct WSK_DATAGRAM_INDICATION
+{
+    public WSK_DATAGRAM_INDICATION* Next;
+    public WSK_BUF Buffer;
+    public PSOCKADDR RemoteAddress;
+}
+
+[ExternType("WSK_DATA_INDICATION", Header = "wsk.h")]
+public unsafe struct WSK_DATA_INDICATION
+{
+    public WSK_DATA_INDICATION* Next;
+    public WSK_BUF Buffer;
+}
+
+[ExternType("WSK_CLIENT_DISPATCH", Header = "wsk.h")]
+public struct WSK_CLIENT_DISPATCH
+{
+    public ushort Version;
+    public ushort Reserved;
+}
+
+[ExternType("WSK_CLIENT_NPI", Header = "wsk.h")]
+public unsafe struct WSK_CLIENT_NPI
+{
+    public void* ClientContext;
+    public WSK_CLIENT_DISPATCH* Dispatch;
+}
+
+[ExternType("WSK_REGISTRATION", Header = "wsk.h")] public struct WSK_REGISTRATION { }
+
+/// <summary>The provider's dispatch table (WskSocket creates a socket; completion through the IRP).</summary>
+[ExternType("WSK_PROVIDER_DISPATCH", Header = "wsk.h")]
+public unsafe struct WSK_PROVIDER_DISPATCH
+{
+    public ushort Version;
+    public delegate* unmanaged[Stdcall]<PWSK_CLIENT, ushort, ushort, ULONG, ULONG, void*, void*, void*, void*, void*, PIRP, NTSTATUS> WskSocket;
+}
+
+[ExternType("WSK_PROVIDER_NPI", Header = "wsk.h")]
+public unsafe struct WSK_PROVIDER_NPI
+{
+    public PWSK_CLIENT Client;
+    public WSK_PROVIDER_DISPATCH* Dispatch;
+}
+
+/// <summary>Datagram socket operations (the basic dispatch's members are reached directly, as C's anonymous member allows).</summary>
+[ExternType("WSK_PROVIDER_DATAGRAM_DISPATCH", Header = "wsk.h")]
+public unsafe struct WSK_PROVIDER_DATAGRAM_DISPATCH
+{
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, int, ULONG, ULONG, nuint, void*, nuint, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PIRP, NTSTATUS> WskCloseSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PSOCKADDR, ULONG, PIRP, NTSTATUS> WskBind;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_BUF*, ULONG, PSOCKADDR, ULONG, void*, PIRP, NTSTATUS> WskSendTo;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_DATAGRAM_INDICATION*, NTSTATUS> WskRelease;
+}
+
+/// <summary>Connection (TCP) socket operations.</summary>
+[ExternType("WSK_PROVIDER_CONNECTION_DISPATCH", Header = "wsk.h")]
+public unsafe struct WSK_PROVIDER_CONNECTION_DISPATCH
+{
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, int, ULONG, ULONG, nuint, void*, nuint, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PIRP, NTSTATUS> WskCloseSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PSOCKADDR, ULONG, PIRP, NTSTATUS> WskBind;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PSOCKADDR, ULONG, PIRP, NTSTATUS> WskConnect;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_BUF*, ULONG, PIRP, NTSTATUS> WskSend;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_BUF*, ULONG, PIRP, NTSTATUS> WskDisconnect;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_DATA_INDICATION*, NTSTATUS> WskRelease;
+}
+
+/// <summary>The events a datagram socket raises (set with WSK_SET_STATIC_EVENT_CALLBACKS or enabled per socket).</summary>
+[ExternType("WSK_CLIENT_DATAGRAM_DISPATCH", Header = "wsk.h")]
+public unsafe struct WSK_CLIENT_DATAGRAM_DISPATCH
+{
+    public delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATAGRAM_INDICATION*, NTSTATUS> WskReceiveFromEvent;
+}
+
+[ExternType("WSK_CLIENT_CONNECTION_DISPATCH", Header = "wsk.h")]
+public unsafe struct WSK_CLIENT_CONNECTION_DISPATCH
+{
+    public delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATA_INDICATION*, nuint, SIZE_T*, NTSTATUS> WskReceiveEvent;
+    public delegate* unmanaged[Stdcall]<void*, ULONG, NTSTATUS> WskDisconnectEvent;
+}
+
+public static class WskConstants
+{
+    /// <summary>MAKE_WSK_VERSION(1, 0).</summary>
+    public const ushort WskVersion1_0 = 0x100;
+    public const uint WSK_FLAG_CONNECTION_SOCKET = 2;
+    public const uint WSK_FLAG_DATAGRAM_SOCKET = 4;
+    public const uint WSK_NO_WAIT = 0;
+    public const uint WSK_INFINITE_WAIT = 0xffffffff;
+    public const uint WSK_EVENT_RECEIVE_FROM = 0x100;
+    public const uint WSK_EVENT_RECEIVE = 0x40;
+    public const uint WSK_EVENT_DISCONNECT = 0x80;
+}
+
+public unsafe partial struct KernelWdk
+{
+    [Import("WskRegister", Header = "wsk.h")] public static extern NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration);
+    [Import("WskDeregister", Header = "wsk.h")] public static extern void WskDeregister(WSK_REGISTRATION* registration);
+    [Import("WskCaptureProviderNPI", Header = "wsk.h")]
+    public static extern NTSTATUS WskCaptureProviderNPI(WSK_REGISTRATION* registration, ULONG waitTimeout, WSK_PROVIDER_NPI* providerNpi);
+    [Import("WskReleaseProviderNPI", Header = "wsk.h")] public static extern void WskReleaseProviderNPI(WSK_REGISTRATION* registration);
+}

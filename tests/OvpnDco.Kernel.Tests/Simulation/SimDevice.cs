@@ -1,0 +1,81 @@
+using System;
+using System.Runtime.InteropServices;
+using OvpnDco.Driver;
+using OvpnDco.Driver.Kernel;
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Wdk;
+
+namespace OvpnDco.Kernel.Tests.Simulation;
+
+/// <summary>A device as EvtDriverDeviceAdd leaves it, on the simulated WDK; disposing checks nothing leaked.</summary>
+public sealed unsafe class SimDevice : IDisposable
+{
+    public const nint FileObject = 0x77;
+
+    public DeviceContext* Ctx { get; }
+
+    public SimDevice()
+    {
+        SimWdk.S = new SimState();
+        SimKm.S = new SimKmState();
+        Ctx = (DeviceContext*)NativeMemory.AllocZeroed((nuint)sizeof(DeviceContext));
+        Ctx->Device = new WDFDEVICE { Value = 0x900 };
+        SimWdk.ExInitializeRundownProtection(&Ctx->StateRundown);
+        SimWdk.ExWaitForRundownProtectionRelease(&Ctx->StateRundown); // as EvtDriverDeviceAdd leaves it
+        Ctx->ReadQueue = SimWdk.S.NewQueue();
+        Ctx->NotifyQueue = SimWdk.S.NewQueue();
+        Ctx->NewPeerQueue = SimWdk.S.NewQueue();
+        Ctx->Timer = new WDFTIMER { Value = 0x910 };
+        Ctx->EarlyReadData = (byte*)NativeMemory.AllocZeroed((nuint)Proto.MaxWire);
+        Ctx->EarlyPendingData = (byte*)NativeMemory.AllocZeroed((nuint)Proto.MaxWire);
+        Ctx->TxScratch = (byte*)NativeMemory.AllocZeroed((nuint)Proto.MaxWire);
+        Ctx->TxBatch = (TxPacket*)NativeMemory.AllocZeroed((nuint)(TxRing<SimWdk, SimKm>.BatchSize * sizeof(TxPacket)));
+        Ctx->RxPool = (byte*)NativeMemory.AllocZeroed(RxRing<SimWdk, SimKm>.PoolSize);
+        RxRing<SimWdk, SimKm>.Init(Ctx, Ctx->RxPool);
+        Ctx->Adapter = new NETADAPTER { Value = 0x930 };
+        Ctx->RxQueue = new NETPACKETQUEUE { Value = 0x940 };
+    }
+
+    public NtStatus Open() => WindowsDevice<SimWdk, SimKm>.OnFileCreate(Ctx);
+
+    public void Cleanup() => WindowsDevice<SimWdk, SimKm>.OnFileCleanup(Ctx, new WDFFILEOBJECT { Value = FileObject });
+
+    public WDFREQUEST Read(int length = 2048)
+    {
+        var r = SimWdk.S.NewRequest(0, length, FileObject);
+        WindowsDevice<SimWdk, SimKm>.OnRead(Ctx, r);
+        return r;
+    }
+
+    public WDFREQUEST Ioctl(uint code, ReadOnlySpan<byte> input, int outputLength)
+    {
+        var r = SimWdk.S.NewRequest(input.Length, outputLength, FileObject);
+        if (input.Length > 0)
+            input.CopyTo(SimWdk.S[r].Input!.Span);
+        WindowsDevice<SimWdk, SimKm>.OnDeviceControl(Ctx, r, (nuint)outputLength, (nuint)input.Length, code, false);
+        return r;
+    }
+
+    /// <summary>What WDF does when the caller cancels a request waiting in a manual queue.</summary>
+    public void Cancel(WDFREQUEST r)
+    {
+        var req = SimWdk.S[r];
+        Assert.That(req.Queue, Is.Not.EqualTo((nint)0), "only a queued request is cancelled by WDF");
+        var queue = new WDFQUEUE { Value = req.Queue };
+        SimWdk.S.Queue(queue).Remove(r.Value);
+        req.Queue = 0;
+        WindowsDevice<SimWdk, SimKm>.OnCanceledOnQueue(Ctx, queue, r);
+    }
+
+    public void Dispose()
+    {
+        if (Ctx->State != null)
+            Cleanup();
+        NativeMemory.Free(Ctx->EarlyReadData);
+        NativeMemory.Free(Ctx->EarlyPendingData);
+        NativeMemory.Free(Ctx->TxScratch);
+        NativeMemory.Free(Ctx->TxBatch);
+        NativeMemory.Free(Ctx->RxPool);
+        NativeMemory.Free(Ctx);
+    }
+}
