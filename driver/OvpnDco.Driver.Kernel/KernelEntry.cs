@@ -1,10 +1,12 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using OvpnDco.Driver.Binding;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Wdk;
+using Trace = OvpnDco.Driver.DriverTrace<OvpnDco.Driver.Binding.BoundPlatform<OvpnDco.Driver.Kernel.WindowsPlatform<OvpnDco.Wdk.KernelWdk, OvpnDco.Driver.Kernel.KmBackend>>>;
 
 namespace OvpnDco.Driver.Kernel;
 
@@ -62,13 +64,20 @@ public static unsafe class KernelEntry
         config.EvtDriverUnload = &EvtDriverUnload;
         config.DriverPoolTag = (ULONG)KernelTags.Device;
         WDFDRIVER driver;
+        // The TraceLogging provider first, so that everything after it can trace; a failure only leaves tracing off.
+        _ = Trace.RegisterProvider();
         var status = KernelWdk.WdfDriverCreate(driverObject, registryPath, null, &config, &driver);
         if (Failed(status))
+        {
+            // No EvtDriverUnload follows a failed DriverEntry: unregister here, or ETW would keep a callback into
+            // an unloaded image.
+            Trace.UnregisterProvider();
             return status;
+        }
         // The adapter works without it: a failure is traced, not fatal.
         var control = CreateControlDevice(driver);
         if (Failed(control))
-            KmBackend.Trace(TraceLevel.Warning, "control device \\\\.\\ovpn-dco-ver not created", (int)control, 0);
+            Trace.ControlDeviceNotCreated((int)control);
         return status;
     }
 
@@ -132,6 +141,7 @@ public static unsafe class KernelEntry
         if (s_controlDevice.Value != 0)
             KernelWdk.WdfObjectDelete(new WDFOBJECT { Value = s_controlDevice.Value });
         s_controlDevice = default;
+        Trace.UnregisterProvider(); // last: nothing traces after this
     }
 
     private static DeviceContext* ContextOf(WDFOBJECT obj) => (DeviceContext*)*KmBackend.ContextSlot(obj);

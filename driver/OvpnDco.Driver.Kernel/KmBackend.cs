@@ -1,3 +1,4 @@
+using OvpnDco.Driver.Binding;
 using OvpnDco.Driver.Platform;
 using OvpnDco.Runtime;
 using OvpnDco.Wdk;
@@ -18,8 +19,8 @@ public unsafe interface IKmBackend
 
 /// <summary>
 /// What runtime-kernel/km still provides in C (ovpn_km.h): the WDF context slot (WDF_DECLARE_CONTEXT_TYPE is a macro
-/// that defines static type information), the trace sink (until the generated TraceLogging events replace it), and the
-/// WSK transport, which is not written yet (neither in C nor in C#).
+/// that defines static type information) and the WSK transport, which is not written yet (neither in C nor in C#).
+/// Tracing is the generated TraceLogging events (<see cref="DriverTrace{TPlatform}"/>).
 /// </summary>
 public unsafe struct KmBackend : IKmBackend
 {
@@ -29,7 +30,15 @@ public unsafe struct KmBackend : IKmBackend
     /// <summary>The pointer slot in an object's context (created with <see cref="ContextAttributesInit"/>).</summary>
     [Import("ovpn_km_context_slot", Header = "ovpn_km.h")] public static extern void** ContextSlot(WDFOBJECT obj);
 
-    [Import("ovpn_km_trace", Header = "ovpn_km.h")] public static extern void Trace(TraceLevel level, string message, long a, long b);
+    /// <summary>
+    /// The platform's trace line as the generated TraceLogging event PlatformMessage (driver/OvpnDco.Driver/DriverTrace.cs):
+    /// the driver's own events are declared there and compiled to TraceLogging directly; this only carries what a
+    /// platform writes through <see cref="IPlatform.Trace"/>.
+    /// </summary>
+#pragma warning disable OVD0009 // the message is a string literal, passed through as a C string
+    public static void Trace(TraceLevel level, string message, long a, long b)
+        => DriverTrace<BoundPlatform<WindowsPlatform<KernelWdk, KmBackend>>>.PlatformMessage((int)level, message, a, b);
+#pragma warning restore OVD0009
 
     [Import("ovpn_km_transport_open", Header = "ovpn_km.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
     [Import("ovpn_km_transport_listen", Header = "ovpn_km.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);

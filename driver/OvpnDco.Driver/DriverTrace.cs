@@ -40,4 +40,15 @@ public static partial class DriverTrace<TPlatform> where TPlatform : IPlatform
     /// <summary>An epoch key slot's send key moved to the next epoch (usage limit or counter end).</summary>
     [TraceEvent(TraceEventLevel.Info)]
     internal static partial void EpochSendKeyMoved(ushort fromEpoch, ushort toEpoch);
+
+    /// <summary>The \\.\ovpn-dco-ver control device could not be created; the adapter works without it.</summary>
+    [TraceEvent(TraceEventLevel.Warning)]
+    public static partial void ControlDeviceNotCreated(int status);
+
+    /// <summary>
+    /// A platform's free-form message (<see cref="IPlatform.Trace"/> where a platform has no sink of its own, as the
+    /// kernel). TraceLogging fixes an event's level at compile time, so the message's own level is a field.
+    /// </summary>
+    [TraceEvent(TraceEventLevel.Verbose)]
+    public static partial void PlatformMessage(int level, string message, long a, long b);
 }

@@ -6,7 +6,6 @@
  *
  * - the WDF context slot: WDF_DECLARE_CONTEXT_TYPE is a macro that defines static type information, which C# cannot
  *   declare (ovpn_km.c);
- * - the trace sink (provider "OpenVPN.OvpnDCO"), until the generated TraceLogging events replace it (ovpn_km_trace.c);
  * - not yet written (neither in C nor in C#): the WSK transport. Its bindings are in runtime-kernel/OvpnDco.Wdk (wsk.cs).
  * Addresses are the uapi's 28-byte SOCKADDR_IN/SOCKADDR_IN6 union; statuses are NTSTATUS values.
  */
@@ -26,7 +25,6 @@ struct _WDF_OBJECT_ATTRIBUTES;
 void ovpn_km_context_attributes_init(struct _WDF_OBJECT_ATTRIBUTES *attributes);
 void **ovpn_km_context_slot(void *wdf_object);
 
-void ovpn_km_trace(int32_t level, const char *message, int64_t a, int64_t b);
 
 int32_t ovpn_km_transport_open(intptr_t context, int32_t proto, const void *local, const void *remote);
 int32_t ovpn_km_transport_listen(intptr_t context, const void *listen, bool ipv6_only);

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using OvpnDco.Compiler;
 using OvpnDco.TestSupport;
 
@@ -33,7 +34,7 @@ public class KernelWdkTests
             Assert.That(h, Does.Contain("_IRQL_requires_max_(DISPATCH_LEVEL) void ovpn_dco_on_timer("));
             Assert.That(h, Does.Contain("_IRQL_requires_max_(DISPATCH_LEVEL) void ovpn_dco_transport_receive(OvpnDco_Driver_DriverState *state, _In_reads_bytes_(length) uint8_t *packet, int32_t length,"));
             Assert.That(h, Does.Contain("#include \"ovpn_trace.h\""));
-            Assert.That(File.ReadAllText(Path.Combine(dir, "ovpndco.c")), Does.Contain("_Requires_lock_held_(s->Lock) _IRQL_requires_max_(DISPATCH_LEVEL) void ovpn_driver_delete_peer("));
+            Assert.That(string.Concat(Directory.GetFiles(dir, "*.c").Select(File.ReadAllText)), Does.Contain("_Requires_lock_held_(s->Lock) _IRQL_requires_max_(DISPATCH_LEVEL) void ovpn_driver_delete_peer("));
             Assert.That(File.Exists(Path.Combine(dir, "ovpn_trace.c")), "the trace events' C is in the output");
         });
     }
@@ -46,7 +47,7 @@ public class KernelWdkTests
         var dir = Transpile("kernel-wdk-" + arch);
         var km = Path.Combine(NativeToolchain.RepoRoot, "runtime-kernel", "km");
         var build = NativeToolchain.Run($"{NativeToolchain.Quote(WdkCc)} {arch} -c -Wall -Werror -I {NativeToolchain.Quote(NativeToolchain.Include)} " +
-            $"-I {NativeToolchain.Quote(km)} -I . ovpndco.c ovpn_trace.c", dir);
+            $"-I {NativeToolchain.Quote(km)} -I . *.c", dir); // one .c per C# source file, and the trace events' ovpn_trace.c
         Assert.That(build.ExitCode, Is.EqualTo(0), build.Stderr);
         var trace = NativeToolchain.Run("llvm-nm-14 ovpn_trace.o", dir);
         Assert.That(trace.Stdout, Does.Contain("EtwWriteTransfer").And.Contain("EtwRegister").And.Not.Contain("ovpn_hosted"),
@@ -54,7 +55,7 @@ public class KernelWdkTests
         foreach (var e in new[] { "peer_keepalive_expired", "peer_float_refused", "tx_packet_id_exhausted", "tcp_bad_frame_length",
                      "epoch_receive_key_moved", "epoch_send_key_moved", "register", "unregister" })
             Assert.That(trace.Stdout, Does.Match($@"T _?ovpn_trace_{e}\b"), e);
-        var driver = NativeToolchain.Run("llvm-nm-14 ovpndco.o", dir);
+        var driver = NativeToolchain.Run("llvm-nm-14 keepalive.o", dir);
         Assert.That(driver.Stdout, Does.Match(@"U _?ovpn_trace_peer_keepalive_expired\b"), "the driver calls the event");
     }
 }
