@@ -32,7 +32,7 @@ tree_sha() { (cd "$1" && find . -maxdepth 1 -type f -name '*.[ch]' | LC_ALL=C so
 # Hosted target: the driver core with the hosted platform binding, as C and as libovpndco.so (+ ASan build).
 [ $kernel_only = 1 ] || ./scripts/transpile-hosted.sh
 
-# Kernel target: needs the kernel platform binding (WDF/NetAdapterCx/WSK/BCrypt), which a later issue adds.
+# Kernel target: the driver on the Windows platform binding (WDF/NetAdapterCx/WSK/BCrypt, driver/OvpnDco.Driver.Kernel).
 if [ -d driver/OvpnDco.Driver.Kernel ]; then
   kernel="driver/OvpnDco.Driver.Kernel/bin/$config/net10.0/OvpnDco.Driver.Kernel.dll"
   echo "== build: ovpn-il2c compile driver (kernel binding) --target kernel → out/kernel"
@@ -43,4 +43,11 @@ if [ -d driver/OvpnDco.Driver.Kernel ]; then
   ./scripts/assemble-wdk.sh --kernel out/kernel --out out/wdk
 else
   echo "== build: out/kernel: no kernel platform binding yet (driver/OvpnDco.Driver.Kernel, kernel-target issue)"
+fi
+
+# A second driver on the same toolchain: the KMDF echo sample (samples/OvpnDco.EchoDriver) → out/samples/echo/kernel.
+if [ $kernel_only = 0 ]; then
+  echo "== build: ovpn-il2c compile samples/OvpnDco.EchoDriver --target kernel → out/samples/echo/kernel"
+  dotnet "$il2c" compile "samples/OvpnDco.EchoDriver/bin/$config/net10.0/OvpnDco.EchoDriver.dll" --out out/samples/echo/kernel \
+    --target kernel --module echo
 fi

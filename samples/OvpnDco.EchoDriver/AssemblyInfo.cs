@@ -1,0 +1,1 @@
+[assembly: OvpnDco.Runtime.KernelCode]
