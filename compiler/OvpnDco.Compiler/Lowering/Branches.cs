@@ -55,6 +55,13 @@ public sealed partial class MethodLowering
     private Expr Comparison(string op, Expr a, Expr b, bool unsigned)
     {
         var (x, y) = Comparable(a, b, unsigned, op is "==" or "!=");
+        if (op is "==" or "!=")
+        {
+            // An enum tested against a constant: the constant by its member's name (r == TcpFrameResult_BadLength,
+            // not r == 2). Roslyn types the constant int; the other operand still knows its enum.
+            x = EnumMemberOf(x, b.Type.EnumNames != null ? b.Type : a.Type);
+            y = EnumMemberOf(y, a.Type.EnumNames != null ? a.Type : b.Type);
+        }
         var prec = op is "==" or "!=" ? Prec.Equality : Prec.Relational;
         return new Expr($"{x.Operand(prec, false)} {op} {y.Operand(prec, true)}", CType.I32, prec)
         {
@@ -63,6 +70,15 @@ public sealed partial class MethodLowering
             IsBoolean = true,
             NegatedText = $"{x.Operand(prec, false)} {Negated(op)} {y.Operand(prec, true)}",
         };
+    }
+
+    /// <summary>A non-negative constant that is a member of <paramref name="enumType"/>, written as that member's name.</summary>
+    private static Expr EnumMemberOf(Expr constant, CType enumType)
+    {
+        if (constant.Constant is long v && v >= 0 && enumType.EnumNames != null && constant.Type.EnumNames == null
+            && enumType.EnumNames.TryGetValue(v, out var name))
+            return constant with { Text = name, Precedence = Prec.Primary };
+        return constant;
     }
 
     private void Compare(string op, bool unsigned)
@@ -87,6 +103,9 @@ public sealed partial class MethodLowering
             return whenTrue ? value.Text : value.NegatedText ?? $"!({value.Text})";
         if (value.Type.IsBool)
             return whenTrue ? value.Text : $"!{value.At(Prec.Unary)}";
+        // An enum tested for zero (brtrue/brfalse): against the member that is zero, by name.
+        if (value.Type.EnumNames != null && value.Type.EnumNames.TryGetValue(0, out var zero))
+            return $"{value.Operand(Prec.Equality, false)} {(whenTrue ? "!=" : "==")} {zero}";
         value = CExprs.Normalize(value);
         if (value.Type.IsPointer)
             return $"{value.Operand(Prec.Equality, false)} {(whenTrue ? "!=" : "==")} NULL";
