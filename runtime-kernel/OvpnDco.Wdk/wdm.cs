@@ -26,6 +26,13 @@ public struct IO_STATUS_BLOCK
     public nuint Information;
 }
 
+/// <summary>The I/O request packet: only what a WSK client reads when its request completes (Irp->IoStatus).</summary>
+[ExternType("IRP", Header = "ntddk.h")]
+public struct IRP
+{
+    public IO_STATUS_BLOCK IoStatus;
+}
+
 /// <summary>Rundown protection: users acquire and release, the owner waits for them and refuses new ones.</summary>
 [ExternType("EX_RUNDOWN_REF", Header = "ntddk.h")]
 public struct EX_RUNDOWN_REF
@@ -53,6 +60,16 @@ public unsafe interface IWdm
     static abstract void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef);
     /// <summary>PASSIVE_LEVEL: waits until every holder released, and makes later acquisitions fail.</summary>
     static abstract void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef);
+
+    // IRPs and MDLs of WSK requests (the transport's buffers): DISPATCH_LEVEL or below.
+    static abstract PIRP IoAllocateIrp(sbyte stackSize, bool chargeQuota);
+    static abstract void IoFreeIrp(PIRP irp);
+    static abstract void IoReuseIrp(PIRP irp, NTSTATUS status);
+    static abstract void IoSetCompletionRoutine(PIRP irp, delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS> completionRoutine,
+        void* context, bool invokeOnSuccess, bool invokeOnError, bool invokeOnCancel);
+    static abstract PMDL IoAllocateMdl(void* virtualAddress, ULONG length, bool secondaryBuffer, bool chargeQuota, PIRP irp);
+    static abstract void IoFreeMdl(PMDL mdl);
+    static abstract void MmBuildMdlForNonPagedPool(PMDL mdl);
 }
 
 public unsafe partial struct KernelWdk : IWdm

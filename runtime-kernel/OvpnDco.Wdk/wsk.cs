@@ -120,9 +120,30 @@ public static class WskConstants
     public const uint WSK_EVENT_RECEIVE_FROM = 0x100;
     public const uint WSK_EVENT_RECEIVE = 0x40;
     public const uint WSK_EVENT_DISCONNECT = 0x80;
+    public const uint WSK_EVENT_DISABLE = 0x80000000;
 }
 
-public unsafe partial struct KernelWdk
+/// <summary>
+/// WSK_EVENT_CALLBACK_CONTROL, the SO_WSK_EVENT_CALLBACK option's input: NpiId is &amp;NPI_WSK_INTERFACE_ID, EventMask
+/// the WSK_EVENT_* to enable (or with WSK_EVENT_DISABLE, to disable).
+/// </summary>
+[ExternType("WSK_EVENT_CALLBACK_CONTROL", Header = "wsk.h")]
+public unsafe struct WSK_EVENT_CALLBACK_CONTROL
+{
+    public GUID* NpiId;
+    public ULONG EventMask;
+}
+
+/// <summary>Registration with the WSK subsystem (PASSIVE_LEVEL only: each may wait for the provider).</summary>
+public unsafe interface IWsk
+{
+    static abstract NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration);
+    static abstract void WskDeregister(WSK_REGISTRATION* registration);
+    static abstract NTSTATUS WskCaptureProviderNPI(WSK_REGISTRATION* registration, ULONG waitTimeout, WSK_PROVIDER_NPI* providerNpi);
+    static abstract void WskReleaseProviderNPI(WSK_REGISTRATION* registration);
+}
+
+public unsafe partial struct KernelWdk : IWsk
 {
     [Import("WskRegister", Header = "wsk.h")] public static extern NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration);
     [Import("WskDeregister", Header = "wsk.h")] public static extern void WskDeregister(WSK_REGISTRATION* registration);

@@ -14,7 +14,7 @@ namespace OvpnDco.Kernel.Tests.Simulation;
 /// manual queues with WDF's rules (a request is completed once, never while queued; find takes a reference); timers;
 /// NetAdapterCx rings in managed memory. State is static (the interface is static abstract) and reset per test.
 /// </summary>
-public unsafe struct SimWdk : IWdk
+public unsafe partial struct SimWdk : IWdk
 {
     public static SimState S = new();
 
@@ -465,6 +465,7 @@ public unsafe struct SimRings
 public sealed unsafe class SimState
 {
     public readonly Dictionary<nint, uint> Live = new();
+    public readonly SimWskState Wsk = new();
     public int Allocations;
     public int FailAllocationAt = -1;
     public bool FailAllAllocations;
