@@ -85,6 +85,9 @@ public unsafe struct DeviceContext
     public byte* TxBufferData;
     public TransportBuffer* TxBufferFree;
     public int TxBuffersOut;
+
+    /// <summary>The transport socket (<see cref="WskTransport{TWdk, TKm}"/>).</summary>
+    public WskSocketState Wsk;
 }
 
 /// <summary>A receive buffer: this header, then Proto.MaxWire bytes of packet (what IPlatform.AdapterBuffer hands out).</summary>

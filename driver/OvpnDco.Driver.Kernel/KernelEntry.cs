@@ -185,7 +185,7 @@ public static unsafe class KernelEntry
         if (ctx->EarlyReadData == null || ctx->EarlyPendingData == null || ctx->TxScratch == null || ctx->TxBatch == null || ctx->RxPool == null)
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
         RxRing<KernelWdk, KmBackend>.Init(ctx, ctx->RxPool);
-        if (TransportBuffers<KernelWdk>.Init(ctx) != 0)
+        if (TransportBuffers<KernelWdk>.Init(ctx) != 0 || KernelWsk.Init(ctx) != 0)
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
         // PASSIVE_LEVEL here: the WSK registration and provider capture may wait for the WSK subsystem.
         status = WskClient<KernelWdk>.Register(ctx);
@@ -306,6 +306,7 @@ public static unsafe class KernelEntry
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->RxPool, KernelTags.Buffer);
         // The handle's cleanup closed the sockets; a buffer the stack still owned would be leaked, not freed.
         TransportBuffers<KernelWdk>.Destroy(ctx);
+        WskTransport<KernelWdk, KmBackend>.Destroy(ctx);
         WskClient<KernelWdk>.Unregister(ctx);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx, KernelTags.Device);
         *KmBackend.ContextSlot(device) = null;

@@ -1,4 +1,5 @@
 using OvpnDco.Runtime;
+using OvpnDco.Uapi;
 using OvpnDco.Wdk;
 
 namespace OvpnDco.Driver.Kernel;
@@ -16,6 +17,11 @@ public unsafe struct TransportBuffer
     public PIRP Irp;
     public int Busy;
     public int Reserved;
+
+    /// <summary>While a send is in flight: the device, the WSK_BUF over the sent bytes and the destination (they must outlive the call).</summary>
+    public DeviceContext* Context;
+    public WSK_BUF WskBuf;
+    public SockAddrInet Remote;
 }
 
 /// <summary>

@@ -10,10 +10,10 @@ namespace OvpnDco.Kernel.Tests;
 /// </summary>
 public unsafe class WskClientTests
 {
-    private SimDevice _device = null!;
+    private BareContext _device = null!;
 
     [SetUp]
-    public void SetUp() => _device = new SimDevice();
+    public void SetUp() => _device = new BareContext();
 
     [TearDown]
     public void TearDown() => _device.Dispose();

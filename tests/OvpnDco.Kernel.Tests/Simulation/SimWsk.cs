@@ -50,7 +50,8 @@ public unsafe partial struct SimWdk
         Assert.That(irp.Value, Is.EqualTo((nint)0), "the MDL is the buffer's own, not attached to an IRP");
         if (S.Wsk.FailMdlAt == ++S.Wsk.MdlAllocations)
             return default;
-        var h = (nint)NativeMemory.AllocZeroed(16);
+        var h = (nint)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
+        ((MDL*)h)->ByteCount = length;
         S.Wsk.Mdls[h] = new SimMdl((nint)virtualAddress, (int)(uint)length);
         return new PMDL { Value = h };
     }
@@ -65,6 +66,13 @@ public unsafe partial struct SimWdk
     {
         Assert.That(S.Wsk.Mdls.TryGetValue(mdl.Value, out var m), Is.True, "building an MDL not allocated");
         m!.Built = true;
+    }
+
+    public static void* MmGetSystemAddressForMdlSafe(PMDL mdl, ULONG priority)
+    {
+        Assert.That(S.Wsk.Mdls.TryGetValue(mdl.Value, out var m), Is.True, "mapping an MDL not allocated");
+        Assert.That((uint)priority & 0x40000000u, Is.Not.Zero, "mapped non-executable (MdlMappingNoExecute)");
+        return S.Wsk.FailMapping ? null : (void*)m!.Address;
     }
 
     public static NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration)
@@ -94,7 +102,7 @@ public unsafe partial struct SimWdk
             return (NTSTATUS)S.Wsk.CaptureStatus;
         S.Wsk.Captures++;
         providerNpi->Client = new PWSK_CLIENT { Value = 0x5c1e };
-        providerNpi->Dispatch = null; // sockets: the transport's part, not simulated yet
+        providerNpi->Dispatch = SimWskProvider.Dispatch;
         return NTSTATUS.STATUS_SUCCESS;
     }
 
@@ -129,4 +137,38 @@ public sealed class SimWskState
     public int RegisterStatus;
     public int CaptureStatus;
     public nint ClientContext;
+
+    // ---- the provider (SimWskProvider) ----
+
+    /// <summary>Completions the stack has not made yet (when <see cref="Defer"/>), in order.</summary>
+    public readonly List<(nint Irp, int Status, nint Information)> Pending = new();
+    public bool Defer;
+    public readonly List<SimSocket> Sockets = new();
+    public readonly List<(byte[] Data, byte[] Remote)> Sent = new();
+    public int SendAttempts;
+    public int FailSendAt = -1;
+    public int SocketStatus;
+    public int BindStatus;
+    public int Closes;
+    public int WaitsThatDrained;
+    public bool FailMapping;
+
+    /// <summary>What went wrong inside a provider call (an exception must not cross an unmanaged frame): checked at teardown.</summary>
+    public readonly List<string> Errors = new();
+
+    public SimSocket Socket => Sockets[^1];
+
+    /// <summary>The network stack finishes the requests it held, oldest first (completions may add more).</summary>
+    public void CompleteAll()
+    {
+        while (Pending.Count > 0)
+            CompleteNext();
+    }
+
+    public void CompleteNext()
+    {
+        var (irp, status, info) = Pending[0];
+        Pending.RemoveAt(0);
+        SimWskProvider.Complete(irp, status, info);
+    }
 }
