@@ -115,6 +115,40 @@ public unsafe class WskTransportTests
     }
 
     [Test]
+    public void UdpRoundTripBetweenTwoDevices()
+    {
+        // Device B on the same simulated machine: its peer is A (addresses swapped), cipher NONE like A's.
+        using var b = new SimDevice(share: true);
+        Assert.That(b.Open(), Is.EqualTo(NtStatus.Success));
+        var peerOfB = Wire.Bytes(new OvpnNewPeer { Local = Wire.Remote, Remote = Wire.Local, Proto = OvpnProto.Udp });
+        Assert.That(SimWdk.S[b.Ioctl(OvpnIoctl.NewPeer, peerOfB, 0)].Status, Is.EqualTo((int)NtStatus.Success));
+        Assert.That(SimWdk.S[b.Ioctl(OvpnIoctl.NewKeyV2, Wire.KeyNone(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+        NewPeer();
+        Key();
+        var socketOfA = W.Sockets[1];
+        var socketOfB = W.Sockets[0];
+        Assert.That(socketOfA.Context, Is.EqualTo((nint)_device.Ctx));
+        Assert.That(socketOfB.Bound, Is.EqualTo(Wire.Bytes(Wire.Remote)[..16]));
+
+        // A's adapter transmits three IP packets: three WskSendTo's to B's address; the network carries them to B's
+        // socket as one indication list from A's address; B's adapter receives the IP packets.
+        var packets = new List<byte[]> { Wire.Ipv4(60, 1), Wire.Ipv4(700, 2), Wire.Ipv4(1300, 3) };
+        var wires = packets.ConvertAll(DataPacketFor);
+        for (int i = 0; i < 3; i++)
+            Assert.That(W.Sent[i].Remote, Is.EqualTo(Wire.Bytes(Wire.Remote)[..16]), "sent to B");
+        Assert.That(SimWskProvider.Indicate(socketOfB, (wires[0], Wire.Local), (wires[1], Wire.Local), (wires[2], Wire.Local)),
+            Is.EqualTo(NTSTATUS.STATUS_SUCCESS));
+        Assert.That(_device.Ctx->RxHead == null, "nothing reached A's adapter");
+        _rx.Start(0, 0);
+        _rx.PostEmpty(3);
+        RxRing<SimWdk, SimKm>.Advance(b.Ctx, b.Ctx->RxQueue);
+        Assert.That(_rx.Packets->BeginIndex, Is.EqualTo(3u));
+        for (int i = 0; i < 3; i++)
+            Assert.That(_rx.PacketBytes((uint)i), Is.EqualTo(packets[i]), $"packet {i} crossed from A to B");
+        b.Cleanup();
+    }
+
+    [Test]
     public void ADatagramThatCannotBeMappedIsDroppedAndCounted()
     {
         NewPeer();

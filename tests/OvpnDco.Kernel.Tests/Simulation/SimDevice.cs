@@ -14,12 +14,16 @@ public sealed unsafe class SimDevice : IDisposable
 
     public DeviceContext* Ctx { get; }
 
-    public SimDevice()
+    /// <param name="share">A second device on the same simulated machine (same WDK and WSK state): true; a fresh machine otherwise.</param>
+    public SimDevice(bool share = false)
     {
-        SimWdk.S = new SimState();
-        SimKm.S = new SimKmState();
+        if (!share)
+        {
+            SimWdk.S = new SimState();
+            SimKm.S = new SimKmState();
+        }
         Ctx = (DeviceContext*)NativeMemory.AllocZeroed((nuint)sizeof(DeviceContext));
-        Ctx->Device = new WDFDEVICE { Value = 0x900 };
+        Ctx->Device = new WDFDEVICE { Value = share ? 0xA00 : 0x900 };
         SimWdk.ExInitializeRundownProtection(&Ctx->StateRundown);
         SimWdk.ExWaitForRundownProtectionRelease(&Ctx->StateRundown); // as EvtDriverDeviceAdd leaves it
         Ctx->ReadQueue = SimWdk.S.NewQueue();

@@ -89,7 +89,7 @@ public unsafe partial struct SimWdk
     public static void WskDeregister(WSK_REGISTRATION* registration)
     {
         Assert.That(S.Irql, Is.Zero, "WskDeregister at PASSIVE_LEVEL only");
-        Assert.That(S.Wsk.Captures, Is.Zero, "WskDeregister with the provider NPI still captured (it would wait forever)");
+        Assert.That(S.Wsk.CapturesOf.GetValueOrDefault((nint)registration), Is.Zero, "WskDeregister with the provider NPI still captured (it would wait forever)");
         Assert.That(S.Wsk.Registrations.Remove((nint)registration), Is.True, "deregistering what is not registered");
     }
 
@@ -101,6 +101,7 @@ public unsafe partial struct SimWdk
         if (S.Wsk.CaptureStatus != 0)
             return (NTSTATUS)S.Wsk.CaptureStatus;
         S.Wsk.Captures++;
+        S.Wsk.CapturesOf[(nint)registration] = S.Wsk.CapturesOf.GetValueOrDefault((nint)registration) + 1;
         providerNpi->Client = new PWSK_CLIENT { Value = 0x5c1e };
         providerNpi->Dispatch = SimWskProvider.Dispatch;
         return NTSTATUS.STATUS_SUCCESS;
@@ -109,8 +110,9 @@ public unsafe partial struct SimWdk
     public static void WskReleaseProviderNPI(WSK_REGISTRATION* registration)
     {
         Assert.That(S.Irql, Is.Zero, "WskReleaseProviderNPI at PASSIVE_LEVEL only");
-        Assert.That(S.Wsk.Captures, Is.GreaterThan(0), "released a provider NPI not captured");
+        Assert.That(S.Wsk.CapturesOf.GetValueOrDefault((nint)registration), Is.GreaterThan(0), "released a provider NPI not captured");
         S.Wsk.Captures--;
+        S.Wsk.CapturesOf[(nint)registration]--;
     }
 }
 
@@ -134,6 +136,7 @@ public sealed class SimWskState
     public readonly HashSet<nint> Registrations = new();
     public readonly List<uint> CaptureWaits = new();
     public int Captures;
+    public readonly Dictionary<nint, int> CapturesOf = new();
     public int RegisterStatus;
     public int CaptureStatus;
     public nint ClientContext;
