@@ -72,6 +72,22 @@ public unsafe struct DeviceContext
     /// <summary>RxRing.PoolSize bytes: the receive buffers.</summary>
     public byte* RxPool;
     public int RxDropped;
+
+    /// <summary>The WSK client (<see cref="WskClient{TWdk}"/>): registration and captured provider NPI, valid while WskRegistered is 1.</summary>
+    public WSK_CLIENT_DISPATCH WskDispatch;
+    public WSK_REGISTRATION WskRegistration;
+    public WSK_PROVIDER_NPI WskProvider;
+    public int WskRegistered;
+
+    /// <summary>Transport buffers (<see cref="TransportBuffers{TWdk}"/>): headers, data block, free list, how many are out.</summary>
+    public EX_SPIN_LOCK TxBufferLock;
+    public TransportBuffer* TxBuffers;
+    public byte* TxBufferData;
+    public TransportBuffer* TxBufferFree;
+    public int TxBuffersOut;
+
+    /// <summary>The transport socket (<see cref="WskTransport{TWdk, TKm}"/>).</summary>
+    public WskSocketState Wsk;
 }
 
 /// <summary>A receive buffer: this header, then Proto.MaxWire bytes of packet (what IPlatform.AdapterBuffer hands out).</summary>

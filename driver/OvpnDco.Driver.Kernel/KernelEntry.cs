@@ -185,6 +185,12 @@ public static unsafe class KernelEntry
         if (ctx->EarlyReadData == null || ctx->EarlyPendingData == null || ctx->TxScratch == null || ctx->TxBatch == null || ctx->RxPool == null)
             return (NTSTATUS)(int)NtStatus.InsufficientResources;
         RxRing<KernelWdk, KmBackend>.Init(ctx, ctx->RxPool);
+        if (TransportBuffers<KernelWdk>.Init(ctx) != 0 || KernelWsk.Init(ctx) != 0)
+            return (NTSTATUS)(int)NtStatus.InsufficientResources;
+        // PASSIVE_LEVEL here: the WSK registration and provider capture may wait for the WSK subsystem.
+        status = WskClient<KernelWdk>.Register(ctx);
+        if (Failed(status))
+            return status;
 
         status = CreateQueues(ctx);
         if (Failed(status))
@@ -298,6 +304,10 @@ public static unsafe class KernelEntry
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxScratch, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->TxBatch, KernelTags.Buffer);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx->RxPool, KernelTags.Buffer);
+        // The handle's cleanup closed the sockets; a buffer the stack still owned would be leaked, not freed.
+        TransportBuffers<KernelWdk>.Destroy(ctx);
+        WskTransport<KernelWdk, KmBackend>.Destroy(ctx);
+        WskClient<KernelWdk>.Unregister(ctx);
         WindowsPlatform<KernelWdk, KmBackend>.Free(ctx, KernelTags.Device);
         *KmBackend.ContextSlot(device) = null;
     }

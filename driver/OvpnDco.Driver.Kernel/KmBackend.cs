@@ -9,17 +9,11 @@ namespace OvpnDco.Driver.Kernel;
 public unsafe interface IKmBackend
 {
     static abstract void Trace(TraceLevel level, string message, long a, long b);
-    static abstract int TransportOpen(nint context, int proto, void* local, void* remote);
-    static abstract int TransportListen(nint context, void* listen, bool ipv6Only);
-    static abstract void TransportClose(nint context);
-    static abstract byte* TransportBuffer(nint context, int size);
-    static abstract void TransportBufferRelease(nint context, byte* buffer);
-    static abstract int TransportSend(nint context, int proto, void* remote, byte* data, int length);
 }
 
 /// <summary>
 /// What runtime-kernel/km still provides in C (ovpn_km.h): the WDF context slot (WDF_DECLARE_CONTEXT_TYPE is a macro
-/// that defines static type information) and the WSK transport, which is not written yet (neither in C nor in C#).
+/// that defines static type information). The WSK transport is C# (<see cref="WskTransport{TWdk, TKm}"/>).
 /// Tracing is the generated TraceLogging events (<see cref="DriverTrace{TPlatform}"/>).
 /// </summary>
 public unsafe struct KmBackend : IKmBackend
@@ -40,10 +34,4 @@ public unsafe struct KmBackend : IKmBackend
         => DriverTrace<BoundPlatform<WindowsPlatform<KernelWdk, KmBackend>>>.PlatformMessage((int)level, message, a, b);
 #pragma warning restore OVD0009
 
-    [Import("ovpn_km_transport_open", Header = "ovpn_km.h")] public static extern int TransportOpen(nint context, int proto, void* local, void* remote);
-    [Import("ovpn_km_transport_listen", Header = "ovpn_km.h")] public static extern int TransportListen(nint context, void* listen, bool ipv6Only);
-    [Import("ovpn_km_transport_close", Header = "ovpn_km.h")] public static extern void TransportClose(nint context);
-    [Import("ovpn_km_transport_buffer", Header = "ovpn_km.h")] public static extern byte* TransportBuffer(nint context, int size);
-    [Import("ovpn_km_transport_buffer_release", Header = "ovpn_km.h")] public static extern void TransportBufferRelease(nint context, byte* buffer);
-    [Import("ovpn_km_transport_send", Header = "ovpn_km.h")] public static extern int TransportSend(nint context, int proto, void* remote, byte* data, int length);
 }

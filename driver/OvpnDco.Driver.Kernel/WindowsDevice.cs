@@ -116,6 +116,8 @@ public static unsafe class WindowsDevice<TWdk, TKm>
         ctx->State = null;
         _ = TWdk.WdfTimerStop(ctx->Timer, true);
         Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.Destroy(s);
+        // Destroy closed the transport; its close and the sends in flight complete before the buffers can be reused.
+        WskTransport<TWdk, TKm>.WaitClosed(ctx);
         ctx->EarlyRead.Valid = 0;
         ctx->EarlyNotify.Valid = 0;
         ctx->EarlyNewPeer.Valid = 0;

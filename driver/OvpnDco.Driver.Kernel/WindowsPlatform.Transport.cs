@@ -1,24 +1,34 @@
+using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
 using OvpnDco.Wdk;
 
 namespace OvpnDco.Driver.Kernel;
 
 /// <summary>
-/// Transport (WSK): still the C backend's (runtime-kernel/km, ovpn_km.h), not written yet; the WSK bindings it needs
-/// are in runtime-kernel/OvpnDco.Wdk (wsk.cs). The adapter's receive side is <see cref="RxRing{TWdk, TKm}"/>.
+/// Transport: the WSK UDP socket (<see cref="WskTransport{TWdk, TKm}"/>) and the transport buffers
+/// (<see cref="TransportBuffers{TWdk}"/>). TCP is not written yet: a TCP NEW_PEER fails with NotSupported. The
+/// adapter's receive side is <see cref="RxRing{TWdk, TKm}"/>.
 /// </summary>
 public unsafe partial struct WindowsPlatform<TWdk, TKm>
 {
-    public static int TransportOpen(nint context, int proto, void* local, void* remote) => TKm.TransportOpen(context, proto, local, remote);
+    public static int TransportOpen(nint context, int proto, void* local, void* remote)
+    {
+        if (proto != (int)OvpnProto.Udp)
+            return (int)NtStatus.NotSupported;
+        return (int)WskTransport<TWdk, TKm>.Open((DeviceContext*)context, (SockAddrInet*)local, ((SockAddrInet*)remote)->Family, false);
+    }
 
-    public static int TransportListen(nint context, void* listen, bool ipv6Only) => TKm.TransportListen(context, listen, ipv6Only);
+    public static int TransportListen(nint context, void* listen, bool ipv6Only) =>
+        (int)WskTransport<TWdk, TKm>.Open((DeviceContext*)context, (SockAddrInet*)listen, ((SockAddrInet*)listen)->Family, ipv6Only);
 
-    public static void TransportClose(nint context) => TKm.TransportClose(context);
+    public static void TransportClose(nint context) => WskTransport<TWdk, TKm>.Close((DeviceContext*)context);
 
-    public static byte* TransportBuffer(nint context, int size) => TKm.TransportBuffer(context, size);
+    public static byte* TransportBuffer(nint context, int size) => TransportBuffers<TWdk>.Take((DeviceContext*)context, size);
 
-    public static void TransportBufferRelease(nint context, byte* buffer) => TKm.TransportBufferRelease(context, buffer);
+    public static void TransportBufferRelease(nint context, byte* buffer) => TransportBuffers<TWdk>.Release((DeviceContext*)context, buffer);
 
-    public static int TransportSend(nint context, int proto, void* remote, byte* data, int length) => TKm.TransportSend(context, proto, remote, data, length);
+    public static int TransportSend(nint context, int proto, void* remote, byte* data, int length) =>
+        (int)WskTransport<TWdk, TKm>.Send((DeviceContext*)context, (SockAddrInet*)remote, data, length);
 
     public static byte* AdapterBuffer(nint context, int size) => RxRing<TWdk, TKm>.Buffer((DeviceContext*)context, size);
 

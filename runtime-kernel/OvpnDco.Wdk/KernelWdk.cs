@@ -1,7 +1,7 @@
 namespace OvpnDco.Wdk;
 
 /// <summary>Every API family the Windows platform's logic calls; a simulation implements all of it in tests.</summary>
-public interface IWdk : IWdm, IBCrypt, IWdfIo, IWdfRequest, IWdfTimer, INetAdapter, INetRing
+public interface IWdk : IWdm, IBCrypt, IWdfIo, IWdfRequest, IWdfTimer, INetAdapter, INetRing, IWsk
 {
 }
 

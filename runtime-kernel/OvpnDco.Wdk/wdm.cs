@@ -26,6 +26,28 @@ public struct IO_STATUS_BLOCK
     public nuint Information;
 }
 
+/// <summary>The I/O request packet: only what a WSK client reads when its request completes (Irp->IoStatus).</summary>
+[ExternType("IRP", Header = "ntddk.h")]
+public struct IRP
+{
+    public IO_STATUS_BLOCK IoStatus;
+}
+
+/// <summary>A memory descriptor list: what a receive indication's walk reads (the chain and each piece's length).</summary>
+[ExternType("MDL", Header = "ntddk.h")]
+public unsafe struct MDL
+{
+    public MDL* Next;
+    public ULONG ByteCount;
+}
+
+/// <summary>MmGetSystemAddressForMdlSafe's priority: NormalPagePriority | MdlMappingNoExecute (wdm.h).</summary>
+public static class MmConstants
+{
+    public const uint NormalPagePriority = 16;
+    public const uint MdlMappingNoExecute = 0x40000000;
+}
+
 /// <summary>Rundown protection: users acquire and release, the owner waits for them and refuses new ones.</summary>
 [ExternType("EX_RUNDOWN_REF", Header = "ntddk.h")]
 public struct EX_RUNDOWN_REF
@@ -53,6 +75,18 @@ public unsafe interface IWdm
     static abstract void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef);
     /// <summary>PASSIVE_LEVEL: waits until every holder released, and makes later acquisitions fail.</summary>
     static abstract void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef);
+
+    // IRPs and MDLs of WSK requests (the transport's buffers): DISPATCH_LEVEL or below.
+    static abstract PIRP IoAllocateIrp(sbyte stackSize, bool chargeQuota);
+    static abstract void IoFreeIrp(PIRP irp);
+    static abstract void IoReuseIrp(PIRP irp, NTSTATUS status);
+    static abstract void IoSetCompletionRoutine(PIRP irp, delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS> completionRoutine,
+        void* context, bool invokeOnSuccess, bool invokeOnError, bool invokeOnCancel);
+    static abstract PMDL IoAllocateMdl(void* virtualAddress, ULONG length, bool secondaryBuffer, bool chargeQuota, PIRP irp);
+    static abstract void IoFreeMdl(PMDL mdl);
+    static abstract void MmBuildMdlForNonPagedPool(PMDL mdl);
+    /// <summary>FORCEINLINE: the MDL's system address (mapping it if needed); null when the mapping fails.</summary>
+    static abstract void* MmGetSystemAddressForMdlSafe(PMDL mdl, ULONG priority);
 }
 
 public unsafe partial struct KernelWdk : IWdm
@@ -83,5 +117,6 @@ public unsafe partial struct KernelWdk : IWdm
     [Import("IoAllocateMdl", Header = "ntddk.h")] public static extern PMDL IoAllocateMdl(void* virtualAddress, ULONG length, bool secondaryBuffer, bool chargeQuota, PIRP irp);
     [Import("IoFreeMdl", Header = "ntddk.h")] public static extern void IoFreeMdl(PMDL mdl);
     [Import("MmBuildMdlForNonPagedPool", Header = "ntddk.h")] public static extern void MmBuildMdlForNonPagedPool(PMDL mdl);
+    [Import("MmGetSystemAddressForMdlSafe", Header = "ntddk.h")] public static extern void* MmGetSystemAddressForMdlSafe(PMDL mdl, ULONG priority);
     [Import("RtlInitUnicodeString", Header = "ntddk.h")] public static extern void RtlInitUnicodeString(UNICODE_STRING* destination, char* source);
 }

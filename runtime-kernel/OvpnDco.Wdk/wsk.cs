@@ -9,6 +9,17 @@ namespace OvpnDco.Wdk;
 [ExternType("PWSK_CLIENT", Header = "wsk.h", IsHandle = true)] public struct PWSK_CLIENT { public nint Value; }
 [ExternType("PSOCKADDR", Header = "wsk.h", IsHandle = true)] public struct PSOCKADDR { public nint Value; }
 
+/// <summary><c>CONST VOID*</c> (WskSocket's Dispatch): a function-pointer parameter's type must match the header's exactly.</summary>
+[ExternType("const void *", Header = "wsk.h", IsHandle = true)] public struct PCVOID { public nint Value; }
+[ExternType("PEPROCESS", Header = "ntddk.h", IsHandle = true)] public struct PEPROCESS { public nint Value; }
+[ExternType("PETHREAD", Header = "ntddk.h", IsHandle = true)] public struct PETHREAD { public nint Value; }
+
+/// <summary>WskControlSocket's request type.</summary>
+[ExternType("WSK_CONTROL_SOCKET_TYPE", Header = "wsk.h")] public enum WSK_CONTROL_SOCKET_TYPE : int { WskSetOption = 0 }
+
+/// <summary>A control-message header (WskSendTo's ControlInfo, unused: null).</summary>
+[ExternType("CMSGHDR", Header = "wsk.h")] public struct CMSGHDR { }
+
 /// <summary>The socket object: its Dispatch is the provider's table for the socket's kind.</summary>
 [ExternType("WSK_SOCKET", Header = "wsk.h")]
 public unsafe struct WSK_SOCKET
@@ -61,7 +72,7 @@ public unsafe struct WSK_CLIENT_NPI
 public unsafe struct WSK_PROVIDER_DISPATCH
 {
     public ushort Version;
-    public delegate* unmanaged[Stdcall]<PWSK_CLIENT, ushort, ushort, ULONG, ULONG, void*, void*, void*, void*, void*, PIRP, NTSTATUS> WskSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_CLIENT, ushort, ushort, ULONG, ULONG, void*, PCVOID, PEPROCESS, PETHREAD, void*, PIRP, NTSTATUS> WskSocket;
 }
 
 [ExternType("WSK_PROVIDER_NPI", Header = "wsk.h")]
@@ -75,10 +86,10 @@ public unsafe struct WSK_PROVIDER_NPI
 [ExternType("WSK_PROVIDER_DATAGRAM_DISPATCH", Header = "wsk.h")]
 public unsafe struct WSK_PROVIDER_DATAGRAM_DISPATCH
 {
-    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, int, ULONG, ULONG, nuint, void*, nuint, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_CONTROL_SOCKET_TYPE, ULONG, ULONG, SIZE_T, void*, SIZE_T, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PIRP, NTSTATUS> WskCloseSocket;
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PSOCKADDR, ULONG, PIRP, NTSTATUS> WskBind;
-    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_BUF*, ULONG, PSOCKADDR, ULONG, void*, PIRP, NTSTATUS> WskSendTo;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_BUF*, ULONG, PSOCKADDR, ULONG, CMSGHDR*, PIRP, NTSTATUS> WskSendTo;
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_DATAGRAM_INDICATION*, NTSTATUS> WskRelease;
 }
 
@@ -86,7 +97,7 @@ public unsafe struct WSK_PROVIDER_DATAGRAM_DISPATCH
 [ExternType("WSK_PROVIDER_CONNECTION_DISPATCH", Header = "wsk.h")]
 public unsafe struct WSK_PROVIDER_CONNECTION_DISPATCH
 {
-    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, int, ULONG, ULONG, nuint, void*, nuint, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_CONTROL_SOCKET_TYPE, ULONG, ULONG, SIZE_T, void*, SIZE_T, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PIRP, NTSTATUS> WskCloseSocket;
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PSOCKADDR, ULONG, PIRP, NTSTATUS> WskBind;
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PSOCKADDR, ULONG, PIRP, NTSTATUS> WskConnect;
@@ -105,7 +116,7 @@ public unsafe struct WSK_CLIENT_DATAGRAM_DISPATCH
 [ExternType("WSK_CLIENT_CONNECTION_DISPATCH", Header = "wsk.h")]
 public unsafe struct WSK_CLIENT_CONNECTION_DISPATCH
 {
-    public delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATA_INDICATION*, nuint, SIZE_T*, NTSTATUS> WskReceiveEvent;
+    public delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATA_INDICATION*, SIZE_T, SIZE_T*, NTSTATUS> WskReceiveEvent;
     public delegate* unmanaged[Stdcall]<void*, ULONG, NTSTATUS> WskDisconnectEvent;
 }
 
@@ -120,9 +131,45 @@ public static class WskConstants
     public const uint WSK_EVENT_RECEIVE_FROM = 0x100;
     public const uint WSK_EVENT_RECEIVE = 0x40;
     public const uint WSK_EVENT_DISCONNECT = 0x80;
+    public const uint WSK_EVENT_DISABLE = 0x80000000;
+
+    // ws2def.h / ws2ipdef.h (included by wsk.h): what WskSocket, WskControlSocket and a SOCKADDR need.
+    public const ushort AF_INET = 2;
+    public const ushort AF_INET6 = 23;
+    public const ushort SOCK_STREAM = 1;
+    public const ushort SOCK_DGRAM = 2;
+    public const uint IPPROTO_TCP = 6;
+    public const uint IPPROTO_UDP = 17;
+    public const uint IPPROTO_IPV6 = 41;
+    public const uint IPV6_V6ONLY = 27;
+    public const uint SOL_SOCKET = 0xffff;
+    public const uint SO_WSK_EVENT_CALLBACK = 0x4002;
+
+    /// <summary>What a completion routine returns for an IRP its driver allocated (and reuses or frees itself).</summary>
+    public const int STATUS_MORE_PROCESSING_REQUIRED = unchecked((int)0xC0000016);
 }
 
-public unsafe partial struct KernelWdk
+/// <summary>
+/// WSK_EVENT_CALLBACK_CONTROL, the SO_WSK_EVENT_CALLBACK option's input: NpiId is &amp;NPI_WSK_INTERFACE_ID, EventMask
+/// the WSK_EVENT_* to enable (or with WSK_EVENT_DISABLE, to disable).
+/// </summary>
+[ExternType("WSK_EVENT_CALLBACK_CONTROL", Header = "wsk.h")]
+public unsafe struct WSK_EVENT_CALLBACK_CONTROL
+{
+    public GUID* NpiId;
+    public ULONG EventMask;
+}
+
+/// <summary>Registration with the WSK subsystem (PASSIVE_LEVEL only: each may wait for the provider).</summary>
+public unsafe interface IWsk
+{
+    static abstract NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration);
+    static abstract void WskDeregister(WSK_REGISTRATION* registration);
+    static abstract NTSTATUS WskCaptureProviderNPI(WSK_REGISTRATION* registration, ULONG waitTimeout, WSK_PROVIDER_NPI* providerNpi);
+    static abstract void WskReleaseProviderNPI(WSK_REGISTRATION* registration);
+}
+
+public unsafe partial struct KernelWdk : IWsk
 {
     [Import("WskRegister", Header = "wsk.h")] public static extern NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration);
     [Import("WskDeregister", Header = "wsk.h")] public static extern void WskDeregister(WSK_REGISTRATION* registration);

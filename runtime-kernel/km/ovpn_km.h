@@ -6,8 +6,7 @@
  *
  * - the WDF context slot: WDF_DECLARE_CONTEXT_TYPE is a macro that defines static type information, which C# cannot
  *   declare (ovpn_km.c);
- * - not yet written (neither in C nor in C#): the WSK transport. Its bindings are in runtime-kernel/OvpnDco.Wdk (wsk.cs).
- * Addresses are the uapi's 28-byte SOCKADDR_IN/SOCKADDR_IN6 union; statuses are NTSTATUS values.
+ * The WSK transport is C# too (driver/OvpnDco.Driver.Kernel/WskTransport.cs on the bindings of wsk.cs).
  */
 #ifndef OVPN_KM_H
 #define OVPN_KM_H
@@ -25,13 +24,6 @@ struct _WDF_OBJECT_ATTRIBUTES;
 void ovpn_km_context_attributes_init(struct _WDF_OBJECT_ATTRIBUTES *attributes);
 void **ovpn_km_context_slot(void *wdf_object);
 
-
-int32_t ovpn_km_transport_open(intptr_t context, int32_t proto, const void *local, const void *remote);
-int32_t ovpn_km_transport_listen(intptr_t context, const void *listen, bool ipv6_only);
-void ovpn_km_transport_close(intptr_t context);
-uint8_t *ovpn_km_transport_buffer(intptr_t context, int32_t size);
-void ovpn_km_transport_buffer_release(intptr_t context, uint8_t *buffer);
-int32_t ovpn_km_transport_send(intptr_t context, int32_t proto, const void *remote, const uint8_t *data, int32_t length);
 
 #ifdef __cplusplus
 }

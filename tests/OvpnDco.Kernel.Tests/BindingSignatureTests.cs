@@ -63,6 +63,9 @@ public class BindingSignatureTests
                     var call = $"s->{cName}({string.Join(", ", parameters.Select(p => p.Name))})";
                     body.Append($"{ret.Declare(check)}({self.Name} *s{(parameters.Count > 0 ? ", " : "")}{Params(parameters)})\n{{\n    " +
                                 $"{(ret == CType.Void ? "" : "return ")}{call};\n}}\n\n");
+                    // The compiled code loads the field into a variable of its own function-pointer type before the
+                    // call: that type must be the header's exactly (const, SIZE_T vs uintptr_t on x86, enum types).
+                    body.Append($"void {check}_load({self.Name} *s)\n{{\n    {types.Map(f.FieldType).Declare("v")} = s->{cName};\n    (void)v;\n}}\n\n");
                 }
                 else
                 {

@@ -98,7 +98,7 @@ public unsafe class RequestTests
         Assert.That(SimWdk.S.TimerDue, Is.Null, "timer stopped");
         Assert.That(SimWdk.S.Live, Is.Empty, "all pool memory freed");
         Assert.That(SimWdk.S.Keys, Is.Empty, "all key objects destroyed");
-        Assert.That(SimKm.S.Closes, Is.GreaterThan(0), "the transport closed");
+        Assert.That(SimWdk.S.Wsk.Closes, Is.GreaterThan(0), "the transport closed");
         Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success), "the device opens again");
     }
 

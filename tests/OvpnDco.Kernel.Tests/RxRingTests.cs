@@ -53,12 +53,12 @@ public unsafe class RxRingTests
         ip.CopyTo(new Span<byte>(tx.VirtualAddresses[0].VirtualAddress, ip.Length));
         tx.Packets->EndIndex = 1;
         tx.Fragments->EndIndex = 1;
-        int before = SimKm.S.Sent.Count;
+        int before = SimWdk.S.Wsk.Sent.Count;
         TxRing<SimWdk, SimKm>.Advance(_device.Ctx, new NETPACKETQUEUE { Value = 0x920 });
         tx.Dispose();
         SimWdk.S.VirtualAddresses = _rx.VirtualAddresses;
-        Assert.That(SimKm.S.Sent, Has.Count.EqualTo(before + 1));
-        return SimKm.S.Sent[^1];
+        Assert.That(SimWdk.S.Wsk.Sent, Has.Count.EqualTo(before + 1));
+        return SimWdk.S.Wsk.Sent[^1].Data;
     }
 
     private void Receive(byte[] wire)

@@ -101,9 +101,9 @@ public unsafe class TxRingTests
 
     private static void AssertSent(params byte[][] packets)
     {
-        Assert.That(SimKm.S.Sent, Has.Count.EqualTo(packets.Length), "datagrams sent");
+        Assert.That(SimWdk.S.Wsk.Sent, Has.Count.EqualTo(packets.Length), "datagrams sent");
         for (int i = 0; i < packets.Length; i++)
-            Assert.That(SimKm.S.Sent[i].AsSpan().EndsWith(packets[i]), Is.True, $"datagram {i} carries IP packet {i} (cipher NONE)");
+            Assert.That(SimWdk.S.Wsk.Sent[i].Data.AsSpan().EndsWith(packets[i]), Is.True, $"datagram {i} carries IP packet {i} (cipher NONE)");
     }
 
     [Test]
@@ -125,7 +125,7 @@ public unsafe class TxRingTests
         AssertSent(a, b, c);
         Assert.That(_packets->BeginIndex, Is.EqualTo(_packets->EndIndex), "every packet returned to the OS");
         Assert.That(_fragments->BeginIndex, Is.EqualTo(4u), "every fragment returned");
-        Assert.That(SimKm.S.Buffers, Is.Empty, "no transport buffer left");
+        Assert.That(TransportBuffers<SimWdk>.Outstanding(_device.Ctx), Is.Zero, "no transport buffer left");
     }
 
     [Test]
@@ -154,13 +154,13 @@ public unsafe class TxRingTests
         Post(a, new[] { a.Length });
         Post(b, new[] { 30, b.Length - 30 });
         Post(c, new[] { c.Length });
-        SimKm.S.FailSendAt = 2;
+        SimWdk.S.Wsk.FailSendAt = 2;
         Advance();
-        Assert.That(SimKm.S.SendAttempts, Is.EqualTo(3));
+        Assert.That(SimWdk.S.Wsk.SendAttempts, Is.EqualTo(3));
         AssertSent(a, c);
         Assert.That(_packets->BeginIndex, Is.EqualTo(_packets->EndIndex), "the failed packet is returned too");
         Assert.That(_fragments->BeginIndex, Is.EqualTo(_fragments->EndIndex));
-        Assert.That(SimKm.S.Buffers, Is.Empty, "the failed send's buffer is not leaked");
+        Assert.That(TransportBuffers<SimWdk>.Outstanding(_device.Ctx), Is.Zero, "the failed send's buffer is not leaked");
     }
 
     [Test]
@@ -169,7 +169,7 @@ public unsafe class TxRingTests
         Rings(8);
         _packets->BeginIndex = _packets->EndIndex = 3;
         Advance();
-        Assert.That(SimKm.S.SendAttempts, Is.Zero);
+        Assert.That(SimWdk.S.Wsk.SendAttempts, Is.Zero);
         Assert.That(_packets->BeginIndex, Is.EqualTo(3u));
     }
 }

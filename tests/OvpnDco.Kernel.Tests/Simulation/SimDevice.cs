@@ -14,12 +14,16 @@ public sealed unsafe class SimDevice : IDisposable
 
     public DeviceContext* Ctx { get; }
 
-    public SimDevice()
+    /// <param name="share">A second device on the same simulated machine (same WDK and WSK state): true; a fresh machine otherwise.</param>
+    public SimDevice(bool share = false)
     {
-        SimWdk.S = new SimState();
-        SimKm.S = new SimKmState();
+        if (!share)
+        {
+            SimWdk.S = new SimState();
+            SimKm.S = new SimKmState();
+        }
         Ctx = (DeviceContext*)NativeMemory.AllocZeroed((nuint)sizeof(DeviceContext));
-        Ctx->Device = new WDFDEVICE { Value = 0x900 };
+        Ctx->Device = new WDFDEVICE { Value = share ? 0xA00 : 0x900 };
         SimWdk.ExInitializeRundownProtection(&Ctx->StateRundown);
         SimWdk.ExWaitForRundownProtectionRelease(&Ctx->StateRundown); // as EvtDriverDeviceAdd leaves it
         Ctx->ReadQueue = SimWdk.S.NewQueue();
@@ -34,7 +38,18 @@ public sealed unsafe class SimDevice : IDisposable
         RxRing<SimWdk, SimKm>.Init(Ctx, Ctx->RxPool);
         Ctx->Adapter = new NETADAPTER { Value = 0x930 };
         Ctx->RxQueue = new NETPACKETQUEUE { Value = 0x940 };
+        // The transport as device add leaves it: registered with WSK, buffers and socket IRP made. That memory lives
+        // as long as the device: kept out of S.Live so the tests' leak checks see what a handle's life allocates.
+        Assert.That(WskClient<SimWdk>.Register(Ctx), Is.EqualTo(NTSTATUS.STATUS_SUCCESS));
+        Assert.That(TransportBuffers<SimWdk>.Init(Ctx), Is.Zero);
+        Assert.That(SimWskCallbacks.Init(Ctx), Is.Zero);
+        foreach (var (p, tag) in SimWdk.S.Live)
+            _deviceLife[p] = tag;
+        SimWdk.S.Live.Clear();
+        SimWdk.S.Allocations = 0;
     }
+
+    private readonly System.Collections.Generic.Dictionary<nint, uint> _deviceLife = new();
 
     public NtStatus Open() => WindowsDevice<SimWdk, SimKm>.OnFileCreate(Ctx);
 
@@ -71,6 +86,12 @@ public sealed unsafe class SimDevice : IDisposable
     {
         if (Ctx->State != null)
             Cleanup();
+        Assert.That(SimWdk.S.Wsk.Errors, Is.Empty, "the simulated WSK provider saw no misuse");
+        foreach (var (p, tag) in _deviceLife)
+            SimWdk.S.Live[p] = tag;
+        Assert.That(TransportBuffers<SimWdk>.Destroy(Ctx), Is.True, "every transport buffer came back");
+        WskTransport<SimWdk, SimKm>.Destroy(Ctx);
+        WskClient<SimWdk>.Unregister(Ctx);
         NativeMemory.Free(Ctx->EarlyReadData);
         NativeMemory.Free(Ctx->EarlyPendingData);
         NativeMemory.Free(Ctx->TxScratch);

@@ -14,7 +14,7 @@ namespace OvpnDco.Kernel.Tests.Simulation;
 /// manual queues with WDF's rules (a request is completed once, never while queued; find takes a reference); timers;
 /// NetAdapterCx rings in managed memory. State is static (the interface is static abstract) and reset per test.
 /// </summary>
-public unsafe struct SimWdk : IWdk
+public unsafe partial struct SimWdk : IWdk
 {
     public static SimState S = new();
 
@@ -110,6 +110,12 @@ public unsafe struct SimWdk : IWdk
     public static void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef)
     {
         Assert.That(S.Irql, Is.Zero, "ExWaitForRundownProtectionRelease only at PASSIVE_LEVEL");
+        // While this thread waits, the network stack completes what it holds (the transport's sends and close).
+        if (runRef->Count != 0 && runRef->Count != RunDown && S.Wsk.Pending.Count > 0)
+        {
+            S.Wsk.WaitsThatDrained++;
+            S.Wsk.CompleteAll();
+        }
         Assert.That(runRef->Count == 0 || runRef->Count == RunDown, $"would wait for {runRef->Count} holders forever (single-threaded simulation)");
         runRef->Count = RunDown;
     }
@@ -465,6 +471,7 @@ public unsafe struct SimRings
 public sealed unsafe class SimState
 {
     public readonly Dictionary<nint, uint> Live = new();
+    public readonly SimWskState Wsk = new();
     public int Allocations;
     public int FailAllocationAt = -1;
     public bool FailAllAllocations;

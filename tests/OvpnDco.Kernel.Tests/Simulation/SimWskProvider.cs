@@ -1,0 +1,293 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using OvpnDco.Driver.Kernel;
+using OvpnDco.Uapi;
+using OvpnDco.Wdk;
+
+namespace OvpnDco.Kernel.Tests.Simulation;
+
+/// <summary>A datagram socket of the simulated provider: what the driver asked of it.</summary>
+public sealed unsafe class SimSocket
+{
+    public nint Handle;
+    public ushort Family;
+    public ushort Type;
+    public uint Protocol;
+    public uint Flags;
+    public nint Context;
+    public WSK_CLIENT_DATAGRAM_DISPATCH* Events;
+    public byte[]? Bound;
+    public uint? V6Only;
+    public uint EnabledEvents;
+    public bool Closed;
+}
+
+/// <summary>
+/// The WSK provider simulated: its dispatch tables are real function pointers (the driver calls through them as it
+/// calls the real provider), each request's IRP completed at once or, with <see cref="SimWskState.Defer"/>, later when
+/// the test says. Requests are checked as the real provider would refuse them (unknown socket, use after close, an
+/// IRP given to SO_WSK_EVENT_CALLBACK, a send out of its MDL); failures are recorded, never thrown through the
+/// unmanaged frame. Completion routines and event callbacks are the tests' [UnmanagedCallersOnly] entry points
+/// (<see cref="SimWskCallbacks"/>), invoked here as managed calls so a failed assertion inside the driver reaches
+/// the test.
+/// </summary>
+public static unsafe class SimWskProvider
+{
+    public static readonly WSK_PROVIDER_DISPATCH* Dispatch = MakeProvider();
+    public static readonly WSK_PROVIDER_DATAGRAM_DISPATCH* Datagram = MakeDatagram();
+
+    private static SimWskState W => SimWdk.S.Wsk;
+
+    private static WSK_PROVIDER_DISPATCH* MakeProvider()
+    {
+        var d = (WSK_PROVIDER_DISPATCH*)NativeMemory.AllocZeroed((nuint)sizeof(WSK_PROVIDER_DISPATCH));
+        d->Version = WskConstants.WskVersion1_0;
+        d->WskSocket = &Socket;
+        return d;
+    }
+
+    private static WSK_PROVIDER_DATAGRAM_DISPATCH* MakeDatagram()
+    {
+        var d = (WSK_PROVIDER_DATAGRAM_DISPATCH*)NativeMemory.AllocZeroed((nuint)sizeof(WSK_PROVIDER_DATAGRAM_DISPATCH));
+        d->WskControlSocket = &ControlSocket;
+        d->WskCloseSocket = &CloseSocket;
+        d->WskBind = &Bind;
+        d->WskSendTo = &SendTo;
+        d->WskRelease = &Release;
+        return d;
+    }
+
+    private const int StatusPending = 0x103;
+
+    /// <summary>Completes now, or queues the completion (Defer); returns what the call returns.</summary>
+    private static NTSTATUS Finish(PIRP irp, int status, nint information)
+    {
+        if (W.Defer)
+        {
+            W.Pending.Add((irp.Value, status, information));
+            return (NTSTATUS)StatusPending;
+        }
+        Complete(irp.Value, status, information);
+        return (NTSTATUS)status;
+    }
+
+    public static void Complete(nint irp, int status, nint information)
+    {
+        var r = (IRP*)irp;
+        r->IoStatus.Status = (NTSTATUS)status;
+        r->IoStatus.Information = (nuint)information;
+        if (!W.Completions.TryGetValue(irp, out var c))
+        {
+            W.Errors.Add("an IRP completed without a completion routine");
+            return;
+        }
+        var result = SimWskCallbacks.Invoke(c.Routine, irp, c.Context);
+        if ((int)result != WskConstants.STATUS_MORE_PROCESSING_REQUIRED)
+            W.Errors.Add("the driver's own IRP must stay its own: STATUS_MORE_PROCESSING_REQUIRED");
+    }
+
+    private static SimSocket? Find(PWSK_SOCKET socket, string what)
+    {
+        foreach (var s in W.Sockets)
+            if (s.Handle == socket.Value)
+            {
+                if (s.Closed)
+                    W.Errors.Add($"{what} on a closed socket");
+                return s;
+            }
+        W.Errors.Add($"{what} on an unknown socket");
+        return null;
+    }
+
+    private static NTSTATUS Guard(Func<NTSTATUS> body)
+    {
+        try { return body(); }
+        catch (Exception e) { W.Errors.Add(e.Message); return (NTSTATUS)unchecked((int)0xC0000001); }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS Socket(PWSK_CLIENT client, ushort family, ushort type, ULONG protocol, ULONG flags, void* socketContext,
+        PCVOID dispatch, PEPROCESS process, PETHREAD thread, void* security, PIRP irp) => Guard(() =>
+    {
+        if (W.SocketStatus != 0)
+            return Finish(irp, W.SocketStatus, 0);
+        var h = (WSK_SOCKET*)NativeMemory.AllocZeroed((nuint)sizeof(WSK_SOCKET));
+        h->Dispatch = Datagram;
+        W.Sockets.Add(new SimSocket
+        {
+            Handle = (nint)h, Family = family, Type = type, Protocol = (uint)protocol, Flags = (uint)flags, Context = (nint)socketContext,
+            Events = (WSK_CLIENT_DATAGRAM_DISPATCH*)dispatch.Value,
+        });
+        return Finish(irp, 0, (nint)h);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS ControlSocket(PWSK_SOCKET socket, WSK_CONTROL_SOCKET_TYPE type, ULONG code, ULONG level, SIZE_T inputSize, void* input,
+        SIZE_T outputSize, void* output, SIZE_T* returned, PIRP irp) => Guard(() =>
+    {
+        var s = Find(socket, "WskControlSocket");
+        if (s == null || type != WSK_CONTROL_SOCKET_TYPE.WskSetOption)
+            return (NTSTATUS)unchecked((int)0xC000000D);
+        if ((uint)code == WskConstants.SO_WSK_EVENT_CALLBACK && (uint)level == WskConstants.SOL_SOCKET)
+        {
+            if (irp.Value != 0)
+                W.Errors.Add("SO_WSK_EVENT_CALLBACK takes no IRP");
+            var c = (WSK_EVENT_CALLBACK_CONTROL*)input;
+            var id = new ReadOnlySpan<byte>(c->NpiId, 16).ToArray();
+            if (!id.AsSpan().SequenceEqual(NpiWskInterfaceId))
+                W.Errors.Add("SO_WSK_EVENT_CALLBACK with an NpiId other than NPI_WSK_INTERFACE_ID");
+            uint mask = (uint)c->EventMask;
+            if ((mask & WskConstants.WSK_EVENT_DISABLE) != 0)
+                s.EnabledEvents &= ~(mask & ~WskConstants.WSK_EVENT_DISABLE);
+            else
+                s.EnabledEvents |= mask;
+            return NTSTATUS.STATUS_SUCCESS;
+        }
+        if ((uint)code == WskConstants.IPV6_V6ONLY && (uint)level == WskConstants.IPPROTO_IPV6)
+        {
+            if (s.Bound != null)
+                W.Errors.Add("IPV6_V6ONLY after the bind");
+            s.V6Only = *(uint*)input;
+            return Finish(irp, 0, 0);
+        }
+        W.Errors.Add($"unexpected option {(uint)code}");
+        return Finish(irp, unchecked((int)0xC00000BB), 0);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS Bind(PWSK_SOCKET socket, PSOCKADDR address, ULONG flags, PIRP irp) => Guard(() =>
+    {
+        var s = Find(socket, "WskBind");
+        if (s == null)
+            return (NTSTATUS)unchecked((int)0xC000000D);
+        var family = *(ushort*)address.Value;
+        s.Bound = new ReadOnlySpan<byte>((void*)address.Value, family == WskConstants.AF_INET6 ? 28 : 16).ToArray();
+        if (family != s.Family)
+            W.Errors.Add("bound to an address of another family than the socket's");
+        return Finish(irp, W.BindStatus, 0);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS SendTo(PWSK_SOCKET socket, WSK_BUF* buffer, ULONG flags, PSOCKADDR remote, ULONG controlLength, CMSGHDR* control, PIRP irp) => Guard(() =>
+    {
+        W.SendAttempts++;
+        var s = Find(socket, "WskSendTo");
+        if (s?.Bound == null)
+            W.Errors.Add("WskSendTo before the bind");
+        if (!W.Mdls.TryGetValue(buffer->Mdl.Value, out var mdl) || !mdl.Built)
+        {
+            W.Errors.Add("WskSendTo over an MDL not allocated and built");
+            return Finish(irp, unchecked((int)0xC000000D), 0);
+        }
+        if ((long)(uint)buffer->Offset + (long)buffer->Length > mdl.Length)
+            W.Errors.Add("WskSendTo past its MDL");
+        var data = new ReadOnlySpan<byte>((byte*)mdl.Address + (uint)buffer->Offset, (int)buffer->Length).ToArray();
+        var family = *(ushort*)remote.Value;
+        var to = new ReadOnlySpan<byte>((void*)remote.Value, family == WskConstants.AF_INET6 ? 28 : 16).ToArray();
+        if (W.FailSendAt == W.SendAttempts)
+            return Finish(irp, unchecked((int)0xC000023C), 0); // STATUS_NETWORK_UNREACHABLE
+        W.Sent.Add((data, to));
+        return Finish(irp, 0, (nint)buffer->Length);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS CloseSocket(PWSK_SOCKET socket, PIRP irp) => Guard(() =>
+    {
+        var s = Find(socket, "WskCloseSocket");
+        if (s != null)
+            s.Closed = true;
+        W.Closes++;
+        return Finish(irp, 0, 0);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS Release(PWSK_SOCKET socket, WSK_DATAGRAM_INDICATION* list) => Guard(() =>
+    {
+        W.Errors.Add("WskRelease: the driver retains no indication");
+        return NTSTATUS.STATUS_SUCCESS;
+    });
+
+    /// <summary>NPI_WSK_INTERFACE_ID as the GUID's bytes ({2227E803-8D8B-11D4-ABAD-009027719E09}).</summary>
+    public static readonly byte[] NpiWskInterfaceId = new Guid("2227E803-8D8B-11D4-ABAD-009027719E09").ToByteArray();
+
+    /// <summary>
+    /// The stack indicates datagrams on <paramref name="s"/>: a list of WSK_DATAGRAM_INDICATIONs, each over its own MDL
+    /// at an offset (as the stack leaves headers in front), given to the socket's WskReceiveFromEvent. Returns its status.
+    /// </summary>
+    public static NTSTATUS Indicate(SimSocket s, params (byte[] Data, SockAddrInet From)[] datagrams)
+    {
+        if ((s.EnabledEvents & WskConstants.WSK_EVENT_RECEIVE_FROM) == 0 || s.Closed)
+            throw new InvalidOperationException("the provider indicates only on an open socket with WSK_EVENT_RECEIVE_FROM enabled");
+        const int headroom = 8;
+        var indications = (WSK_DATAGRAM_INDICATION*)NativeMemory.AllocZeroed((nuint)(datagrams.Length * sizeof(WSK_DATAGRAM_INDICATION)));
+        var natives = new List<nint> { (nint)indications };
+        for (int i = 0; i < datagrams.Length; i++)
+        {
+            var (data, from) = datagrams[i];
+            var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(data.Length + headroom));
+            data.CopyTo(new Span<byte>(bytes + headroom, data.Length));
+            var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
+            mdl->ByteCount = (ULONG)(uint)(data.Length + headroom);
+            W.Mdls[(nint)mdl] = new SimMdl((nint)bytes, data.Length + headroom) { Built = true };
+            var address = (SockAddrInet*)NativeMemory.AllocZeroed((nuint)sizeof(SockAddrInet));
+            *address = from;
+            natives.Add((nint)bytes);
+            natives.Add((nint)address);
+            indications[i].Buffer.Mdl = new PMDL { Value = (nint)mdl };
+            indications[i].Buffer.Offset = (ULONG)headroom;
+            indications[i].Buffer.Length = (nuint)data.Length;
+            indications[i].RemoteAddress = new PSOCKADDR { Value = (nint)address };
+            indications[i].Next = i + 1 < datagrams.Length ? &indications[i + 1] : null;
+        }
+        var status = SimWskCallbacks.InvokeReceiveFrom((nint)s.Events->WskReceiveFromEvent, s.Context, datagrams.Length == 0 ? null : indications);
+        // Consumed (STATUS_SUCCESS): the stack reclaims the indications at once.
+        for (int i = 0; i < datagrams.Length; i++)
+        {
+            W.Mdls.Remove(indications[i].Buffer.Mdl.Value);
+            NativeMemory.Free((void*)indications[i].Buffer.Mdl.Value);
+        }
+        foreach (var p in natives)
+            NativeMemory.Free((void*)p);
+        return status;
+    }
+}
+
+/// <summary>
+/// The tests' WSK entry points (as KernelWsk is the kernel's): [UnmanagedCallersOnly] so their addresses are what the
+/// driver stores, forwarded to <see cref="WskTransport{TWdk, TKm}"/> on the simulation. The simulated provider calls
+/// them through <see cref="Invoke"/> as managed calls (an assertion failing inside the driver reaches the test).
+/// </summary>
+public static unsafe class SimWskCallbacks
+{
+    public static int Init(DeviceContext* ctx) => WskTransport<SimWdk, SimKm>.Init(ctx, &OnReceiveFrom, &OnStepComplete, &OnSendComplete);
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS OnReceiveFrom(void* socketContext, ULONG flags, WSK_DATAGRAM_INDICATION* list) =>
+        WskTransport<SimWdk, SimKm>.OnReceiveFrom((DeviceContext*)socketContext, list);
+
+    [UnmanagedCallersOnly]
+    private static NTSTATUS OnStepComplete(PDEVICE_OBJECT device, PIRP irp, void* context) =>
+        WskTransport<SimWdk, SimKm>.OnStepComplete((DeviceContext*)context, irp);
+
+    [UnmanagedCallersOnly]
+    private static NTSTATUS OnSendComplete(PDEVICE_OBJECT device, PIRP irp, void* context) =>
+        WskTransport<SimWdk, SimKm>.OnSendComplete((TransportBuffer*)context, irp);
+
+    public static NTSTATUS Invoke(nint routine, nint irp, nint context)
+    {
+        if (routine == (nint)(delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS>)&OnStepComplete)
+            return WskTransport<SimWdk, SimKm>.OnStepComplete((DeviceContext*)context, new PIRP { Value = irp });
+        if (routine == (nint)(delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS>)&OnSendComplete)
+            return WskTransport<SimWdk, SimKm>.OnSendComplete((TransportBuffer*)context, new PIRP { Value = irp });
+        throw new InvalidOperationException("a completion routine that is not the transport's");
+    }
+
+    public static NTSTATUS InvokeReceiveFrom(nint routine, nint socketContext, WSK_DATAGRAM_INDICATION* list)
+    {
+        if (routine != (nint)(delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATAGRAM_INDICATION*, NTSTATUS>)&OnReceiveFrom)
+            throw new InvalidOperationException("the socket's WskReceiveFromEvent is not the transport's");
+        return WskTransport<SimWdk, SimKm>.OnReceiveFrom((DeviceContext*)socketContext, list);
+    }
+}
