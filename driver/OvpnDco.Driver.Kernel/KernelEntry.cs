@@ -91,7 +91,7 @@ public static unsafe class KernelEntry
             KernelWdk.RtlInitUnicodeString(&link, linkText);
             PWDFDEVICE_INIT init = KernelWdk.WdfControlDeviceInitAllocate(driver, &sddl);
             if (init.Value == 0)
-                return (NTSTATUS)(int)NtStatus.InsufficientResources;
+                return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
             var status = KernelWdk.WdfDeviceInitAssignName(init, &name);
             if (Failed(status))
             {
@@ -111,14 +111,14 @@ public static unsafe class KernelEntry
             s_controlDevice = device;
             var ctx = (DeviceContext*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)sizeof(DeviceContext), KernelTags.Device);
             if (ctx == null)
-                return (NTSTATUS)(int)NtStatus.InsufficientResources;
+                return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
             *KmBackend.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
             ctx->Device = device;
             ctx->Control = 1;
             KernelWdk.ExInitializeRundownProtection(&ctx->StateRundown);
             ctx->State = Driver<OvpnDco.Driver.Binding.BoundPlatform<WindowsPlatform<KernelWdk, KmBackend>>>.Create((nint)ctx);
             if (ctx->State == null)
-                return (NTSTATUS)(int)NtStatus.InsufficientResources;
+                return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
             WDF_IO_QUEUE_CONFIG queueConfig;
             KernelWdk.WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&queueConfig, WDF_IO_QUEUE_DISPATCH_TYPE.WdfIoQueueDispatchSequential);
             queueConfig.EvtIoDeviceControl = &EvtIoDeviceControl;
@@ -171,7 +171,7 @@ public static unsafe class KernelEntry
             return status;
         var ctx = (DeviceContext*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)sizeof(DeviceContext), KernelTags.Device);
         if (ctx == null)
-            return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
         *KmBackend.ContextSlot(new WDFOBJECT { Value = device.Value }) = ctx;
         ctx->Device = device;
         // No state until a handle opens: run down, so callbacks before that fail to enter.
@@ -183,10 +183,10 @@ public static unsafe class KernelEntry
         ctx->TxBatch = (TxPacket*)WindowsPlatform<KernelWdk, KmBackend>.Alloc((nuint)(TxRing<KernelWdk, KmBackend>.BatchSize * sizeof(TxPacket)), KernelTags.Buffer);
         ctx->RxPool = (byte*)WindowsPlatform<KernelWdk, KmBackend>.Alloc(RxRing<KernelWdk, KmBackend>.PoolSize, KernelTags.Buffer);
         if (ctx->EarlyReadData == null || ctx->EarlyPendingData == null || ctx->TxScratch == null || ctx->TxBatch == null || ctx->RxPool == null)
-            return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
         RxRing<KernelWdk, KmBackend>.Init(ctx, ctx->RxPool);
         if (TransportBuffers<KernelWdk>.Init(ctx) != 0 || KernelWsk.Init(ctx) != 0)
-            return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
         // PASSIVE_LEVEL here: the WSK registration and provider capture may wait for the WSK subsystem.
         status = WskClient<KernelWdk>.Register(ctx);
         if (Failed(status))
@@ -265,7 +265,7 @@ public static unsafe class KernelEntry
     {
         NETADAPTER_INIT* init = KernelWdk.NetAdapterInitAllocate(ctx->Device);
         if (init == null)
-            return (NTSTATUS)(int)NtStatus.InsufficientResources;
+            return NTSTATUS.STATUS_INSUFFICIENT_RESOURCES;
         NET_ADAPTER_DATAPATH_CALLBACKS callbacks;
         KernelWdk.NET_ADAPTER_DATAPATH_CALLBACKS_INIT(&callbacks, &EvtCreateTxQueue, &EvtCreateRxQueue);
         KernelWdk.NetAdapterInitSetDatapathCallbacks(init, &callbacks);

@@ -28,7 +28,7 @@ public static unsafe class WskTransport<TWdk, TKm>
         0x03, 0xE8, 0x27, 0x22, 0x8B, 0x8D, 0xD4, 0x11, 0xAB, 0xAD, 0x00, 0x90, 0x27, 0x71, 0x9E, 0x09,
     };
 
-    private static NTSTATUS MoreProcessingRequired => (NTSTATUS)WskConstants.STATUS_MORE_PROCESSING_REQUIRED;
+    private static NTSTATUS MoreProcessingRequired => NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
 
     /// <summary>
     /// Device add (PASSIVE_LEVEL): the socket IRP, the event table and completion routines (the caller's
@@ -101,7 +101,7 @@ public static unsafe class WskTransport<TWdk, TKm>
 
     private static void Prepare(DeviceContext* ctx, PIRP irp)
     {
-        TWdk.IoReuseIrp(irp, (NTSTATUS)(int)NtStatus.Unsuccessful);
+        TWdk.IoReuseIrp(irp, NTSTATUS.STATUS_UNSUCCESSFUL);
         TWdk.IoSetCompletionRoutine(irp, ctx->Wsk.StepComplete, ctx, true, true, true);
     }
 
@@ -268,7 +268,7 @@ public static unsafe class WskTransport<TWdk, TKm>
         b->WskBuf.Mdl = b->Mdl;
         b->WskBuf.Offset = (ULONG)(uint)(data - b->Data);
         b->WskBuf.Length = (nuint)length;
-        TWdk.IoReuseIrp(b->Irp, (NTSTATUS)(int)NtStatus.Unsuccessful);
+        TWdk.IoReuseIrp(b->Irp, NTSTATUS.STATUS_UNSUCCESSFUL);
         TWdk.IoSetCompletionRoutine(b->Irp, w->SendComplete, b, true, true, true);
         var dispatch = (WSK_PROVIDER_DATAGRAM_DISPATCH*)((WSK_SOCKET*)w->Socket.Value)->Dispatch;
         var status = dispatch->WskSendTo(w->Socket, &b->WskBuf, (ULONG)0, new PSOCKADDR { Value = (nint)(&b->Remote) }, (ULONG)0, null, b->Irp);

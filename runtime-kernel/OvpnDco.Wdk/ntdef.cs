@@ -5,7 +5,15 @@ namespace OvpnDco.Wdk;
 // Scalar typedefs of ntdef.h/wdm.h that appear in pointer or callback types, where C needs the header's exact type
 // (ULONG is 'unsigned long', not uint32_t's 'unsigned int'; NTSTATUS is LONG). By value, plain C# integers do.
 
-[ExternType("NTSTATUS", Header = "ntddk.h")] public enum NTSTATUS : int { STATUS_SUCCESS = 0 }
+/// <summary>NTSTATUS with the ntstatus.h names the platform returns itself (so the C says STATUS_INSUFFICIENT_RESOURCES, not -1073741670).</summary>
+[ExternType("NTSTATUS", Header = "ntddk.h")]
+public enum NTSTATUS : int
+{
+    STATUS_SUCCESS = 0,
+    STATUS_UNSUCCESSFUL = unchecked((int)0xC0000001),
+    STATUS_MORE_PROCESSING_REQUIRED = unchecked((int)0xC0000016),
+    STATUS_INSUFFICIENT_RESOURCES = unchecked((int)0xC000009A),
+}
 [ExternType("ULONG", Header = "ntddk.h")] public enum ULONG : uint { }
 [ExternType("LONG", Header = "ntddk.h")] public enum LONG : int { }
 

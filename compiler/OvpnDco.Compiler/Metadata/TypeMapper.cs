@@ -222,11 +222,30 @@ public sealed class TypeMapper
         var convention = CallingConventions.Of(fp);
         var name = "fn_" + (convention.Length > 0 ? "stdcall_" : "") + Names.Short(fp.ReturnType) + (fp.Parameters.Count == 0 ? "" : "_" +
                    string.Join("_", fp.Parameters.Select(p => Names.Short(p.ParameterType))));
+        name = ShortFunctionPointerName(name);
         var args = parameters.Count == 0 ? "void" : string.Join(", ", parameters.Select(p => p.Name));
         var text = $"typedef {ret.Name}{(ret.Name.EndsWith('*') ? "" : " ")}({convention}*{name})({args});";
         _definitions[name] = new TypeDefinitionText(name, text,
             parameters.Append(ret).Where(p => p.Kind == StackKind.Struct && !p.IsExtern).Select(p => p.Name).ToList(), false);
         return CType.FunctionPointer(name);
+    }
+
+    /// <summary>
+    /// A function-pointer typedef named after its whole signature reads well while short (fn_void_WDFQUEUE); a WSK
+    /// dispatch signature would give 112 characters. Past 40, the name keeps its start up to an underscore and ends in
+    /// a stable hash of the whole (FNV-1a), so distinct signatures stay distinct; the typedef line shows the signature.
+    /// </summary>
+    private static string ShortFunctionPointerName(string name)
+    {
+        const int Max = 40;
+        if (name.Length <= Max)
+            return name;
+        uint hash = 2166136261;
+        foreach (var ch in name)
+            hash = (hash ^ ch) * 16777619;
+        var cut = name.LastIndexOf('_', Max - 10);
+        var head = cut > 3 ? name[..cut] : name[..(Max - 10)];
+        return $"{head}_{hash:x8}";
     }
 
     /// <summary>A compiler-generated <c>fixed T name[n]</c> buffer type.</summary>
