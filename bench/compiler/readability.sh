@@ -5,7 +5,7 @@
 # bare integer literals with |value| >= 1000 outside static tables, _Static_assert layout checks and comments
 # (decimal; and of them negative decimals, the NTSTATUS-like ones); distinct identifiers longer than 32 and
 # than 48 characters (longest); the longest function in lines (and its name); compiler temporaries (declared
-# tmpN / stkN_* variables, summed over functions); wrapping casts `(intN_t)((uintN_t)...` (signed arithmetic done
+# tmpN / stkN_* variables and Roslyn's unnamed locN, summed over functions); wrapping casts `(intN_t)((uintN_t)...` (signed arithmetic done
 # in unsigned so that C has no overflow UB). Prints numbers; it is not a test and never fails on a number.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -58,7 +58,7 @@ for f, raw in texts.items():
         if line == '{' and i > 0:
             fn = prev; fn_start = i; ftemps = set()
         elif fn is not None:
-            for name in re.findall(r'^\s+[A-Za-z_][\w ]*[ *](tmp\d+|stk\d+_\w+)(?:\[|;| =)', line):
+            for name in re.findall(r'^\s+[A-Za-z_][\w ]*[ *](tmp\d+|stk\d+_\w+|(?:old_)?loc\d+(?:_\d+)?)(?:\[|;| =)', line):
                 ftemps.add(name)
             if line == '}':
                 n = i - fn_start + 1

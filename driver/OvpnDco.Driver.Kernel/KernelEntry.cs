@@ -349,7 +349,7 @@ public static unsafe class KernelEntry
     {
         var ctx = ContextOf(new WDFOBJECT { Value = adapter.Value });
         NET_PACKET_QUEUE_CONFIG config;
-        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtTxAdvance, &EvtQueueSetNotificationEnabled, &EvtQueueCancel);
+        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtTxAdvance, &EvtTxNotificationEnabled, &EvtTxCancel);
         WDF_OBJECT_ATTRIBUTES attributes;
         KmBackend.ContextAttributesInit(&attributes);
         NETPACKETQUEUE queue;
@@ -358,17 +358,26 @@ public static unsafe class KernelEntry
             return status;
         *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
         ctx->TxQueue = queue;
-        fixed (char* name = FragmentVirtualAddressName)
-        {
-            NET_EXTENSION_QUERY query;
-            KernelWdk.NET_EXTENSION_QUERY_INIT(&query, name, (ULONG)1, NET_EXTENSION_TYPE.NetExtensionTypeFragment);
-            KernelWdk.NetTxQueueGetExtension(queue, &query, &ctx->TxVirtualAddress);
-        }
+        QueryFragmentVa(queue, true, &ctx->TxVirtualAddress);
         return status;
     }
 
+    /// <summary>The queue's fragment virtual-address extension (where each fragment's buffer is mapped).</summary>
+    private static void QueryFragmentVa(NETPACKETQUEUE queue, bool tx, NET_EXTENSION* extension)
+    {
+        fixed (char* name = FragmentVaName)
+        {
+            NET_EXTENSION_QUERY query;
+            KernelWdk.NET_EXTENSION_QUERY_INIT(&query, name, (ULONG)1, NET_EXTENSION_TYPE.NetExtensionTypeFragment);
+            if (tx)
+                KernelWdk.NetTxQueueGetExtension(queue, &query, extension);
+            else
+                KernelWdk.NetRxQueueGetExtension(queue, &query, extension);
+        }
+    }
+
     /// <summary>NET_FRAGMENT_EXTENSION_VIRTUAL_ADDRESS_NAME, L"ms_fragment_virtualaddress".</summary>
-    private static ReadOnlySpan<char> FragmentVirtualAddressName => new[]
+    private static ReadOnlySpan<char> FragmentVaName => new[]
     {
         'm', 's', '_', 'f', 'r', 'a', 'g', 'm', 'e', 'n', 't', '_', 'v', 'i', 'r', 't', 'u', 'a', 'l', 'a', 'd', 'd', 'r', 'e', 's', 's', '\0',
     };
@@ -379,7 +388,7 @@ public static unsafe class KernelEntry
     {
         var ctx = ContextOf(new WDFOBJECT { Value = adapter.Value });
         NET_PACKET_QUEUE_CONFIG config;
-        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtRxSetNotificationEnabled, &EvtRxCancel);
+        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtRxNotificationEnabled, &EvtRxCancel);
         WDF_OBJECT_ATTRIBUTES attributes;
         KmBackend.ContextAttributesInit(&attributes);
         NETPACKETQUEUE queue;
@@ -388,12 +397,7 @@ public static unsafe class KernelEntry
             return status;
         *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
         ctx->RxQueue = queue;
-        fixed (char* name = FragmentVirtualAddressName)
-        {
-            NET_EXTENSION_QUERY query;
-            KernelWdk.NET_EXTENSION_QUERY_INIT(&query, name, (ULONG)1, NET_EXTENSION_TYPE.NetExtensionTypeFragment);
-            KernelWdk.NetRxQueueGetExtension(queue, &query, &ctx->RxVirtualAddress);
-        }
+        QueryFragmentVa(queue, false, &ctx->RxVirtualAddress);
         return status;
     }
 
@@ -404,7 +408,7 @@ public static unsafe class KernelEntry
     public static void EvtRxAdvance(NETPACKETQUEUE queue) => RxRing<KernelWdk, KmBackend>.Advance(ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtRxSetNotificationEnabled(NETPACKETQUEUE queue, byte enabled) =>
+    public static void EvtRxNotificationEnabled(NETPACKETQUEUE queue, byte enabled) =>
         RxRing<KernelWdk, KmBackend>.SetNotification(ContextOf(new WDFOBJECT { Value = queue.Value }), enabled != 0);
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
@@ -412,13 +416,13 @@ public static unsafe class KernelEntry
 
     /// <summary>Tx completes every packet within its advance, so there is never anything to notify about.</summary>
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtQueueSetNotificationEnabled(NETPACKETQUEUE queue, byte enabled)
+    public static void EvtTxNotificationEnabled(NETPACKETQUEUE queue, byte enabled)
     {
     }
 
     /// <summary>Tx cancel: the next advance returns everything (tx completes every packet it is given).</summary>
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static void EvtQueueCancel(NETPACKETQUEUE queue)
+    public static void EvtTxCancel(NETPACKETQUEUE queue)
     {
     }
 }

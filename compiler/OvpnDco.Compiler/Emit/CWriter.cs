@@ -215,7 +215,8 @@ public static class CWriter
         // Same text for every target: the annotations are real where sal.h exists (WDK, MSVC), empty elsewhere.
         h.Append(SalContracts.HeaderPrelude);
         h.Append("\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
-        var types = c.Types.OrderedDefinitions().ToList();
+        var code = string.Join("\n", c.Functions.Select(f => f.Prototype + "\n" + f.Body).Concat(c.ImportPrototypes));
+        var types = c.Types.OrderedDefinitions(name => System.Text.RegularExpressions.Regex.IsMatch(code, @"\b" + name + @"\b")).ToList();
         if (types.Count > 0)
         {
             h.Append("/* ---- types ---- */\n\n");

@@ -44,7 +44,7 @@ public sealed class StaticFields
     {
         if (def.HasFieldRVA)
             return RvaData(def, CType.U8);
-        var name = Names.Type(owner) + "_" + TypeMapper.FieldName(def);
+        var name = GlobalName(def, owner);
         if (_globals.TryGetValue(name, out var existing))
             return existing;
         var fieldType = GenericContext.OfType(owner).Resolve(def.FieldType);
@@ -72,6 +72,30 @@ public sealed class StaticFields
         }
         _globals[name] = global;
         return global;
+    }
+
+    /// <summary>Which field each short global name stands for (a second type of the same name gets the long one).</summary>
+    private readonly Dictionary<string, string> _shortNames = new();
+
+    /// <summary>
+    /// <c>KernelEntry.s_controlDevice</c> → <c>ovpn_kernel_entry_control_device</c>, named like the type's functions;
+    /// a static of a generic instance, or a short name another type's field already has, keeps the qualified
+    /// <c>Namespace_Type_field</c> name.
+    /// </summary>
+    private string GlobalName(FieldDefinition def, TypeReference owner)
+    {
+        var qualified = Names.Type(owner) + "_" + TypeMapper.FieldName(def);
+        if (owner is GenericInstanceType || owner.HasGenericParameters)
+            return qualified;
+        var field = def.Name.StartsWith("s_", StringComparison.Ordinal) || def.Name.StartsWith("g_", StringComparison.Ordinal) ? def.Name[2..] : def.Name.TrimStart('_');
+        var snake = (string x) => Names.UpperSnake(Names.Identifier(x)).ToLowerInvariant();
+        var name = $"ovpn_{snake(Names.StripArity(owner.Name))}_{snake(field)}";
+        var key = owner.FullName + "::" + def.Name;
+        if (_shortNames.TryGetValue(name, out var holder) && holder != key ||
+            def.DeclaringType.Methods.Any(m => snake(m.Name) == snake(field) || snake(m.Name) == "get_" + snake(field)))
+            return qualified; // never the name of one of the type's functions
+        _shortNames[name] = key;
+        return name;
     }
 
     /// <summary>RVA data as a const array of <paramref name="element"/> (decoded little-endian).</summary>

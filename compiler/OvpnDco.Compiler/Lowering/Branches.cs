@@ -100,7 +100,7 @@ public sealed partial class MethodLowering
     private string Condition(Expr value, bool whenTrue)
     {
         if (value.IsBoolean)
-            return whenTrue ? value.Text : value.NegatedText ?? $"!({value.Text})";
+            return whenTrue ? value.Text : value.NegatedText ?? $"!{value.At(Prec.Unary)}";
         if (value.Type.IsBool)
             return whenTrue ? value.Text : $"!{value.At(Prec.Unary)}";
         // An enum tested for zero (brtrue/brfalse): against the member that is zero, by name.

@@ -37,8 +37,8 @@ public static class CExprs
     public static string Literal(long v, CType t) => t.Primitive switch
     {
         "bool" => v != 0 ? "true" : "false",
-        "int32_t" => v == int.MinValue ? "INT32_MIN" : v.ToString(CultureInfo.InvariantCulture),
-        "uint32_t" when (uint)v >= 0x10000 => HexLiteral(v, t) + TagComment((uint)v),
+        "int32_t" => v == int.MinValue ? "INT32_MIN" : v == int.MaxValue ? "INT32_MAX" : IsMask(v) ? HexLiteral(v, t) : v.ToString(CultureInfo.InvariantCulture),
+        "uint32_t" when (uint)v >= 0x10000 || IsMask(v) => HexLiteral(v, t) + TagComment((uint)v),
         "uint32_t" => ((uint)v).ToString(CultureInfo.InvariantCulture) + "u",
         "int64_t" => v == long.MinValue ? "INT64_MIN" : $"INT64_C({v.ToString(CultureInfo.InvariantCulture)})",
         "uint64_t" when (ulong)v >= 0x10000 => HexLiteral(v, t),
@@ -47,6 +47,9 @@ public static class CExprs
         "uintptr_t" => $"(uintptr_t){((ulong)v).ToString(CultureInfo.InvariantCulture)}u",
         _ => v.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>A mask of the low bits (0xFFFF, 0xFFFFFF): a bit pattern, though small enough for decimal.</summary>
+    private static bool IsMask(long v) => v >= 0xFFFF && v <= uint.MaxValue && (v & (v + 1)) == 0;
 
     /// <summary>The value's bit pattern in hex, typed: <c>0xC000000Du</c> cast to a signed type when needed.</summary>
     public static string HexLiteral(long v, CType t) => t.Primitive switch

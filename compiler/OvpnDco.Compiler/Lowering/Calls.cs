@@ -177,7 +177,11 @@ public sealed partial class MethodLowering
             Statement(text + ";");
             return;
         }
-        Push(new Expr(text, ret, Prec.Primary) { PendingCall = true, Impure = true, Reads = Expr.Union(args.ToArray()), Hint = ResultName(def, ret) });
+        Push(new Expr(text, ret, Prec.Primary)
+        {
+            PendingCall = true, Impure = true, Reads = Expr.Union(args.ToArray()), Hint = ResultName(def, ret),
+            ReadOnlyCall = Purity.StoresNothing(def),
+        });
     }
 
     /// <summary>

@@ -32,6 +32,9 @@ public sealed record Expr(string Text, CType Type, int Precedence)
     /// <summary>Reads memory, may trap (bounds, division, overflow) or is otherwise order-sensitive.</summary>
     public bool Impure { get; init; }
 
+    /// <summary>A pending call to a method that stores nothing (<see cref="Purity"/>): it cannot change what was read before it.</summary>
+    public bool ReadOnlyCall { get; init; }
+
     /// <summary>Locals and arguments this expression reads (a store to one of them must spill it first).</summary>
     public IReadOnlySet<string> Reads { get; init; } = Empty;
 

@@ -122,6 +122,7 @@ public sealed partial class MethodLowering
             return;
         }
         var lv = FieldLValue(obj, f, type, owner);
+        NoteEnumJoin(value, type);
         var root = obj.AddressOf != null && obj.Reads.Count == 1 ? obj.AddressOf : null;
         Statement(CExprs.Coerce(value, type, assignment: true).AssignTo(lv.Text), storesVariable: root, writesMemory: root == null || value.PendingCall);
     }

@@ -69,7 +69,11 @@ public sealed partial class MethodLowering
             if (def.DebugInformation.TryGetName(v, out var debugName) && !string.IsNullOrEmpty(debugName) &&
                 !debugName.StartsWith("CS$", StringComparison.Ordinal))
                 name = Names.Variable(debugName);
-            name ??= $"loc{v.Index}";
+            if (name == null)
+            {
+                name = $"loc{v.Index}";
+                _synthesized.Add(v.Index);
+            }
             var unique = name;
             for (var n = 2; !used.Add(unique); n++)
                 unique = $"{name}_{n}";
@@ -190,7 +194,7 @@ public sealed partial class MethodLowering
         AppendFinallySupport(decl);
         // Parameters the body never reads (handlers with a fixed signature) are marked so -Wextra stays quiet.
         _stmts.InsertRange(0, _argNames.Where(a => !_readVariables.Contains(a) && !_writtenLocals.Contains(a)).Select(a => new PlainStmt($"(void){a};")));
-        var body = Structurer.Emit(_stmts, VariableType);
+        var body = Structurer.Emit(_stmts, VariableType, IsTemporary);
         // A temporary named for what it holds must not hide a function the body calls (an [Import] named like
         // its result: nt_send = nt_send(...)): such a temporary becomes name_result.
         for (var t = 0; t < _locals.Count; t++)
@@ -204,12 +208,14 @@ public sealed partial class MethodLowering
             body = System.Text.RegularExpressions.Regex.Replace(body, @"\b" + name + @"\b(?!\s*\()", renamed);
             _locals[t] = (renamed, _locals[t].Type);
         }
+        body = NameSynthesizedLocals(body);
         for (var i = 0; i < _localNames.Length; i++)
         {
             if (!_readVariables.Contains(_localNames[i]) && !_addressTaken.Contains(_localNames[i]) && !_writtenLocals.Contains(_localNames[i]))
                 continue;
-            // a local only ever used as default(T) (see InitObject) is gone from the body
-            if (_defaultLocals.Contains(_localNames[i]) && !System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + _localNames[i] + @"\b"))
+            // a local only ever used as default(T) (see InitObject), or a synthesized one forwarded, is gone from the body
+            if ((_defaultLocals.Contains(_localNames[i]) || _synthesized.Contains(i)) &&
+                !System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + _localNames[i] + @"\b"))
                 continue;
             decl.Append("    ").Append(LocalType(i).Declare(_localNames[i])).Append(" = ").Append(ZeroOf(LocalType(i))).Append(";\n");
         }
@@ -225,7 +231,7 @@ public sealed partial class MethodLowering
                 if (!char.IsAsciiDigit(alloc.Bytes[0]))
                     decl.Append($"    _Static_assert({alloc.Bytes} <= {MaxStackAlloc}u, \"stackalloc over 64 KiB\");\n");
             }
-            else
+            else if (System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + name + @"\b"))
                 decl.Append("    ").Append(type.Declare(name)).Append(";\n");
         }
         if (decl.Length > 0)
@@ -234,6 +240,50 @@ public sealed partial class MethodLowering
     }
 
     private readonly HashSet<string> _writtenLocals = new();
+
+    /// <summary>Locals Roslyn made (no name in the PDB): the pinned pointer of <c>fixed</c>, spilled operands.</summary>
+    private readonly HashSet<int> _synthesized = new();
+
+    /// <summary>
+    /// The Roslyn locals that stay (C needs an lvalue: a key passed by <c>in</c>, a span read twice) are named for
+    /// their type instead of <c>locN</c>: <c>tableKey</c>, <c>peerRef</c>, <c>span</c>, <c>pinned</c>.
+    /// </summary>
+    private string NameSynthesizedLocals(string body)
+    {
+        foreach (var i in _synthesized.OrderBy(x => x))
+        {
+            var old = _localNames[i];
+            if (!System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + old + @"\b"))
+                continue;
+            var type = _body.Variables[i].VariableType;
+            var baseName = type.IsPinned || type.IsPointer || type is PinnedType ? "pinned"
+                : type.Name.StartsWith("Span`", StringComparison.Ordinal) || type.Name.StartsWith("ReadOnlySpan`", StringComparison.Ordinal) ? "span"
+                : type.IsPrimitive ? "value"
+                : Names.Variable(char.ToLowerInvariant(type.Name[0]) + type.Name[1..].Split('`')[0]);
+            var name = baseName;
+            for (var n = 2; IsNameTaken(name) || System.Text.RegularExpressions.Regex.IsMatch(body, @"(?<![.>])\b" + name + @"\b"); n++)
+                name = $"{baseName}_{n}";
+            body = System.Text.RegularExpressions.Regex.Replace(body, @"\b" + old + @"\b", name);
+            _localNames[i] = name;
+            foreach (var set in new[] { _readVariables, _addressTaken, _writtenLocals, _defaultLocals })
+                if (set.Contains(old))
+                    set.Add(name);
+        }
+        return body;
+    }
+
+    /// <summary>What the structurer may forward into its one use: temporaries of ours and of Roslyn's.</summary>
+    private bool IsTemporary(string name)
+    {
+        if (_stackVars.ContainsKey(name))
+            return true;
+        var local = Array.IndexOf(_localNames, name);
+        if (local >= 0)
+            return _synthesized.Contains(local);
+        if (Array.IndexOf(_argNames, name) >= 0)
+            return false;
+        return _locals.Any(l => l.Name == name) && (!_hinted.Contains(name) || name.StartsWith("old_", StringComparison.Ordinal));
+    }
 
     /// <summary>An instruction already translated together with the one before it.</summary>
     private Instruction? _skip;
@@ -335,7 +385,17 @@ public sealed partial class MethodLowering
             _ => false,
         };
         if (!consumesNow)
+        {
+            // The call becomes a statement of its own: what IL evaluated before it and the call may change (a read of
+            // memory, of a local whose address is taken) is evaluated first, in order — b.Value * 1000 + Bump(&b).
+            for (var i = 0; i < _stack.Count - 1 && !_stack[^1].ReadOnlyCall; i++)
+            {
+                var e = _stack[i];
+                if ((e.Impure || e.PendingCall || e.Reads.Any(_addressTaken.Contains)) && !IsFieldAddress(e))
+                    _stack[i] = Materialize(e, TestHint(e.Text)) with { PendingCall = false };
+            }
             _stack[^1] = Materialize(_stack[^1]) with { PendingCall = false };
+        }
     }
 
     /// <summary>
@@ -382,7 +442,7 @@ public sealed partial class MethodLowering
             if (memory && !e.PendingCall && IsFieldAddress(e))
                 memory = false;
             if (reads || memory || e.PendingCall)
-                _stack[i] = Materialize(e, reads && e.Text == storesVariable ? "old_" + storesVariable : null) with { PendingCall = false };
+                _stack[i] = Materialize(e, reads && e.Text == storesVariable ? "old_" + storesVariable : TestHint(e.Text)) with { PendingCall = false };
         }
     }
 
@@ -426,6 +486,8 @@ public sealed partial class MethodLowering
         var local = Array.IndexOf(_localNames, name);
         if (local >= 0)
             return _localTypes[local];
+        if (_stackVarEnums.TryGetValue(name, out var joinedEnum))
+            return joinedEnum;
         if (_stackVars.TryGetValue(name, out var stack))
             return stack;
         foreach (var (n, t) in _locals)

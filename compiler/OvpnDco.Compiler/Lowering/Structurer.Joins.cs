@@ -17,9 +17,9 @@ internal sealed partial class Structurer
     private static readonly Regex Store = new(@"^([A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*) = (.+);$", RegexOptions.CultureInvariant);
     private static readonly Regex Literal = new(@"^-?\d+u?$|^[A-Z][A-Z0-9_]*$", RegexOptions.CultureInvariant);
 
-    private static void FoldJoinValues(List<Node> root, System.Func<string, Metadata.CType?> typeOf)
+    private static void FoldJoinValues(List<Node> root, System.Func<string, Metadata.CType?> typeOf, System.Func<string, bool> isTemporary)
     {
-        while (FoldCopy(root, root, typeOf) || FoldConditional(root, root))
+        while (FoldCopy(root, root, typeOf) || FoldConditional(root, root, typeOf) || ForwardTemporaries(root, typeOf, isTemporary))
         {
         }
     }
@@ -60,7 +60,7 @@ internal sealed partial class Structurer
             else if (Regex.IsMatch(value, @"^[A-Za-z_]\w*$") && SameValueType(typeOf(value), typeOf(v)))
             {
                 // a variable nobody writes after the definition (nor through a pointer)
-                if (texts.Any(x => x.Text.Contains("&" + value, System.StringComparison.Ordinal)) ||
+                if (texts.Any(x => Regex.IsMatch(x.Text, @"&\s*" + value + @"\b(?!\s*->)")) ||
                     later.Any(x => Regex.IsMatch(x.Text, @"(^|[^\w.>])" + value + @"\s*([-+*/%&|^]?=(?!=)|\+\+|--)|(\+\+|--)" + value + @"\b")) ||
                     WrittenOutside(root, code, value))
                     continue;
@@ -101,19 +101,27 @@ internal sealed partial class Structurer
     }
 
     /// <summary><c>if (c) v = a; else v = b; x = f(v);</c> → <c>x = f(c ? a : b);</c> (f without variables or calls).</summary>
-    private static bool FoldConditional(List<Node> code, List<Node> root)
+    private static bool FoldConditional(List<Node> code, List<Node> root, System.Func<string, Metadata.CType?> typeOf)
     {
         for (var k = 0; k < code.Count; k++)
         {
-            if (Children(code[k]).Any(c => FoldConditional(c, root)))
+            if (Children(code[k]).Any(c => FoldConditional(c, root, typeOf)))
                 return true;
             if (code[k] is not IfNode i || k + 1 >= code.Count || UseText(code[k + 1]) is not { } use)
                 continue;
             string? v = null;
             var value = Conditional(i, ref v);
-            if (value == null || Store.Match(use.Text) is not { Success: true } m || Count(m.Groups[1].Value, v!) > 0 ||
-                StackVariable.IsMatch(m.Groups[1].Value) || Count(m.Groups[2].Value, v!) != 1)
+            if (value == null)
                 continue;
+            // the store after the join (x = …v…;), or a call or return that reads v: f(…, v, …); return …v…;
+            var m = Store.Match(use.Text);
+            if (!m.Success)
+                m = Regex.Match(use.Text, @"^(return|)\s*(.+);$");
+            var target = m.Groups[1].Value;
+            if (!m.Success || Count(target, v!) > 0 || Count(m.Groups[2].Value, v!) != 1)
+                continue;
+            if (m.Groups[2].Value == v && (typeOf(target) ?? typeOf(v!)) is { EnumNames: { } names })
+                value = NameEnumArms(value, names); // next = c ? 3 : 4 → c ? OVPN_WSK_STEP_BINDING : …
             var arms = 0;
             CountArms(i, ref arms);
             if (AllTexts(root).Sum(x => Count(x.Text, v!)) != arms + 1)
@@ -122,10 +130,15 @@ internal sealed partial class Structurer
             // What else the store evaluates may now come before the condition: fine when it is only constants and
             // casts, or when neither it nor the conditional calls or assigns anything (reads commute with reads).
             var rest = Regex.Replace(Regex.Replace(rhs, @"\b" + v + @"\b", ""), @"\((?:const )?[A-Z]\w*(?: \*)?\)", "");
+            // a call's arguments are all evaluated before it: only they must not call or store
+            rest = PureHelper.Replace(Regex.Replace(rest, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*\s*\(", "("), "(");
             if (Regex.Matches(rest, @"[A-Za-z_]\w*").Any(w => !Regex.IsMatch(w.Value, @"^(u?int\d+_t|U?INT\d+_C|u)$")) &&
                 !(SideEffectFree(rest) && SideEffectFree(value)))
                 continue;
-            use.Set($"{m.Groups[1].Value} = {(rhs == v ? value : Regex.Replace(rhs, @"\b" + v + @"\b", "(" + value + ")"))};");
+            var folded = rhs == v ? value : Regex.Replace(rhs, @"\b" + v + @"\b", (Slot(rhs, v!) ? value : "(" + value + ")").Replace("$", "$$"));
+            use.Set(m.Groups[0].Value.StartsWith(target + " = ", System.StringComparison.Ordinal) && target.Length > 0
+                ? $"{target} = {folded};"
+                : $"{(target.Length > 0 ? target + " " : "")}{folded};");
             code.RemoveAt(k);
             return true;
         }
@@ -134,13 +147,14 @@ internal sealed partial class Structurer
 
     /// <summary>No call (but the INT64_C-style literal macros) and no assignment in the text.</summary>
     private static bool SideEffectFree(string text) =>
-        !Regex.IsMatch(Regex.Replace(text, @"\bU?INT\d+_C\(", "("), @"[A-Za-z_]\w*\s*\(|[^=!<>]=[^=]|\+\+|--");
+        !Regex.IsMatch(Regex.Replace(text, @"\b(U?INT\d+_C|sizeof)\(", "("), @"[A-Za-z_]\w*\s*\(|[^=!<>]=[^=]|\+\+|--");
 
     /// <summary>The store after a join: a statement, or the initialisation of a <c>for</c> loop.</summary>
     private static TextRef? UseText(Node n) => n switch
     {
         TextNode t => new TextRef(t.Text, x => t.Text = x),
         LoopNode { Init: { } init } l => new TextRef(init + ";", x => l.Init = x.TrimEnd(';')),
+        JumpNode { Kind: var kind } j when kind.StartsWith("return ", System.StringComparison.Ordinal) => new TextRef(j.Kind, x => j.Kind = x),
         _ => null,
     };
 
@@ -157,8 +171,14 @@ internal sealed partial class Structurer
         return $"{cond} ? {then} : {otherwise}";
     }
 
+    /// <summary>The integer literals standing as arms of <paramref name="value"/> by their enum member names.</summary>
+    private static string NameEnumArms(string value, IReadOnlyDictionary<long, string> names) =>
+        Regex.Replace(value, @"(?<=(\? |: |^))-?\d+(?=( :|\)|$))", x => names.TryGetValue(long.Parse(x.Value), out var n) ? n : x.Value);
+
     private static string? Arm(List<Node> arm, ref string? v)
     {
+        if (arm is [IfNode nested])
+            return Conditional(nested, ref v) is { } inner ? "(" + inner + ")" : null;
         if (arm is not [TextNode t] || Assignment.Match(t.Text) is not { Success: true } m)
             return null;
         if (v != null && m.Groups[1].Value != v)
@@ -170,7 +190,10 @@ internal sealed partial class Structurer
 
     private static void CountArms(IfNode i, ref int arms)
     {
-        arms++;
+        if (i.Then is [IfNode inner])
+            CountArms(inner, ref arms);
+        else
+            arms++;
         if (i.Else is [IfNode nested])
             CountArms(nested, ref arms);
         else

@@ -93,7 +93,8 @@ internal sealed partial class Structurer
     }
 
     /// <summary>The structured C body (statements indented by four spaces).</summary>
-    public static string Emit(IReadOnlyList<Stmt> statements, System.Func<string, Metadata.CType?>? typeOf = null)
+    public static string Emit(IReadOnlyList<Stmt> statements, System.Func<string, Metadata.CType?>? typeOf = null,
+        System.Func<string, bool>? isTemporary = null)
     {
         var g = new ControlFlowGraph(statements);
         var s = new Structurer(g);
@@ -104,7 +105,7 @@ internal sealed partial class Structurer
         var code = s.Tree(g.Entry, new Ctx(null, new List<Breakable>()));
         s.CollectGotos(code);
         s.Tidy(code);
-        FoldJoinValues(code, typeOf ?? (_ => null));
+        FoldJoinValues(code, typeOf ?? (_ => null), isTemporary ?? (_ => false));
         var names = s.LabelNames();
         var sb = new StringBuilder();
         Render(code, 1, sb, names);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using OvpnDco.Compiler.Metadata;
 using OvpnDco.Compiler.Plugs;
 
@@ -27,6 +28,12 @@ public sealed partial class MethodLowering
             PopStatement();
             return;
         }
+        if (_body.Variables[index].IsPinned && Peek().Constant == 0)
+        {
+            // the end of a fixed block unpins: nothing to do in C, where nothing moves
+            Pop();
+            return;
+        }
         StoreVariable(name, LocalType(index));
     }
 
@@ -48,6 +55,7 @@ public sealed partial class MethodLowering
             return;
         }
         _writtenLocals.Add(name);
+        NoteEnumJoin(value, type);
         var coerced = value.ArrayLength != null || value.StringLiteral != null ? value with { Type = type } : CExprs.Coerce(value, type, assignment: true);
         Statement(coerced.AssignTo(name), storesVariable: name, writesMemory: value.PendingCall);
     }
@@ -72,10 +80,37 @@ public sealed partial class MethodLowering
         // Constants, addresses of variables and plain variables can be repeated; anything else is evaluated once.
         if (!(top.Constant != null || top.AddressOf != null || (top.IsSimple && top.Precedence == Prec.Primary) ||
               top.StringLiteral != null || top.ArrayLength != null || top.Token != null || IsRepeatableElement(top)))
-            top = Materialize(top, top.Type.Pointee is { Kind: StackKind.Struct } pointee ? Plugs.MemoryMarshalPlugs.TypeHint(pointee) : null) with { PendingCall = false };
+            top = Materialize(top, top.Type.Pointee is { Kind: StackKind.Struct } pointee ? Plugs.MemoryMarshalPlugs.TypeHint(pointee) : TestHint(top.Text)) with { PendingCall = false };
         Push(top);
         Push(top);
     }
+
+    /// <summary>
+    /// A join value (<c>c ? WskStep.None : WskStep.Failed</c> reaches the join as int32 arms) stored into an enum:
+    /// the structurer names its constant arms for the enum's members.
+    /// </summary>
+    private void NoteEnumJoin(Expr value, CType destination)
+    {
+        if (destination.EnumNames != null && _stackVars.ContainsKey(value.Text))
+            _stackVarEnums[value.Text] = destination;
+    }
+
+    private readonly Dictionary<string, CType> _stackVarEnums = new();
+
+    /// <summary>
+    /// A test kept for two branches (a C# bool local Roslyn left on the stack) is named for what it tests:
+    /// <c>e-&gt;Valid != 0</c> → <c>valid</c>, <c>w-&gt;Step == OVPN_WSK_STEP_NONE</c> → <c>stepIsNone</c>.
+    /// </summary>
+    private static string? TestHint(string text)
+    {
+        if (System.Text.RegularExpressions.Regex.Match(text, @"^(?:[A-Za-z_]\w*(?:->|\.))*([A-Za-z_]\w*) != 0$") is { Success: true } nonZero)
+            return LowerFirst(nonZero.Groups[1].Value);
+        if (System.Text.RegularExpressions.Regex.Match(text, @"^(?:[A-Za-z_]\w*(?:->|\.))*([A-Za-z_]\w*) == [A-Z][A-Z0-9_]*_([A-Z0-9]+)$") is { Success: true } equals)
+            return LowerFirst(equals.Groups[1].Value) + "Is" + equals.Groups[2].Value[0] + equals.Groups[2].Value[1..].ToLowerInvariant();
+        return null;
+    }
+
+    private static string LowerFirst(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     private void PopStatement()
     {

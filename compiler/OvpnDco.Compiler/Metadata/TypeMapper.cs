@@ -225,8 +225,9 @@ public sealed class TypeMapper
         name = ShortFunctionPointerName(name);
         var args = parameters.Count == 0 ? "void" : string.Join(", ", parameters.Select(p => p.Name));
         var text = $"typedef {ret.Name}{(ret.Name.EndsWith('*') ? "" : " ")}({convention}*{name})({args});";
-        _definitions[name] = new TypeDefinitionText(name, text,
-            parameters.Append(ret).Where(p => p.Kind == StackKind.Struct && !p.IsExtern).Select(p => p.Name).ToList(), false);
+        // Struct parameters need only their typedef names (declared first): a struct holding this pointer as a
+        // field can then come after the typedef whatever it passes by value.
+        _definitions[name] = new TypeDefinitionText(name, text, Array.Empty<string>(), false);
         return CType.FunctionPointer(name);
     }
 
@@ -391,17 +392,23 @@ public sealed class TypeMapper
             sb.Append($"\n_Static_assert({guard}offsetof(struct {name}, {fields[i].C}) == {offsets64[i]}, \"{message}: field {fields[i].Clr}\");");
     }
 
+    private static bool IsFieldless(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^struct \w+ \{\n    uint8_t (bytes\[\d+\]|empty);\n\};");
+
     /// <summary>
-    /// Emission order: enum and function-pointer typedefs, forward declarations of every struct, then struct
+    /// Emission order: forward declarations of every struct, enum and function-pointer typedefs, then struct
     /// bodies so that a struct held by value comes before its holder. Ties break by name: deterministic.
     /// </summary>
-    public IEnumerable<string> OrderedDefinitions()
+    public IEnumerable<string> OrderedDefinitions(Func<string, bool>? isUsed = null)
     {
         var all = _definitions.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
-        foreach (var d in all.Where(d => !d.IsStruct && d.ValueDependencies.Count == 0))
-            yield return d.Text;
+        // A struct without fields (a platform type only named as a generic argument) that no code names is left out.
+        all.RemoveAll(d => d.IsStruct && IsFieldless(d.Text) && isUsed != null &&
+                           !isUsed(d.Name) && !all.Any(o => o != d && System.Text.RegularExpressions.Regex.IsMatch(o.Text, @"\b" + d.Name + @"\b")));
         foreach (var d in all.Where(d => d.IsStruct))
             yield return $"typedef struct {d.Name} {d.Name};";
+        foreach (var d in all.Where(d => !d.IsStruct && d.ValueDependencies.Count == 0))
+            yield return d.Text;
         var done = new HashSet<string>(all.Where(d => !d.IsStruct && d.ValueDependencies.Count == 0).Select(d => d.Name));
         var pending = all.Where(d => !done.Contains(d.Name)).ToList();
         while (pending.Count > 0)
