@@ -126,27 +126,14 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     /// <summary>EvtIoRead: a control packet now, or the request waits in ReadQueue until one arrives.</summary>
     private static void Read(DeviceContext* ctx, WDFREQUEST request)
     {
-        var s = ctx->State;
-        if (s == null)
-        {
-            Complete(request, NtStatus.InvalidDeviceState, 0);
+        if (!TakeBuffer(ctx, request, output: true, out var s, out var buffer, out var length))
             return;
-        }
-        void* buffer;
-        nuint length;
-        var got = TWdk.WdfRequestRetrieveOutputBuffer(request, 1, &buffer, &length);
-        if (got != NTSTATUS.STATUS_SUCCESS)
-        {
-            TWdk.WdfRequestCompleteWithInformation(request, got, 0);
-            return;
-        }
         // Anything kept before this request reached the core is stale (its request was cancelled or is gone).
         byte irql = TWdk.ExAcquireSpinLockExclusive(&ctx->RequestLock);
         ctx->EarlyRead.Valid = 0;
         TWdk.ExReleaseSpinLockExclusive(&ctx->RequestLock, irql);
 
-        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.ReadControl(s, request.Value,
-            new Span<byte>(buffer, length > int.MaxValue ? int.MaxValue : (int)length), out var read);
+        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.ReadControl(s, request.Value, new Span<byte>(buffer, length), out var read);
         if (status != NtStatus.Pending)
         {
             Complete(request, status, read);
@@ -177,24 +164,41 @@ public static unsafe class WindowsDevice<TWdk, TKm>
     /// <summary>EvtIoWrite: one control packet to send.</summary>
     private static void Write(DeviceContext* ctx, WDFREQUEST request)
     {
-        var s = ctx->State;
+        if (!TakeBuffer(ctx, request, output: false, out var s, out var buffer, out var length))
+            return;
+        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.WriteControl(s, new ReadOnlySpan<byte>(buffer, length));
+        Complete(request, status, status == NtStatus.Success ? length : 0);
+    }
+
+    /// <summary>
+    /// The state and the request's buffer (its output buffer for a read, its input for a write), at most
+    /// int.MaxValue bytes of it; when there is none the request is completed here and the result is false.
+    /// </summary>
+    private static bool TakeBuffer(DeviceContext* ctx, WDFREQUEST request, bool output, out DriverState* s, out void* buffer, out int length)
+    {
+        s = ctx->State;
+        buffer = null;
+        length = 0;
         if (s == null)
         {
             Complete(request, NtStatus.InvalidDeviceState, 0);
-            return;
+            return false;
         }
-        void* buffer;
-        nuint length;
-        var got = TWdk.WdfRequestRetrieveInputBuffer(request, 1, &buffer, &length);
+        void* b;
+        nuint n;
+        var got = output ? TWdk.WdfRequestRetrieveOutputBuffer(request, 1, &b, &n) : TWdk.WdfRequestRetrieveInputBuffer(request, 1, &b, &n);
         if (got != NTSTATUS.STATUS_SUCCESS)
         {
             TWdk.WdfRequestCompleteWithInformation(request, got, 0);
-            return;
+            return false;
         }
-        int len = length > int.MaxValue ? int.MaxValue : (int)length;
-        var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.WriteControl(s, new ReadOnlySpan<byte>(buffer, len));
-        Complete(request, status, status == NtStatus.Success ? len : 0);
+        buffer = b;
+        length = ClampToInt(n);
+        return true;
     }
+
+    /// <summary>A request length as the core's span length: lengths past int.MaxValue are cut there.</summary>
+    private static int ClampToInt(nuint length) => length > int.MaxValue ? int.MaxValue : (int)length;
 
     /// <summary>No IOCTL input struct comes near this; a larger input is refused before it is copied.</summary>
     public const int MaxIoctlInput = 4096;
@@ -254,7 +258,7 @@ public static unsafe class WindowsDevice<TWdk, TKm>
         }
         var returned = 0;
         var status = Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.DeviceIoControl(s, code, new ReadOnlySpan<byte>(copy, inBytes),
-            new Span<byte>(output, outLen > int.MaxValue ? int.MaxValue : (int)outLen), ref returned, controlDevice);
+            new Span<byte>(output, ClampToInt(outLen)), ref returned, controlDevice);
         WindowsPlatform<TWdk, TKm>.Free(copy, KernelTags.Buffer);
         if (status != NtStatus.Pending || kind < 0)
         {
