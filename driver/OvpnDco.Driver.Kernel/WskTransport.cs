@@ -28,8 +28,6 @@ public static unsafe class WskTransport<TWdk, TKm>
         0x03, 0xE8, 0x27, 0x22, 0x8B, 0x8D, 0xD4, 0x11, 0xAB, 0xAD, 0x00, 0x90, 0x27, 0x71, 0x9E, 0x09,
     };
 
-    private static NTSTATUS MoreProcessingRequired => NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
-
     /// <summary>
     /// Device add (PASSIVE_LEVEL): the socket IRP, the event table and completion routines (the caller's
     /// [UnmanagedCallersOnly] entry points), NPI_WSK_INTERFACE_ID for SO_WSK_EVENT_CALLBACK; -1 without memory.
@@ -128,21 +126,21 @@ public static unsafe class WskTransport<TWdk, TKm>
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
             if (end)
                 TWdk.ExReleaseRundownProtection(&w->Rundown);
-            return MoreProcessingRequired;
+            return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
         }
         if (w->CloseRequested != 0)
         {
             w->Step = WskStep.Closing;
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
             IssueClose(ctx);
-            return MoreProcessingRequired;
+            return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
         }
         if (!ok)
         {
             // The core closes the transport later (or file cleanup does): the socket stays until then.
             w->Step = WskStep.Failed;
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
-            return MoreProcessingRequired;
+            return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
         }
         WskStep next = step == WskStep.Creating && w->Ipv6Only != 0 ? WskStep.SettingV6Only
             : step == WskStep.Creating || step == WskStep.SettingV6Only ? WskStep.Binding : WskStep.Ready;
@@ -177,7 +175,7 @@ public static unsafe class WskTransport<TWdk, TKm>
                 TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
             }
         }
-        return MoreProcessingRequired;
+        return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
     }
 
     private static void IssueClose(DeviceContext* ctx)
@@ -287,7 +285,7 @@ public static unsafe class WskTransport<TWdk, TKm>
             System.Threading.Interlocked.Increment(ref ctx->Wsk.SendsCompleted);
         TransportBuffers<TWdk>.Release(ctx, b->Data);
         TWdk.ExReleaseRundownProtection(&ctx->Wsk.Rundown);
-        return MoreProcessingRequired;
+        return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
     }
 
     /// <summary>

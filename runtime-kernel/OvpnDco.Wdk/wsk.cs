@@ -124,29 +124,27 @@ public static class WskConstants
 {
     /// <summary>MAKE_WSK_VERSION(1, 0).</summary>
     public const ushort WskVersion1_0 = 0x100;
-    public const uint WSK_FLAG_CONNECTION_SOCKET = 2;
-    public const uint WSK_FLAG_DATAGRAM_SOCKET = 4;
+    [CName("WSK_FLAG_CONNECTION_SOCKET")] public static readonly uint WSK_FLAG_CONNECTION_SOCKET = 2;
+    [CName("WSK_FLAG_DATAGRAM_SOCKET")] public static readonly uint WSK_FLAG_DATAGRAM_SOCKET = 4;
     public const uint WSK_NO_WAIT = 0;
     public const uint WSK_INFINITE_WAIT = 0xffffffff;
-    public const uint WSK_EVENT_RECEIVE_FROM = 0x100;
-    public const uint WSK_EVENT_RECEIVE = 0x40;
-    public const uint WSK_EVENT_DISCONNECT = 0x80;
-    public const uint WSK_EVENT_DISABLE = 0x80000000;
+    [CName("WSK_EVENT_RECEIVE_FROM")] public static readonly uint WSK_EVENT_RECEIVE_FROM = 0x100;
+    [CName("WSK_EVENT_RECEIVE")] public static readonly uint WSK_EVENT_RECEIVE = 0x40;
+    [CName("WSK_EVENT_DISCONNECT")] public static readonly uint WSK_EVENT_DISCONNECT = 0x80;
+    [CName("WSK_EVENT_DISABLE")] public static readonly uint WSK_EVENT_DISABLE = 0x80000000;
 
     // ws2def.h / ws2ipdef.h (included by wsk.h): what WskSocket, WskControlSocket and a SOCKADDR need.
-    public const ushort AF_INET = 2;
-    public const ushort AF_INET6 = 23;
-    public const ushort SOCK_STREAM = 1;
-    public const ushort SOCK_DGRAM = 2;
-    public const uint IPPROTO_TCP = 6;
-    public const uint IPPROTO_UDP = 17;
-    public const uint IPPROTO_IPV6 = 41;
-    public const uint IPV6_V6ONLY = 27;
-    public const uint SOL_SOCKET = 0xffff;
-    public const uint SO_WSK_EVENT_CALLBACK = 0x4002;
-
-    /// <summary>What a completion routine returns for an IRP its driver allocated (and reuses or frees itself).</summary>
-    public const int STATUS_MORE_PROCESSING_REQUIRED = unchecked((int)0xC0000016);
+    // [CName] static readonly, not const: the generated C passes the header's names (SOCK_DGRAM, not 2).
+    [CName("AF_INET")] public static readonly ushort AF_INET = 2;
+    [CName("AF_INET6")] public static readonly ushort AF_INET6 = 23;
+    [CName("SOCK_STREAM")] public static readonly ushort SOCK_STREAM = 1;
+    [CName("SOCK_DGRAM")] public static readonly ushort SOCK_DGRAM = 2;
+    [CName("IPPROTO_TCP")] public static readonly uint IPPROTO_TCP = 6;
+    [CName("IPPROTO_UDP")] public static readonly uint IPPROTO_UDP = 17;
+    [CName("IPPROTO_IPV6")] public static readonly uint IPPROTO_IPV6 = 41;
+    [CName("IPV6_V6ONLY")] public static readonly uint IPV6_V6ONLY = 27;
+    [CName("SOL_SOCKET")] public static readonly uint SOL_SOCKET = 0xffff;
+    [CName("SO_WSK_EVENT_CALLBACK")] public static readonly uint SO_WSK_EVENT_CALLBACK = 0x4002;
 }
 
 /// <summary>

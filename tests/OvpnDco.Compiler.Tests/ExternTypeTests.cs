@@ -45,6 +45,8 @@ public class ExternTypeTests
         Assert.That(c, Does.Contain("config->DriverPoolTag = "), "[CName] field");
         Assert.That(c, Does.Contain("config->EvtDriverDeviceAdd = "));
         Assert.That(c, Does.Contain("sizeof(WDF_DRIVER_CONFIG)"));
+        Assert.That(c, Does.Match(@"return .*\bMAXUSHORT - (\(uint32_t\))?minus"), "a [CName] static readonly reads the header's constant");
+        Assert.That(h + c, Does.Not.Contain("NtConstants"), "no global of ours for it");
         Assert.That(c, Does.Match(@"WDF_DRIVER_CONFIG_INIT\(config, \(?[^)]*\)?\w*device_add\)"), "the macro is called like a function");
     }
 
@@ -71,7 +73,7 @@ public class ExternTypeTests
     public void RunsAgainstAStandInHeader()
     {
         var (dir, _, _) = Transpile(OptimizationLevel.Release);
-        File.WriteAllText(Path.Combine(dir, "ntddk.h"), "typedef int NTSTATUS; typedef unsigned int ULONG;\n");
+        File.WriteAllText(Path.Combine(dir, "ntddk.h"), "typedef int NTSTATUS; typedef unsigned int ULONG;\n#define MAXUSHORT 0xffff\n");
         File.WriteAllText(Path.Combine(dir, "wdf.h"), """
             #include <string.h>
             typedef struct { void *p; } *WDFDRIVER;
@@ -90,6 +92,7 @@ public class ExternTypeTests
                 if (size != (int)sizeof(WDF_DRIVER_CONFIG) || c.Size != sizeof c || c.DriverPoolTag != 0x6F76706Eu) return 1;
                 if (c.EvtDriverDeviceAdd((WDFDRIVER)8, (PWDFDEVICE_INIT)8) != 0) return 2;
                 if (c.EvtDriverDeviceAdd((WDFDRIVER)8, (PWDFDEVICE_INIT)16) != 1) return 3;
+                if (sample_max_ushort(5) != 65530) return 4;
                 puts("ok");
                 return 0;
             }

@@ -129,7 +129,15 @@ public sealed partial class MethodLowering
 
     private void LoadStaticField(FieldReference f)
     {
-        var (def, _, owner) = FieldInfo(f);
+        var (def, type, owner) = FieldInfo(f);
+        if (def.IsInitOnly && Metadata.ExternTypes.CNameOf(def) is { } macro)
+        {
+            // A header's constant ([CName] on a static readonly field): the C reads the header's name, not a global.
+            if (!System.Text.RegularExpressions.Regex.IsMatch(macro, @"^[A-Za-z_]\w*$"))
+                throw new CompileError(ErrorCodes.BadExternType, $"[CName(\"{macro}\")] on static field '{def.DeclaringType.Name}.{def.Name}' is not a C identifier");
+            Push(new Expr(macro, type, Prec.Primary));
+            return;
+        }
         Push(StaticFieldValue(def, owner));
     }
 

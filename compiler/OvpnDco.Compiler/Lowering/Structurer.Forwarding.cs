@@ -350,7 +350,7 @@ internal sealed partial class Structurer
     {
         if (Regex.IsMatch(value, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*$|^\d+u?$"))
             return true;
-        var call = Regex.Match(value, @"^[A-Za-z_]\w*\(");
+        var call = Regex.Match(value, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*\(");
         if (call.Success)
             return Closing(value, call.Length - 1) == value.Length - 1;
         var literal = Regex.Match(value, @"^\((?:const )?[A-Za-z_]\w*(?: \*)?\)\{");

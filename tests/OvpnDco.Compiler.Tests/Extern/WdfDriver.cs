@@ -1,5 +1,5 @@
 // Extern types against the real KMDF header: handles, a header struct with its C field names, a scalar typedef,
-// a header macro imported as a function, and an NTAPI callback taken with &Method.
+// a header macro imported as a function, a header constant read by name, and an NTAPI callback taken with &Method.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using OvpnDco.Runtime;
@@ -17,8 +17,17 @@ public unsafe struct WDF_DRIVER_CONFIG
     [CName("DriverPoolTag")] public ULONG PoolTag;
 }
 
+/// <summary>Header constants: [CName] static readonly fields the C reads by the header's name.</summary>
+public static class NtConstants
+{
+    [CName("MAXUSHORT")] public static readonly int MaxUShort = 0xffff;
+}
+
 public static unsafe class WdfDriverSample
 {
+    [Export("sample_max_ushort")]
+    public static int MaxUShort(int minus) => NtConstants.MaxUShort - minus;
+
     [Import("WDF_DRIVER_CONFIG_INIT", Header = "wdf.h")]
     public static extern void WDF_DRIVER_CONFIG_INIT(WDF_DRIVER_CONFIG* config, delegate* unmanaged[Stdcall]<WDFDRIVER, PWDFDEVICE_INIT, NTSTATUS> add);
 

@@ -84,7 +84,7 @@ public static unsafe class SimWskProvider
             return;
         }
         var result = SimWskCallbacks.Invoke(c.Routine, irp, c.Context);
-        if ((int)result != WskConstants.STATUS_MORE_PROCESSING_REQUIRED)
+        if (result != NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED)
             W.Errors.Add("the driver's own IRP must stay its own: STATUS_MORE_PROCESSING_REQUIRED");
     }
 
