@@ -123,8 +123,8 @@ public static unsafe partial class Driver<TPlatform>
             Interlocked.Increment(ref s->Stats.Abi.LostInControlPackets);
             return PeerRef.None;
         }
-        int opcode = Proto.Opcode(packet[0]);
-        if (opcode != Proto.OpDataV2)
+        Opcode opcode = Proto.OpcodeOf(packet[0]);
+        if (opcode != Opcode.DataV2)
         {
             // Only the control channel goes to user space; DATA_V1 and unknown opcodes stop here.
             if (Proto.IsControlOpcode(opcode))

@@ -2,14 +2,30 @@ using System;
 
 namespace OvpnDco.Driver;
 
+/// <summary>The opcode in the top five bits of a packet's first byte (upstream's P_* names, PROTOCOL.md).</summary>
+public enum Opcode
+{
+    ControlHardResetClientV1 = 1,
+    ControlHardResetServerV1 = 2,
+    ControlSoftResetV1 = 3,
+    ControlV1 = 4,
+    AckV1 = 5,
+    DataV1 = 6,
+    ControlHardResetClientV2 = 7,
+    ControlHardResetServerV2 = 8,
+
+    /// <summary>P_DATA_V2: the only opcode the driver decrypts.</summary>
+    DataV2 = 9,
+    ControlHardResetClientV3 = 10,
+    ControlWkcV1 = 11,
+}
+
 /// <summary>Wire constants of the OpenVPN data channel (PROTOCOL.md).</summary>
 public static class Proto
 {
     public const int OpcodeShift = 3;
     public const int KeyIdMask = 7;
 
-    /// <summary>P_DATA_V2: the only opcode the driver decrypts.</summary>
-    public const int OpDataV2 = 9;
 
     /// <summary>Header of a DATA_V2 packet: one big-endian u32 (opcode | key id | 24-bit peer id).</summary>
     public const int HeaderSize = 4;
@@ -53,19 +69,20 @@ public static class Proto
     };
 
     public static uint MakeHeader(int keyId, int peerId)
-        => ((uint)OpDataV2 << 27) | ((uint)(keyId & KeyIdMask) << 24) | ((uint)peerId & PeerIdMask);
+        => ((uint)Opcode.DataV2 << 27) | ((uint)(keyId & KeyIdMask) << 24) | ((uint)peerId & PeerIdMask);
 
-    public static int Opcode(byte first) => first >> OpcodeShift;
+    public static Opcode OpcodeOf(byte first) => (Opcode)(first >> OpcodeShift);
 
     public static int KeyId(byte first) => first & KeyIdMask;
 
     /// <summary>
-    /// The control-channel opcodes user space handles: 3 SOFT_RESET_V1, 4 CONTROL_V1, 5 ACK_V1,
-    /// 7 HARD_RESET_CLIENT_V2, 8 HARD_RESET_SERVER_V2, 10 HARD_RESET_CLIENT_V3, 11 CONTROL_WKC_V1. Not 0 (unused),
-    /// 1 and 2 (obsolete V1 resets), 6 DATA_V1 (data the driver does not implement) or 12..31 (undefined).
+    /// The control-channel opcodes user space handles. Not 0 (unused), the obsolete V1 resets, DATA_V1 (data the
+    /// driver does not implement) or 12..31 (undefined).
     /// </summary>
-    public static bool IsControlOpcode(int opcode)
-        => opcode == 3 || opcode == 4 || opcode == 5 || opcode == 7 || opcode == 8 || opcode == 10 || opcode == 11;
+    public static bool IsControlOpcode(Opcode opcode)
+        => opcode == Opcode.ControlSoftResetV1 || opcode == Opcode.ControlV1 || opcode == Opcode.AckV1 ||
+           opcode == Opcode.ControlHardResetClientV2 || opcode == Opcode.ControlHardResetServerV2 ||
+           opcode == Opcode.ControlHardResetClientV3 || opcode == Opcode.ControlWkcV1;
 
     /// <summary>A keepalive ping: the payload starts with the 16-byte magic (upstream compares the prefix only).</summary>
     public static bool IsPing(ReadOnlySpan<byte> payload)

@@ -30,7 +30,7 @@ public unsafe class ConcurrentReplayTests
     private static byte[] Packet(uint id)
     {
         var p = new byte[8 + 20];
-        p[0] = (byte)(Proto.OpDataV2 << 3);
+        p[0] = (byte)((int)Opcode.DataV2 << 3);
         p[4] = (byte)(id >> 24);
         p[5] = (byte)(id >> 16);
         p[6] = (byte)(id >> 8);

@@ -320,13 +320,15 @@ internal sealed partial class Structurer
         return false;
     }
 
+    /// <summary>Where the bracket opened at <paramref name="open"/> (a '(' or '{') closes; -1 if it does not.</summary>
     private static int Closing(string text, int open)
     {
+        var (opening, closing) = text[open] == '{' ? ('{', '}') : ('(', ')');
         var depth = 0;
         for (var i = open; i < text.Length; i++)
         {
-            if (text[i] == '(') depth++;
-            else if (text[i] == ')' && --depth == 0) return i;
+            if (text[i] == opening) depth++;
+            else if (text[i] == closing && --depth == 0) return i;
         }
         return -1;
     }
@@ -354,18 +356,7 @@ internal sealed partial class Structurer
         if (call.Success)
             return Closing(value, call.Length - 1) == value.Length - 1;
         var literal = Regex.Match(value, @"^\((?:const )?[A-Za-z_]\w*(?: \*)?\)\{");
-        return literal.Success && ClosingBrace(value, literal.Length - 1) == value.Length - 1;
-    }
-
-    private static int ClosingBrace(string text, int open)
-    {
-        var depth = 0;
-        for (var i = open; i < text.Length; i++)
-        {
-            if (text[i] == '{') depth++;
-            else if (text[i] == '}' && --depth == 0) return i;
-        }
-        return -1;
+        return literal.Success && Closing(value, literal.Length - 1) == value.Length - 1;
     }
 
     /// <summary>
