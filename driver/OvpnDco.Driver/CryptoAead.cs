@@ -116,11 +116,12 @@ public static unsafe class CryptoAead<TPlatform>
         CryptographicOperations.ZeroMemory(new Span<byte>(Unsafe.AsPointer(ref slot), sizeof(KeySlot)));
     }
 
+    /// <summary>The 12-byte AEAD nonce: the packet id as on the wire (4 bytes), then the key's 8-byte tail; two moves.</summary>
     private static void MakeNonce(Span<byte> nonce, ReadOnlySpan<byte> packetId, byte* tail)
     {
-        packetId.CopyTo(nonce);
-        for (int i = Proto.PacketIdSize; i < Proto.NonceSize; i++)
-            nonce[i] = tail[i - Proto.PacketIdSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(nonce, BinaryPrimitives.ReadUInt32LittleEndian(packetId));
+        BinaryPrimitives.WriteUInt64LittleEndian(nonce.Slice(Proto.PacketIdSize),
+            BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(tail, Proto.NonceTailSize)));
     }
 
     /// <summary>
