@@ -193,9 +193,10 @@ public static unsafe partial class Driver<TPlatform>
         int n = CryptoAead<TPlatform>.OpenAndCheck(ref slot, packet, plain, now, out var replay);
         if (n < 0)
         {
-            if (n == (int)CryptoError.AuthFailed)
+            var error = (CryptoError)n;
+            if (error == CryptoError.AuthFailed)
                 DropData(ref s->Stats.AuthFailed, s);
-            else if (n == (int)CryptoError.NoKey)
+            else if (error == CryptoError.NoKey)
                 DropData(ref s->Stats.NoKey, s);
             else
                 DropData(ref s->Stats.Truncated, s);
@@ -402,12 +403,13 @@ public static unsafe partial class Driver<TPlatform>
         {
             TPlatform.TransportBufferRelease(s->PlatformContext, buffer);
             Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
-            if (n == (int)CryptoError.PacketIdExhausted)
+            var error = (CryptoError)n;
+            if (error == CryptoError.PacketIdExhausted)
             {
                 Interlocked.Increment(ref s->Stats.TxPacketIdExhausted);
                 return NtStatus.IntegerOverflow;
             }
-            if (n == (int)CryptoError.NoKey)
+            if (error == CryptoError.NoKey)
             {
                 Interlocked.Increment(ref s->Stats.TxNoKey);
                 return NtStatus.InvalidDeviceState;

@@ -72,10 +72,14 @@ public sealed partial class MethodLowering
         };
     }
 
-    /// <summary>A non-negative constant that is a member of <paramref name="enumType"/>, written as that member's name.</summary>
+    /// <summary>
+    /// A constant that is a member of <paramref name="enumType"/>, written as that member's name; a negative one only
+    /// for an enum of a signed type (an unsigned enum's large members reach IL as negative int32 constants).
+    /// </summary>
     private static Expr EnumMemberOf(Expr constant, CType enumType)
     {
-        if (constant.Constant is long v && v >= 0 && enumType.EnumNames != null && constant.Type.EnumNames == null
+        if (constant.Constant is long v && (v >= 0 || enumType.Unsigned == false && enumType.Primitive is "int32_t" or "int64_t" or "int16_t" or "int8_t")
+            && enumType.EnumNames != null && constant.Type.EnumNames == null
             && enumType.EnumNames.TryGetValue(v, out var name))
             return constant with { Text = name, Precedence = Prec.Primary };
         return constant;

@@ -264,6 +264,14 @@ public sealed partial class MethodLowering
             for (var n = 2; IsNameTaken(name) || System.Text.RegularExpressions.Regex.IsMatch(body, @"(?<![.>])\b" + name + @"\b"); n++)
                 name = $"{baseName}_{n}";
             body = System.Text.RegularExpressions.Regex.Replace(body, @"\b" + old + @"\b", name);
+            // and the copies kept of it before a store (old_loc4_2 → old_box_2)
+            for (var t = 0; t < _locals.Count; t++)
+                if (System.Text.RegularExpressions.Regex.Match(_locals[t].Name, @"^old_" + old + @"(_\d+)?$") is { Success: true } copy)
+                {
+                    var renamed = "old_" + name + copy.Groups[1].Value;
+                    body = System.Text.RegularExpressions.Regex.Replace(body, @"\b" + _locals[t].Name + @"\b", renamed);
+                    _locals[t] = (renamed, _locals[t].Type);
+                }
             _localNames[i] = name;
             foreach (var set in new[] { _readVariables, _addressTaken, _writtenLocals, _defaultLocals })
                 if (set.Contains(old))

@@ -107,11 +107,19 @@ internal sealed partial class Structurer
         {
             if (Children(code[k]).Any(c => FoldConditional(c, root, typeOf)))
                 return true;
-            if (code[k] is not IfNode i || k + 1 >= code.Count || UseText(code[k + 1]) is not { } use)
+            if (code[k] is not IfNode i || k + 1 >= code.Count)
                 continue;
             string? v = null;
             var value = Conditional(i, ref v);
             if (value == null)
+                continue;
+            // The use is the next statement; or a later one when the value reads only variables no one can change
+            // behind our back and the statements in between (other joins, calls into temporaries) do not write them.
+            var useAt = k + 1;
+            while (useAt < code.Count && !Mentions(code[useAt], v!) &&
+                   OnlyVariables(value) && NoneAddressTaken(root, value) && Untouched(code[useAt], value))
+                useAt++;
+            if (useAt >= code.Count || UseText(code[useAt]) is not { } use)
                 continue;
             // the store after the join (x = …v…;), or a call or return that reads v: f(…, v, …); return …v…;
             var m = Store.Match(use.Text);
@@ -143,6 +151,23 @@ internal sealed partial class Structurer
             return true;
         }
         return false;
+    }
+
+    /// <summary>A plain statement, or a join's if that only sets stack variables, that writes none of the value's variables.</summary>
+    private static bool Untouched(Node n, string value)
+    {
+        string? other = null;
+        var texts = n switch
+        {
+            TextNode t => new List<string> { t.Text },
+            IfNode f when Conditional(f, ref other) != null && SideEffectFree(f.Cond) => AllTexts(new List<Node> { f }).Select(x => x.Text).ToList(),
+            _ => null,
+        };
+        if (texts == null)
+            return false;
+        var names = Regex.Matches(value, @"\b[A-Za-z_]\w*\b").Select(x => x.Value).Where(w => !IsTypeWord(w)).Distinct().ToList();
+        return texts.All(text => names.All(name =>
+            !Regex.IsMatch(text, @"(^|[^\w.>])" + name + @"(\.\w+)*\s*([-+*/%&|^]?=(?!=)|\+\+|--)|(\+\+|--)" + name + @"\b|&\s*" + name + @"\b")));
     }
 
     /// <summary>No call (but the INT64_C-style literal macros) and no assignment in the text.</summary>
