@@ -119,6 +119,14 @@ public sealed partial class MethodLowering
             Push(new Expr($"({type.Name}){{0}}", type, Prec.Primary));
             return;
         }
+        if (type.Kind == StackKind.Struct && type.IsExtern && _m.Context.Resolve(t) is var resolved &&
+            ExternTypes.IsHandle(TypeMapper.Resolve(resolved)) && HandleValue(p, resolved) is { } handle)
+        {
+            // default of a handle (a pointer or integer typedef of the header's): a plain store, w->Socket = (PWSK_SOCKET){0}
+            var root = p.AddressOf != null && p.Reads.Count == 1 ? p.AddressOf : null;
+            Statement($"{handle.Text} = ({type.Name}){{0}};", storesVariable: root, writesMemory: root == null);
+            return;
+        }
         if (type.Kind == StackKind.Struct)
         {
             var target = p.AddressOf != null ? $"&{p.AddressOf}" : p.Text;

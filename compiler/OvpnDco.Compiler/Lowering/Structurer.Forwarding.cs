@@ -14,7 +14,12 @@ namespace OvpnDco.Compiler.Lowering;
 internal sealed partial class Structurer
 {
     private static readonly Regex TemporaryDefinition = new(@"^([A-Za-z_]\w*) = (.+);$", RegexOptions.CultureInvariant);
-    private static readonly Regex ZeroFill = new(@"^ovpn_rt_memset\(&([A-Za-z_]\w*), 0, sizeof\(\1\)\);$", RegexOptions.CultureInvariant);
+    /// <summary>An <c>initobj</c> of a variable: a memset of a struct, or <c>h = (T){0}</c> of a handle.</summary>
+    private static readonly Regex ZeroFill = new(@"^ovpn_rt_memset\(&([A-Za-z_]\w*), 0, sizeof\(\1\)\);$|^([A-Za-z_]\w*) = \((?:const )?[A-Za-z_]\w*(?: \*)?\)\{0\};$",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>The variable <paramref name="m"/> (a <see cref="ZeroFill"/> match) zero-fills.</summary>
+    private static string Filled(Match m) => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
 
     /// <summary>Runtime checks that only read their arguments (they trap on a bad index, never write).</summary>
     private static readonly Regex PureHelper = new(@"\bovpn_rt_(check_index|check_slice|check_length|check_not_null|bswap(16|32|64))\(",
@@ -29,8 +34,8 @@ internal sealed partial class Structurer
     }
 
     /// <summary>
-    /// <c>ovpn_rt_memset(&amp;t, 0, sizeof(t));</c> (an <c>initobj</c> of a temporary) right before <c>t = v;</c> is
-    /// a dead store; right before the temporary's only read it is <c>default(T)</c>, spelled <c>(T){0}</c>.
+    /// <c>ovpn_rt_memset(&amp;t, 0, sizeof(t));</c> or <c>t = (T){0};</c> (an <c>initobj</c>) right before <c>t = v;</c>
+    /// is a dead store; right before the temporary's only read it is <c>default(T)</c>, spelled <c>(T){0}</c>.
     /// </summary>
     private static bool DropZeroFill(List<Node> code, List<Node> root, System.Func<string, bool> isTemporary,
         System.Func<string, Metadata.CType?> typeOf)
@@ -41,8 +46,8 @@ internal sealed partial class Structurer
                 return true;
             if (code[k] is not TextNode t || ZeroFill.Match(t.Text) is not { Success: true } m)
                 continue;
-            var v = m.Groups[1].Value;
-            if (isTemporary(v) && AllTexts(root).Sum(x => Count(x.Text, v)) == 2)
+            var v = Filled(m);
+            if (isTemporary(v) && AllTexts(root).Sum(x => Count(x.Text, v)) == Count(t.Text, v))
             {
                 // the temporary is zero-filled and never used: what it was for has been forwarded
                 code.RemoveAt(k);
@@ -184,7 +189,7 @@ internal sealed partial class Structurer
     private static bool Mentions(Node n, string v) => AllTexts(new List<Node> { n }).Any(x => Count(x.Text, v) > 0);
 
     private static bool IsStoreOf(Node n, string v) =>
-        n is TextNode t && (ZeroFill.Match(t.Text) is { Success: true } z && z.Groups[1].Value == v ||
+        n is TextNode t && (ZeroFill.Match(t.Text) is { Success: true } z && Filled(z) == v ||
                             TemporaryDefinition.Match(t.Text) is { Success: true } d && d.Groups[1].Value == v && Count(d.Groups[2].Value, v) == 0);
 
     /// <summary>The enclosing statements of <paramref name="target"/>, outermost first: (the list holding one, its index).</summary>
