@@ -259,13 +259,7 @@ public sealed class Compilation
                 _names[key] = to;
     }
 
-    private static string Snake(string name)
-    {
-        var s = Names.UpperSnake(Names.Identifier(name)).ToLowerInvariant();
-        while (s.Contains("__"))
-            s = s.Replace("__", "_");
-        return s.Trim('_');
-    }
+    private static string Snake(string name) => Names.Snake(name);
 
     private static IEnumerable<string> ShortCandidates(MethodInstance m)
     {

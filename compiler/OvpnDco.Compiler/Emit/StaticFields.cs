@@ -88,11 +88,10 @@ public sealed class StaticFields
         if (owner is GenericInstanceType || owner.HasGenericParameters)
             return qualified;
         var field = def.Name.StartsWith("s_", StringComparison.Ordinal) || def.Name.StartsWith("g_", StringComparison.Ordinal) ? def.Name[2..] : def.Name.TrimStart('_');
-        var snake = (string x) => Names.UpperSnake(Names.Identifier(x)).ToLowerInvariant();
-        var name = $"ovpn_{snake(Names.StripArity(owner.Name))}_{snake(field)}";
+        var name = $"ovpn_{Names.Snake(Names.StripArity(owner.Name))}_{Names.Snake(field)}";
         var key = owner.FullName + "::" + def.Name;
         if (_shortNames.TryGetValue(name, out var holder) && holder != key ||
-            def.DeclaringType.Methods.Any(m => snake(m.Name) == snake(field) || snake(m.Name) == "get_" + snake(field)))
+            def.DeclaringType.Methods.Any(m => Names.Snake(m.Name) == Names.Snake(field) || Names.Snake(m.Name) == "get_" + Names.Snake(field)))
             return qualified; // never the name of one of the type's functions
         _shortNames[name] = key;
         return name;

@@ -246,7 +246,7 @@ public sealed partial class MethodLowering
 
     /// <summary>
     /// The Roslyn locals that stay (C needs an lvalue: a key passed by <c>in</c>, a span read twice) are named for
-    /// their type instead of <c>locN</c>: <c>tableKey</c>, <c>peerRef</c>, <c>span</c>, <c>pinned</c>.
+    /// their type instead of <c>locN</c>: <c>table_key</c>, <c>peer_ref</c>, <c>span</c>, <c>pinned</c>.
     /// </summary>
     private string NameSynthesizedLocals(string body)
     {
@@ -256,10 +256,12 @@ public sealed partial class MethodLowering
             if (!System.Text.RegularExpressions.Regex.IsMatch(body, @"\b" + old + @"\b"))
                 continue;
             var type = _body.Variables[i].VariableType;
+            var mapped = LocalType(i);
             var baseName = type.IsPinned || type.IsPointer || type is PinnedType ? "pinned"
-                : type.Name.StartsWith("Span`", StringComparison.Ordinal) || type.Name.StartsWith("ReadOnlySpan`", StringComparison.Ordinal) ? "span"
-                : type.IsPrimitive ? "value"
-                : Names.Variable(char.ToLowerInvariant(type.Name[0]) + type.Name[1..].Split('`')[0]);
+                : mapped.SpanElement != null ? "span"
+                : mapped.Kind == StackKind.Struct ? Names.Variable(Plugs.MemoryMarshalPlugs.TypeHint(mapped))
+                : type is FunctionPointerType ? "method"
+                : "value";
             var name = baseName;
             for (var n = 2; IsNameTaken(name) || System.Text.RegularExpressions.Regex.IsMatch(body, @"(?<![.>])\b" + name + @"\b"); n++)
                 name = $"{baseName}_{n}";

@@ -221,26 +221,17 @@ internal sealed partial class Structurer
     /// The value may be evaluated later, at its use: when it reads only variables that the statements passed over
     /// do not write (nor take the address of); else only with nothing in between.
     /// </summary>
-    private static bool Movable(string value, List<Node> code, List<Node> root, int k, int useAt, int between)
-    {
-        if (between == 0)
-            return true;
-        if (!OnlyVariables(value) || !NoneAddressTaken(root, value))
-            return false;
-        var names = Regex.Matches(value, @"\b[A-Za-z_]\w*\b").Select(x => x.Value).Where(n => !IsTypeWord(n)).Distinct().ToList();
-        for (var j = k + 1; j < useAt; j++)
-        {
-            var text = ((TextNode)code[j]).Text;
-            foreach (var n in names)
-                if (Regex.IsMatch(text, @"(^|[^\w.>])" + n + @"(\.\w+)*\s*([-+*/%&|^]?=(?!=)|\+\+|--)|(\+\+|--)" + n + @"\b|&\s*" + n + @"\b"))
-                    return false;
-        }
-        return true;
-    }
+    private static bool Movable(string value, List<Node> code, List<Node> root, int k, int useAt, int between) =>
+        between == 0 ||
+        OnlyVariables(value) && NoneAddressTaken(root, value) && code.Skip(k + 1).Take(useAt - k - 1).All(n => Untouched(n, value));
 
     /// <summary>No call can change these variables: none has its address taken.</summary>
     private static bool NoneAddressTaken(List<Node> root, string value) =>
-        Regex.Matches(value, @"\b[A-Za-z_]\w*\b").Select(x => x.Value).Where(n => !IsTypeWord(n)).All(n => !AddressTaken(root, n));
+        VariablesOf(value).All(n => !AddressTaken(root, n));
+
+    /// <summary>The variables an expression names (not its types, casts' words or macro constants).</summary>
+    private static List<string> VariablesOf(string value) =>
+        Regex.Matches(value, @"\b[A-Za-z_]\w*\b").Select(x => x.Value).Where(n => !IsTypeWord(n)).Distinct().ToList();
 
     /// <summary>A value made of variables, constants and casts only (no memory read, no call).</summary>
     private static bool OnlyVariables(string value) =>
@@ -291,7 +282,8 @@ internal sealed partial class Structurer
                 return type.Size is 8 or -1 || !value.Contains("_C(");
             if (IsComparison(value))
                 return true; // 0 or 1, in any integer type
-            return Regex.IsMatch(value, @"^[A-Za-z_]\w*$") && SameValueType(typeOf(value), type);
+            // a variable of the same integer type, or a bool (0 or 1 in any integer type)
+            return Regex.IsMatch(value, @"^[A-Za-z_]\w*$") && (SameValueType(typeOf(value), type) || typeOf(value) is { IsBool: true });
         }
         if (type.Kind == Metadata.StackKind.Pointer)
         {

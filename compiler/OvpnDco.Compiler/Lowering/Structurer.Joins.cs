@@ -153,7 +153,10 @@ internal sealed partial class Structurer
         return false;
     }
 
-    /// <summary>A plain statement, or a join's if that only sets stack variables, that writes none of the value's variables.</summary>
+    /// <summary>
+    /// A plain statement, or a join's if that only sets stack variables, that writes none of the value's variables
+    /// (nor takes their address): the value may be evaluated after it.
+    /// </summary>
     private static bool Untouched(Node n, string value)
     {
         string? other = null;
@@ -165,7 +168,7 @@ internal sealed partial class Structurer
         };
         if (texts == null)
             return false;
-        var names = Regex.Matches(value, @"\b[A-Za-z_]\w*\b").Select(x => x.Value).Where(w => !IsTypeWord(w)).Distinct().ToList();
+        var names = VariablesOf(value);
         return texts.All(text => names.All(name =>
             !Regex.IsMatch(text, @"(^|[^\w.>])" + name + @"(\.\w+)*\s*([-+*/%&|^]?=(?!=)|\+\+|--)|(\+\+|--)" + name + @"\b|&\s*" + name + @"\b")));
     }
@@ -210,7 +213,8 @@ internal sealed partial class Structurer
             return null;
         v = m.Groups[1].Value;
         var value = m.Groups[2].Value;
-        return value.Contains('?') || value.Contains(',') ? $"({value})" : value;
+        // an arm of ?: needs parentheses for a nested ?: or a top-level comma, not for a call's argument list
+        return value.Contains('?') || !BalancedArgument(value) ? $"({value})" : value;
     }
 
     private static void CountArms(IfNode i, ref int arms)

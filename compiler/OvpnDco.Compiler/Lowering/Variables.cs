@@ -99,18 +99,17 @@ public sealed partial class MethodLowering
 
     /// <summary>
     /// A test kept for two branches (a C# bool local Roslyn left on the stack) is named for what it tests:
-    /// <c>e-&gt;Valid != 0</c> → <c>valid</c>, <c>w-&gt;Step == OVPN_WSK_STEP_NONE</c> → <c>stepIsNone</c>.
+    /// <c>e-&gt;Valid != 0</c> → <c>valid</c>, <c>w-&gt;Step == OVPN_WSK_STEP_NONE</c> → <c>step_is_none</c> (snake case,
+    /// like the other temporaries named for what they hold).
     /// </summary>
     private static string? TestHint(string text)
     {
         if (System.Text.RegularExpressions.Regex.Match(text, @"^(?:[A-Za-z_]\w*(?:->|\.))*([A-Za-z_]\w*) != 0$") is { Success: true } nonZero)
-            return LowerFirst(nonZero.Groups[1].Value);
+            return Names.Snake(nonZero.Groups[1].Value);
         if (System.Text.RegularExpressions.Regex.Match(text, @"^(?:[A-Za-z_]\w*(?:->|\.))*([A-Za-z_]\w*) == [A-Z][A-Z0-9_]*_([A-Z0-9]+)$") is { Success: true } equals)
-            return LowerFirst(equals.Groups[1].Value) + "Is" + equals.Groups[2].Value[0] + equals.Groups[2].Value[1..].ToLowerInvariant();
+            return Names.Snake(equals.Groups[1].Value) + "_is_" + equals.Groups[2].Value.ToLowerInvariant();
         return null;
     }
-
-    private static string LowerFirst(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     private void PopStatement()
     {

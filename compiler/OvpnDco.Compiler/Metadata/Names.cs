@@ -86,6 +86,15 @@ public static class Names
         return s;
     }
 
+    /// <summary><c>TxQueue</c> → <c>tx_queue</c>, <c>s_controlDevice</c> → <c>s_control_device</c>: function, global and temporary names.</summary>
+    public static string Snake(string name)
+    {
+        var s = UpperSnake(Identifier(name)).ToLowerInvariant();
+        while (s.Contains("__"))
+            s = s.Replace("__", "_");
+        return s.Trim('_');
+    }
+
     /// <summary>A local or parameter name that cannot clash with C keywords or our generated names.</summary>
     public static string Variable(string name)
     {
