@@ -345,20 +345,39 @@ public static unsafe class KernelEntry
     public static void EvtTimer(WDFTIMER timer) => WindowsDevice<KernelWdk, KmBackend>.OnTimer(ContextOf(new WDFOBJECT { Value = timer.Value }));
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static NTSTATUS EvtCreateTxQueue(NETADAPTER adapter, NETTXQUEUE_INIT* init)
+    public static NTSTATUS EvtCreateTxQueue(NETADAPTER adapter, NETTXQUEUE_INIT* init) => CreatePacketQueue(adapter, init, null);
+
+    /// <summary>The receive queue: fed from the packets the driver delivers (RxRing).</summary>
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    public static NTSTATUS EvtCreateRxQueue(NETADAPTER adapter, NETRXQUEUE_INIT* init) => CreatePacketQueue(adapter, null, init);
+
+    /// <summary>
+    /// The adapter's transmit queue (<paramref name="txInit"/> set) or receive queue (<paramref name="rxInit"/> set):
+    /// created with its callbacks, its context slot pointing at the device's, its fragment virtual-address extension.
+    /// </summary>
+    private static NTSTATUS CreatePacketQueue(NETADAPTER adapter, NETTXQUEUE_INIT* txInit, NETRXQUEUE_INIT* rxInit)
     {
+        bool tx = txInit != null;
         var ctx = ContextOf(new WDFOBJECT { Value = adapter.Value });
         NET_PACKET_QUEUE_CONFIG config;
-        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtTxAdvance, &EvtTxNotificationEnabled, &EvtTxCancel);
+        if (tx)
+            KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtTxAdvance, &EvtTxNotificationEnabled, &EvtTxCancel);
+        else
+            KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtRxNotificationEnabled, &EvtRxCancel);
         WDF_OBJECT_ATTRIBUTES attributes;
         KmBackend.ContextAttributesInit(&attributes);
         NETPACKETQUEUE queue;
-        var status = KernelWdk.NetTxQueueCreate(init, &attributes, &config, &queue);
+        var status = tx
+            ? KernelWdk.NetTxQueueCreate(txInit, &attributes, &config, &queue)
+            : KernelWdk.NetRxQueueCreate(rxInit, &attributes, &config, &queue);
         if (Failed(status))
             return status;
         *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
-        ctx->TxQueue = queue;
-        QueryFragmentVa(queue, true, &ctx->TxVirtualAddress);
+        if (tx)
+            ctx->TxQueue = queue;
+        else
+            ctx->RxQueue = queue;
+        QueryFragmentVa(queue, tx, tx ? &ctx->TxVirtualAddress : &ctx->RxVirtualAddress);
         return status;
     }
 
@@ -382,24 +401,6 @@ public static unsafe class KernelEntry
         'm', 's', '_', 'f', 'r', 'a', 'g', 'm', 'e', 'n', 't', '_', 'v', 'i', 'r', 't', 'u', 'a', 'l', 'a', 'd', 'd', 'r', 'e', 's', 's', '\0',
     };
 
-    /// <summary>The receive queue: fed from the packets the driver delivers (RxRing).</summary>
-    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
-    public static NTSTATUS EvtCreateRxQueue(NETADAPTER adapter, NETRXQUEUE_INIT* init)
-    {
-        var ctx = ContextOf(new WDFOBJECT { Value = adapter.Value });
-        NET_PACKET_QUEUE_CONFIG config;
-        KernelWdk.NET_PACKET_QUEUE_CONFIG_INIT(&config, &EvtRxAdvance, &EvtRxNotificationEnabled, &EvtRxCancel);
-        WDF_OBJECT_ATTRIBUTES attributes;
-        KmBackend.ContextAttributesInit(&attributes);
-        NETPACKETQUEUE queue;
-        var status = KernelWdk.NetRxQueueCreate(init, &attributes, &config, &queue);
-        if (Failed(status))
-            return status;
-        *KmBackend.ContextSlot(new WDFOBJECT { Value = queue.Value }) = ctx;
-        ctx->RxQueue = queue;
-        QueryFragmentVa(queue, false, &ctx->RxVirtualAddress);
-        return status;
-    }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static void EvtTxAdvance(NETPACKETQUEUE queue) => TxRing<KernelWdk, KmBackend>.Advance(ContextOf(new WDFOBJECT { Value = queue.Value }), queue);
