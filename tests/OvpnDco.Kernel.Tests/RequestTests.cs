@@ -25,8 +25,7 @@ public unsafe class RequestTests
     {
         _device = new SimDevice();
         Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success));
-        var peer = _device.Ioctl(OvpnIoctl.NewPeer, Wire.NewPeerUdp(), 0);
-        Assert.That(SimWdk.S[peer].Status, Is.EqualTo((int)NtStatus.Success));
+        _device.AddUdpPeer();
     }
 
     [TearDown]

@@ -26,8 +26,8 @@ public unsafe class RxRingTests
     {
         _device = new SimDevice();
         Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success));
-        Assert.That(SimWdk.S[_device.Ioctl(OvpnIoctl.NewPeer, Wire.NewPeerUdp(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
-        Assert.That(SimWdk.S[_device.Ioctl(OvpnIoctl.NewKeyV2, Wire.KeyNone(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+        _device.AddUdpPeer();
+        _device.AddNoneKey();
         _rx = new SimRingSet(8);
         SimWdk.S.RxRings = _rx.Rings;
     }

@@ -31,8 +31,8 @@ public unsafe class TxRingTests
     {
         _device = new SimDevice();
         Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success));
-        Assert.That(SimWdk.S[_device.Ioctl(OvpnIoctl.NewPeer, Wire.NewPeerUdp(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
-        Assert.That(SimWdk.S[_device.Ioctl(OvpnIoctl.NewKeyV2, Wire.KeyNone(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+        _device.AddUdpPeer();
+        _device.AddNoneKey();
     }
 
     [TearDown]

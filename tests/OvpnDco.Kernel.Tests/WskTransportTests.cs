@@ -38,11 +38,9 @@ public unsafe class WskTransportTests
 
     private SimWskState W => SimWdk.S.Wsk;
 
-    private void NewPeer() =>
-        Assert.That(SimWdk.S[_device.Ioctl(OvpnIoctl.NewPeer, Wire.NewPeerUdp(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+    private void NewPeer() => _device.AddUdpPeer();
 
-    private void Key() =>
-        Assert.That(SimWdk.S[_device.Ioctl(OvpnIoctl.NewKeyV2, Wire.KeyNone(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+    private void Key() => _device.AddNoneKey();
 
     /// <summary>A send as the core makes it: a transport buffer, the bytes written in place, TransportSend.</summary>
     private NtStatus Send(byte[] bytes, int offset = 0)
@@ -122,7 +120,7 @@ public unsafe class WskTransportTests
         Assert.That(b.Open(), Is.EqualTo(NtStatus.Success));
         var peerOfB = Wire.Bytes(new OvpnNewPeer { Local = Wire.Remote, Remote = Wire.Local, Proto = OvpnProto.Udp });
         Assert.That(SimWdk.S[b.Ioctl(OvpnIoctl.NewPeer, peerOfB, 0)].Status, Is.EqualTo((int)NtStatus.Success));
-        Assert.That(SimWdk.S[b.Ioctl(OvpnIoctl.NewKeyV2, Wire.KeyNone(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+        b.AddNoneKey();
         NewPeer();
         Key();
         var socketOfA = W.Sockets[1];

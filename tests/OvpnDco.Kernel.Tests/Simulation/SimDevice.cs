@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using OvpnDco.Driver;
 using OvpnDco.Driver.Kernel;
 using OvpnDco.Runtime.Uapi;
+using OvpnDco.Uapi;
 using OvpnDco.Wdk;
 
 namespace OvpnDco.Kernel.Tests.Simulation;
@@ -70,6 +71,14 @@ public sealed unsafe class SimDevice : IDisposable
         WindowsDevice<SimWdk, SimKm>.OnDeviceControl(Ctx, r, (nuint)outputLength, (nuint)input.Length, code, false);
         return r;
     }
+
+    /// <summary>NEW_PEER with <see cref="Wire.NewPeerUdp"/>; the test fails unless it succeeds.</summary>
+    public void AddUdpPeer() =>
+        Assert.That(SimWdk.S[Ioctl(OvpnIoctl.NewPeer, Wire.NewPeerUdp(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
+
+    /// <summary>NEW_KEY_V2 with <see cref="Wire.KeyNone"/> (cipher NONE); the test fails unless it succeeds.</summary>
+    public void AddNoneKey() =>
+        Assert.That(SimWdk.S[Ioctl(OvpnIoctl.NewKeyV2, Wire.KeyNone(), 0)].Status, Is.EqualTo((int)NtStatus.Success));
 
     /// <summary>What WDF does when the caller cancels a request waiting in a manual queue.</summary>
     public void Cancel(WDFREQUEST r)
