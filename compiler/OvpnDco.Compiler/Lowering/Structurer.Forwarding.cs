@@ -249,9 +249,7 @@ internal sealed partial class Structurer
     {
         var operands = Regex.Replace(use, @"^return\s+", "");
         operands = Regex.Replace(operands, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)* = ", "");
-        operands = Regex.Replace(operands, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*\s*\(", "(");
-        operands = Regex.Replace(operands, @"\b" + v + @"\b", "");
-        operands = PureHelper.Replace(operands, "(");
+        operands = CallOperands(Regex.Replace(operands, @"\b" + v + @"\b", ""));
         if (!SideEffectFree(operands))
             return false;
         var valueCalls = !SideEffectFree(PureHelper.Replace(value, "("));
@@ -260,6 +258,14 @@ internal sealed partial class Structurer
         // the value calls: what else the use reads must be unaffected by that call — constants and plain variables
         return !Regex.IsMatch(operands, @"->|\[|\*\s*[A-Za-z_(]|\.");
     }
+
+    /// <summary>
+    /// What a statement evaluates before the call it makes: <c>f(a, b)</c> without the callee <c>f</c> (C evaluates
+    /// every argument before the call), and without the runtime's pure checks; what is left must be side-effect free
+    /// for a value to move in among the arguments.
+    /// </summary>
+    private static string CallOperands(string text) =>
+        PureHelper.Replace(Regex.Replace(text, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*\s*\(", "("), "(");
 
     /// <summary>
     /// The value reads the same at the use as through the temporary: a temporary of pointer, struct or function
@@ -376,7 +382,7 @@ internal sealed partial class Structurer
             if (Count(use.Text, v) != 2 || Count(use.Text, v + ".ptr") != 1 || Count(use.Text, v + ".len") != 1 ||
                 AddressTaken(root, v) || !DeadAfter(root, code, k + 1, v))
                 continue;
-            var operands = PureHelper.Replace(Regex.Replace(use.Text, @"^[A-Za-z_]\w*\(", "("), "(");
+            var operands = CallOperands(use.Text);
             if (!SideEffectFree(operands) || !SideEffectFree(PureHelper.Replace(m.Groups[2].Value, "(")))
                 continue;
             use.Text = Substitute(Substitute(use.Text, v + ".ptr", parts.Groups[1].Value), v + ".len", parts.Groups[2].Value);

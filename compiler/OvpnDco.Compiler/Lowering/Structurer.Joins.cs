@@ -139,7 +139,7 @@ internal sealed partial class Structurer
             // casts, or when neither it nor the conditional calls or assigns anything (reads commute with reads).
             var rest = Regex.Replace(Regex.Replace(rhs, @"\b" + v + @"\b", ""), @"\((?:const )?[A-Z]\w*(?: \*)?\)", "");
             // a call's arguments are all evaluated before it: only they must not call or store
-            rest = PureHelper.Replace(Regex.Replace(rest, @"^[A-Za-z_]\w*(?:(?:\.|->)[A-Za-z_]\w*)*\s*\(", "("), "(");
+            rest = CallOperands(rest);
             if (Regex.Matches(rest, @"[A-Za-z_]\w*").Any(w => !Regex.IsMatch(w.Value, @"^(u?int\d+_t|U?INT\d+_C|u)$")) &&
                 !(SideEffectFree(rest) && SideEffectFree(value)))
                 continue;
