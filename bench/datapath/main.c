@@ -1,7 +1,9 @@
 /*
  * main.c - one side of bench/datapath per run: N packets of 1400 bytes encrypted and decrypted either by the transpiled
- * driver (libovpndco's C API, AES-256-GCM, P2P peer whose keys loop its own packets back) or by reference.c.
- * run.sh counts the instructions of measure_* with callgrind.
+ * driver (libovpndco's C API, AES-256-GCM, P2P peer whose keys loop its own packets back) or by reference.c, one packet
+ * per call ("driver", "reference") or in batches of BATCH packets as the hosted device hands them to the driver
+ * ("driver-batch", "reference-batch": a tx batch, then the rx batch of what it sent). run.sh counts the instructions of
+ * measure_* with callgrind.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -12,16 +14,19 @@
 #include "ovpn_hosted.h"
 #include "ovpndco.h"
 
-#define PACKETS 2000
+#define PACKETS 2048
 #define PAYLOAD 1400
+#define BATCH 64 /* the hosted device's IO_BATCH: a burst of TUN reads, one recvmmsg */
 
 struct ref_peer;
 void ref_setup(struct ref_peer *p, const uint8_t *key, const uint8_t *tail);
 int ref_encrypt(struct ref_peer *p, const uint8_t *ip, int len, uint8_t *out);
 int ref_decrypt(const uint8_t *wire, int len, uint8_t *ip);
 
-static uint8_t g_wire[2048];
-static int32_t g_wire_len;
+/* What the transport was handed, the last BATCH datagrams (a tx batch is received back as one rx batch). */
+static uint8_t g_wire[BATCH][2048];
+static int32_t g_wire_len[BATCH];
+static int32_t g_sent;
 static int64_t g_delivered;
 
 static int32_t on_open(intptr_t c, int32_t p, const void *l, const void *r) { (void)c; (void)p; (void)l; (void)r; return 0; }
@@ -30,8 +35,9 @@ static int32_t on_open(intptr_t c, int32_t p, const void *l, const void *r) { (v
 __attribute__((noinline)) static int32_t on_send(intptr_t c, int32_t p, const void *r, const uint8_t *d, int32_t n)
 {
     (void)c; (void)p; (void)r;
-    memcpy(g_wire, d, (size_t)n);
-    g_wire_len = n;
+    int32_t k = g_sent++ % BATCH;
+    memcpy(g_wire[k], d, (size_t)n);
+    g_wire_len[k] = n;
     return 0;
 }
 static void on_deliver(intptr_t c, const uint8_t *d, int32_t n) { (void)c; g_delivered += n + d[0]; }
@@ -69,7 +75,28 @@ __attribute__((noinline)) static int64_t measure_driver(OvpnDco_Driver_DriverSta
     uint8_t from[28] = { 2, 0, 0, 0xab, 127, 0, 0, 1 };
     for (int i = 0; i < PACKETS; i++) {
         ovpn_dco_adapter_transmit(s, g_ip, PAYLOAD); /* a UDP packet: the driver leaves it as it is (no MSS clamp) */
-        ovpn_dco_transport_receive(s, g_wire, g_wire_len, (OvpnDco_Uapi_SockAddrInet *)(void *)from);
+        int32_t k = (g_sent - 1) % BATCH;
+        ovpn_dco_transport_receive(s, g_wire[k], g_wire_len[k], (OvpnDco_Uapi_SockAddrInet *)(void *)from);
+    }
+    return g_delivered;
+}
+
+static OvpnDco_Driver_TxPacket g_tx[BATCH];
+static OvpnDco_Driver_RxDatagram g_rx[BATCH];
+
+__attribute__((noinline)) static int64_t measure_driver_batch(OvpnDco_Driver_DriverState *s)
+{
+    for (int b = 0; b < PACKETS / BATCH; b++) {
+        for (int i = 0; i < BATCH; i++) {
+            g_tx[i].Data = g_ip; /* UDP, never clamped: every packet of the batch may share the buffer */
+            g_tx[i].Length = PAYLOAD;
+        }
+        ovpn_dco_adapter_transmit_batch(s, g_tx, BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            g_rx[i].Data = g_wire[i];
+            g_rx[i].Length = g_wire_len[i];
+        }
+        ovpn_dco_transport_receive_batch(s, g_rx, BATCH);
     }
     return g_delivered;
 }
@@ -83,9 +110,37 @@ __attribute__((noinline)) static int64_t measure_reference(void)
         int n = ref_encrypt((struct ref_peer *)g_ref_peer, g_ip, PAYLOAD, wire);
         /* the same hand-off to the transport as the driver's send callback makes */
         int32_t r = on_send(1, 0, NULL, wire, n);
-        int m = ref_decrypt(g_wire, g_wire_len + r, ip);
+        int32_t k = (g_sent - 1) % BATCH;
+        int m = ref_decrypt(g_wire[k], g_wire_len[k] + r, ip);
         if (m > 0)
             g_delivered += m + ip[0];
+    }
+    return g_delivered;
+}
+
+/* The same batches, by hand: it walks the same descriptors the driver is handed (filled the same way), so that both
+ * sides pay for the batch itself and the difference is the per-packet work. */
+__attribute__((noinline)) static int64_t measure_reference_batch(void)
+{
+    uint8_t wire[2048], ip[2048];
+    for (int b = 0; b < PACKETS / BATCH; b++) {
+        for (int i = 0; i < BATCH; i++) {
+            g_tx[i].Data = g_ip;
+            g_tx[i].Length = PAYLOAD;
+        }
+        for (int i = 0; i < BATCH; i++) {
+            int n = ref_encrypt((struct ref_peer *)g_ref_peer, g_tx[i].Data, g_tx[i].Length, wire);
+            on_send(1, 0, NULL, wire, n);
+        }
+        for (int i = 0; i < BATCH; i++) {
+            g_rx[i].Data = g_wire[i];
+            g_rx[i].Length = g_wire_len[i];
+        }
+        for (int i = 0; i < BATCH; i++) {
+            int m = ref_decrypt(g_rx[i].Data, g_rx[i].Length, ip);
+            if (m > 0)
+                g_delivered += m + ip[0];
+        }
     }
     return g_delivered;
 }
@@ -118,13 +173,15 @@ int main(int argc, char **argv)
         printf("%.1f\n", best);
         return 0;
     }
-    if (strcmp(which, "driver") == 0) {
+    if (strncmp(which, "driver", 6) == 0) {
         OvpnDco_Driver_DriverState *s = driver_setup();
-        r = measure_driver(s);
+        for (int i = 0; i < BATCH; i++)
+            memcpy(&g_rx[i].From, (uint8_t[28]){ 2, 0, 0, 0xab, 127, 0, 0, 1 }, 28);
+        r = strcmp(which, "driver-batch") == 0 ? measure_driver_batch(s) : measure_driver(s);
         ovpn_dco_destroy(s);
-    } else if (strcmp(which, "reference") == 0) {
+    } else if (strncmp(which, "reference", 9) == 0) {
         ref_setup((struct ref_peer *)g_ref_peer, key, tail);
-        r = measure_reference();
+        r = strcmp(which, "reference-batch") == 0 ? measure_reference_batch() : measure_reference();
     }
     printf("%s delivered %lld bytes (%d packets)\n", which, (long long)r, PACKETS);
     return r == (int64_t)PACKETS * (PAYLOAD + 0x45) ? 0 : 1;

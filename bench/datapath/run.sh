@@ -16,14 +16,21 @@ gcc -std=c11 -O2 -flto=auto -Wall -Wextra -I "$root/runtime-kernel/include" -I "
     "$root"/out/hosted/*.c "$root"/runtime-kernel/hosted/*.c -lcrypto -lpthread -o "$work/bench"
 packets=$(grep -oE '#define PACKETS [0-9]+' "$here/main.c" | grep -oE '[0-9]+$')
 
+batch=$(grep -oE '#define BATCH [0-9]+' "$here/main.c" | grep -oE '[0-9]+$')
+
 count() {
-    valgrind --tool=callgrind --callgrind-out-file="$work/cg.$1" --toggle-collect="measure_$1" "$work/bench" "$1" >"$work/$1.out" 2>"$work/cg.$1.log"
+    valgrind --tool=callgrind --callgrind-out-file="$work/cg.$1" --toggle-collect="measure_${1//-/_}" "$work/bench" "$1" >"$work/$1.out" 2>"$work/cg.$1.log"
     grep -m1 -oE 'Collected : [0-9]+' "$work/cg.$1.log" | grep -oE '[0-9]+'
 }
+# Two ways of calling the driver: one packet per call (each call takes the shared lock, reads the clock and finds its
+# CPU's counters) and batches of $batch packets, as the hosted device hands over a burst of TUN reads or one recvmmsg
+# (those costs paid once per batch). The reference is the same hand-written loop either way.
 driver=$(count driver); reference=$(count reference)
-awk -v d="$driver" -v r="$reference" -v n="$packets" 'BEGIN {
-    printf "datapath  transpiled driver: %8.0f instructions/packet   hand-written C: %8.0f\n", d / n, r / n
-    printf "datapath ratio %.3f (goal <= 1.03)\n", d / r }'
+driver_batch=$(count driver-batch); reference_batch=$(count reference-batch)
+awk -v d="$driver" -v r="$reference" -v db="$driver_batch" -v rb="$reference_batch" -v n="$packets" -v b="$batch" 'BEGIN {
+    printf "datapath  one packet per call:  transpiled driver %6.0f instructions/packet, hand-written C %6.0f: %.3f\n", d / n, r / n, d / r
+    printf "datapath  batches of %d packets: transpiled driver %6.0f instructions/packet, hand-written C %6.0f: %.3f\n", b, db / n, rb / n, db / rb
+    printf "datapath ratio %.3f (goal <= 1.03; batches of %d, as the hosted device calls the driver; one packet per call %.3f)\n", db / rb, b, d / r }'
 
 native_ns=$("$work/bench" timed)
 echo "datapath  native driver (gcc -O2, OpenSSL): ${native_ns} ns/packet (1400 B, AES-256-GCM encrypt + decrypt, wall clock, best of 5)"

@@ -27,7 +27,8 @@ public unsafe struct TxPacket
 
 /// <summary>
 /// Batch entry points: the same data path as the single-packet ones, with what a packet costs besides its own work
-/// (taking the shared lock, reading the clock and the CPU's counter slot) paid once per batch.
+/// (taking the shared lock, reading the clock, adding to the CPU's counters: see <see cref="Tally"/>) paid once per
+/// batch.
 /// </summary>
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
@@ -41,22 +42,23 @@ public static unsafe partial class Driver<TPlatform>
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
         long now = TPlatform.NowMs();
-        long bytes = 0;
+        var rx = new Tally();
         for (int i = 0; i < count; i++)
         {
             RxDatagram* d = batch + i;
             if (d->Length < 0)
                 continue;
-            bytes += d->Length;
-            PeerRef floated = ReceivePacket(s, new ReadOnlySpan<byte>(d->Data, d->Length), d->From, now);
+            rx.TransportBytes += d->Length;
+            PeerRef floated = ReceivePacket(s, new ReadOnlySpan<byte>(d->Data, d->Length), d->From, now, ref rx);
             if (!floated.IsNone)
             {
+                Tally.Flush(ref rx, &MyCounters(s)->Rx);
                 TPlatform.LockReleaseShared(ref s->Lock, irql);
                 FloatPeer(s, floated, d->From);
                 irql = TPlatform.LockAcquireShared(ref s->Lock);
             }
         }
-        Interlocked.Add(ref MyCounters(s)->Rx.TransportBytes, bytes);
+        Tally.Flush(ref rx, &MyCounters(s)->Rx);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
     }
 
@@ -69,6 +71,8 @@ public static unsafe partial class Driver<TPlatform>
     {
         PeerRef exhausted = PeerRef.None;
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
+        long now = TPlatform.NowMs();
+        var tx = new Tally();
         for (int i = 0; i < count; i++)
         {
             TxPacket* t = batch + i;
@@ -77,10 +81,11 @@ public static unsafe partial class Driver<TPlatform>
                 t->Status = NtStatus.InvalidParameter;
                 continue;
             }
-            t->Status = Transmit(s, new Span<byte>(t->Data, t->Length), out PeerRef ranOut);
+            t->Status = Transmit(s, new Span<byte>(t->Data, t->Length), now, ref tx, out PeerRef ranOut);
             if (!ranOut.IsNone)
                 exhausted = ranOut;
         }
+        Tally.Flush(ref tx, &MyCounters(s)->Tx);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
         if (!exhausted.IsNone)
             NotifyExhausted(s, exhausted);

@@ -143,29 +143,43 @@ public static unsafe class CryptoAead<TPlatform>
             return sealedLength;
         }
         const int aadLen = Proto.HeaderSize + Proto.PacketIdSize;
-        bool none = slot.Alg == OvpnCipherAlg.None;
-        int total = aadLen + (none ? 0 : Proto.TagSize) + plaintext.Length;
-        if (total > output.Length)
-            return (int)CryptoError.TooLarge;
-        // One atomic increment per packet: concurrent senders never share an id (the AEAD nonce). Past the limit the
-        // counter keeps rising harmlessly; every such packet is refused.
-        ulong pid = Interlocked.Increment(ref slot.TxPacketId);
-        if (pid >= Proto.PacketIdLimit32)
-            return (int)CryptoError.PacketIdExhausted;
-        BinaryPrimitives.WriteUInt32BigEndian(output, Proto.MakeHeader(slot.KeyId, peerId));
-        BinaryPrimitives.WriteUInt32BigEndian(output.Slice(Proto.HeaderSize), (uint)pid);
-        if (none)
+        if (slot.Alg == OvpnCipherAlg.None)
         {
+            if (plaintext.Length > output.Length - aadLen)
+                return (int)CryptoError.TooLarge;
+            if (!NextPacketId(ref slot, peerId, output))
+                return (int)CryptoError.PacketIdExhausted;
             plaintext.CopyTo(output.Slice(aadLen));
-            return total;
+            return aadLen + plaintext.Length;
         }
+        // A constant overhead here (not one shared with NONE): the C compiler then proves every slice below in bounds.
+        const int overhead = aadLen + Proto.TagSize;
+        if (plaintext.Length > output.Length - overhead)
+            return (int)CryptoError.TooLarge;
+        if (!NextPacketId(ref slot, peerId, output))
+            return (int)CryptoError.PacketIdExhausted;
         Span<byte> nonce = stackalloc byte[Proto.NonceSize];
         fixed (byte* tail = slot.EncryptNonceTail)
             MakeNonce(nonce, output.Slice(Proto.HeaderSize, Proto.PacketIdSize), tail);
         if (!TPlatform.AeadSeal(slot.EncryptKey, nonce, output.Slice(0, aadLen), plaintext,
-                output.Slice(aadLen + Proto.TagSize, plaintext.Length), output.Slice(aadLen, Proto.TagSize)))
+                output.Slice(overhead, plaintext.Length), output.Slice(aadLen, Proto.TagSize)))
             return (int)CryptoError.AuthFailed;
-        return total;
+        return overhead + plaintext.Length;
+    }
+
+    /// <summary>
+    /// Takes the slot's next packet id and writes the header and the id into <paramref name="output"/>; false when the
+    /// key is out of ids. One atomic increment per packet: concurrent senders never share an id (the AEAD nonce). Past
+    /// the limit the counter keeps rising harmlessly; every such packet is refused.
+    /// </summary>
+    private static bool NextPacketId(ref KeySlot slot, int peerId, Span<byte> output)
+    {
+        ulong pid = Interlocked.Increment(ref slot.TxPacketId);
+        if (pid >= Proto.PacketIdLimit32)
+            return false;
+        BinaryPrimitives.WriteUInt32BigEndian(output, Proto.MakeHeader(slot.KeyId, peerId));
+        BinaryPrimitives.WriteUInt32BigEndian(output.Slice(Proto.HeaderSize), (uint)pid);
+        return true;
     }
 
     /// <summary>
@@ -181,23 +195,28 @@ public static unsafe class CryptoAead<TPlatform>
         if (slot.Format == KeyFormat.Epoch)
             return CryptoEpoch<TPlatform>.Open(ref slot, packet, plaintext, out packetId);
         const int aadLen = Proto.HeaderSize + Proto.PacketIdSize;
-        bool none = slot.Alg == OvpnCipherAlg.None;
-        int minimum = aadLen + (none ? 0 : Proto.TagSize);
+        if (slot.Alg == OvpnCipherAlg.None)
+        {
+            if (packet.Length < aadLen)
+                return (int)CryptoError.Truncated;
+            if (packet.Length - aadLen > plaintext.Length)
+                return (int)CryptoError.TooLarge;
+            packetId = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(Proto.HeaderSize));
+            packet.Slice(aadLen).CopyTo(plaintext);
+            return packet.Length - aadLen;
+        }
+        // A constant minimum here (not one shared with NONE): the C compiler then proves every slice below in bounds.
+        const int minimum = aadLen + Proto.TagSize;
         if (packet.Length < minimum)
             return (int)CryptoError.Truncated;
         int length = packet.Length - minimum;
         if (length > plaintext.Length)
             return (int)CryptoError.TooLarge;
         packetId = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(Proto.HeaderSize));
-        if (none)
-        {
-            packet.Slice(aadLen).CopyTo(plaintext);
-            return length;
-        }
         Span<byte> nonce = stackalloc byte[Proto.NonceSize];
         fixed (byte* tail = slot.DecryptNonceTail)
             MakeNonce(nonce, packet.Slice(Proto.HeaderSize, Proto.PacketIdSize), tail);
-        if (!TPlatform.AeadOpen(slot.DecryptKey, nonce, packet.Slice(0, aadLen), packet.Slice(aadLen + Proto.TagSize, length),
+        if (!TPlatform.AeadOpen(slot.DecryptKey, nonce, packet.Slice(0, aadLen), packet.Slice(minimum, length),
                 packet.Slice(aadLen, Proto.TagSize), plaintext.Slice(0, length)))
             return (int)CryptoError.AuthFailed;
         return length;
@@ -217,7 +236,7 @@ public static unsafe class CryptoAead<TPlatform>
         if (slot.Format == KeyFormat.Epoch)
         {
             SlotLock.Enter(ref slot.Lock);
-            n = Open(ref slot, packet, plaintext, out packetId);
+            n = CryptoEpoch<TPlatform>.Open(ref slot, packet, plaintext, out packetId);
             if (n >= 0)
                 replay = CryptoEpoch<TPlatform>.Replay(ref slot, packetId, nowMs);
             SlotLock.Exit(ref slot.Lock);

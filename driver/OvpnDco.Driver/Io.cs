@@ -27,8 +27,9 @@ public static unsafe partial class Driver<TPlatform>
     public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
-        Interlocked.Add(ref MyCounters(s)->Rx.TransportBytes, packet.Length);
-        PeerRef floated = ReceivePacket(s, packet, from, TPlatform.NowMs());
+        var rx = new Tally { TransportBytes = packet.Length };
+        PeerRef floated = ReceivePacket(s, packet, from, TPlatform.NowMs(), ref rx);
+        Tally.Flush(ref rx, &MyCounters(s)->Rx);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
         if (!floated.IsNone)
             FloatPeer(s, floated, from);
@@ -43,7 +44,7 @@ public static unsafe partial class Driver<TPlatform>
     public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
-        Interlocked.Add(ref MyCounters(s)->Rx.TransportBytes, bytes.Length);
+        var rx = new Tally { TransportBytes = bytes.Length };
         Peer* p = P2pPeer(s);
         if (p != null && p->Tcp.Buffer != null)
         {
@@ -62,9 +63,10 @@ public static unsafe partial class Driver<TPlatform>
                 }
                 if (r == TcpFrameResult.NeedMore)
                     break;
-                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote, now); // TCP peers never float
+                ReceivePacket(s, new ReadOnlySpan<byte>(p->Tcp.Buffer, length), p->Remote, now, ref rx); // TCP peers never float
             }
         }
+        Tally.Flush(ref rx, &MyCounters(s)->Rx);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
     }
 
@@ -112,11 +114,12 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>
-    /// One packet, device lock held shared (<paramref name="now"/>: the time of its arrival, read once per batch).
+    /// One packet, device lock held shared (<paramref name="now"/>: the time of its arrival, read once per batch; what
+    /// it delivers is counted in <paramref name="rx"/>, which the caller adds to its CPU's counters).
     /// Returns the peer to float to <paramref name="from"/> (which needs the lock exclusive: the caller does it
     /// afterwards), None otherwise.
     /// </summary>
-    private static PeerRef ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from, long now)
+    private static PeerRef ReceivePacket(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from, long now, ref Tally rx)
     {
         if (packet.Length == 0)
         {
@@ -151,10 +154,7 @@ public static unsafe partial class Driver<TPlatform>
         }
         else
         {
-            int peerId = (int)(BinaryPrimitives.ReadUInt32BigEndian(packet) & Proto.PeerIdMask);
-            p = Resolve(s, peerId == Proto.PeerIdUndefined
-                ? PeerTableOps<TPlatform>.Find(ref s->ByRemote, TableKey.ForRemote(from))
-                : PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId)));
+            p = MpSender(s, packet, from);
         }
         if (p == null)
             return DropData(ref s->Stats.NoPeer, s);
@@ -172,7 +172,7 @@ public static unsafe partial class Driver<TPlatform>
         if (buffer == null)
             return DropData(ref s->Stats.NoBuffer, s);
         PeerRef floated = PeerRef.None;
-        int n = Decrypt(s, p, ref slot, packet, from, new Span<byte>(buffer, size), now, ref floated);
+        int n = Decrypt(s, p, ref slot, packet, from, new Span<byte>(buffer, size), now, ref rx, ref floated);
         if (n < 0)
         {
             TPlatform.AdapterBufferRelease(s->PlatformContext, buffer);
@@ -182,13 +182,25 @@ public static unsafe partial class Driver<TPlatform>
         return floated;
     }
 
+    /// <summary>MP: the peer a data packet names by its peer id, or for the undefined id the one at its transport address.</summary>
+    private static Peer* MpSender(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
+    {
+        int peerId = (int)(BinaryPrimitives.ReadUInt32BigEndian(packet) & Proto.PeerIdMask);
+        return Resolve(s, peerId == Proto.PeerIdUndefined
+            ? PeerTableOps<TPlatform>.Find(ref s->ByRemote, TableKey.ForRemote(from))
+            : PeerTableOps<TPlatform>.Find(ref s->ById, TableKey.ForPeerId(peerId)));
+    }
+
+    /// <summary>Whether <paramref name="from"/> is another transport address than the peer's.</summary>
+    private static bool Moved(Peer* p, in SockAddrInet from) => !TableKey.ForRemote(from).Same(TableKey.ForRemote(p->Remote));
+
     /// <summary>
     /// Open, replay check, float detection, then what the adapter must not get (keepalive pings, non-IP, MP packets
     /// from a source that does not route back to the peer), MSS clamping and the counters. Returns the length of the
     /// IP packet in <paramref name="plain"/> to deliver, or -1 when the packet stops here (counted).
     /// </summary>
     private static int Decrypt(DriverState* s, Peer* p, ref KeySlot slot, ReadOnlySpan<byte> packet, in SockAddrInet from,
-        Span<byte> plain, long now, ref PeerRef floated)
+        Span<byte> plain, long now, ref Tally rx, ref PeerRef floated)
     {
         int n = CryptoAead<TPlatform>.OpenAndCheck(ref slot, packet, plain, now, out var replay);
         if (n < 0)
@@ -214,10 +226,9 @@ public static unsafe partial class Driver<TPlatform>
         }
         Interlocked.Exchange(ref p->LastRecvMs, now);
         Interlocked.Add(ref p->LinkRxBytes, packet.Length);
-        CpuCounters* cpu = MyCounters(s);
-        Interlocked.Increment(ref cpu->Rx.DataPackets);
+        rx.DataPackets++;
         if (s->Mode == OvpnMode.MP && p->Proto == OvpnProto.Udp && slot.Alg != OvpnCipherAlg.None
-            && !TableKey.ForRemote(from).Same(TableKey.ForRemote(p->Remote)))
+            && Moved(p, from))
             floated = p->Self;
         var payload = plain.Slice(0, n);
         if (Proto.IsPing(payload))
@@ -239,7 +250,7 @@ public static unsafe partial class Driver<TPlatform>
         if (p->Mss > 0 && MssClamp.Apply(payload, p->Mss))
             Interlocked.Increment(ref s->Stats.MssClamped);
         Interlocked.Add(ref p->VpnRxBytes, n);
-        Interlocked.Add(ref cpu->Rx.TunBytes, n);
+        rx.TunBytes += n;
         return n;
     }
 
@@ -285,10 +296,10 @@ public static unsafe partial class Driver<TPlatform>
 
     private static void CheckFloat(DriverState* s, Peer* p, in SockAddrInet from)
     {
+        if (!Moved(p, from))
+            return;
         var newKey = TableKey.ForRemote(from);
         var oldKey = TableKey.ForRemote(p->Remote);
-        if (newKey.Same(oldKey))
-            return;
         PeerRef holder = PeerTableOps<TPlatform>.Find(ref s->ByRemote, newKey);
         if (!holder.IsNone && !holder.Same(p->Self))
         {
@@ -314,7 +325,9 @@ public static unsafe partial class Driver<TPlatform>
     public static NtStatus OnAdapterTransmit(DriverState* s, Span<byte> ipPacket)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
-        var status = Transmit(s, ipPacket, out PeerRef exhausted);
+        var tx = new Tally();
+        var status = Transmit(s, ipPacket, TPlatform.NowMs(), ref tx, out PeerRef exhausted);
+        Tally.Flush(ref tx, &MyCounters(s)->Tx);
         TPlatform.LockReleaseShared(ref s->Lock, irql);
         if (!exhausted.IsNone)
             NotifyExhausted(s, exhausted);
@@ -331,7 +344,7 @@ public static unsafe partial class Driver<TPlatform>
         TPlatform.LockRelease(ref s->Lock, irql);
     }
 
-    private static NtStatus Transmit(DriverState* s, Span<byte> ip, out PeerRef exhausted)
+    private static NtStatus Transmit(DriverState* s, Span<byte> ip, long now, ref Tally tx, out PeerRef exhausted)
     {
         exhausted = PeerRef.None;
         if (ip.Length == 0 || ip.Length > Proto.MaxPlaintext)
@@ -366,11 +379,11 @@ public static unsafe partial class Driver<TPlatform>
         }
         if (p->Mss > 0 && MssClamp.Apply(ip, p->Mss))
             Interlocked.Increment(ref s->Stats.MssClamped);
-        var status = SendData(s, p, ip);
+        var status = SendData(s, p, ip, now, ref tx);
         if (status.IsSuccess())
         {
             Interlocked.Add(ref p->VpnTxBytes, ip.Length);
-            Interlocked.Add(ref MyCounters(s)->Tx.TunBytes, ip.Length);
+            tx.TunBytes += ip.Length;
         }
         else if (status == NtStatus.IntegerOverflow)
         {
@@ -383,8 +396,9 @@ public static unsafe partial class Driver<TPlatform>
     /// Seals <paramref name="payload"/> with the peer's primary key and sends it (data or keepalive ping). Runs with
     /// the device lock shared (tx) or exclusive (the timer's pings): everything it changes is atomic. Returns
     /// INTEGER_OVERFLOW when the key is out of packet ids (the caller tells user space, lock exclusive).
+    /// <paramref name="now"/> is the caller's clock reading (one per batch); what is sent is counted in <paramref name="tx"/>.
     /// </summary>
-    private static NtStatus SendData(DriverState* s, Peer* p, ReadOnlySpan<byte> payload)
+    private static NtStatus SendData(DriverState* s, Peer* p, ReadOnlySpan<byte> payload, long now, ref Tally tx)
     {
         // Sealed in place into the transport's buffer, which the send hands over: no copy on the stack.
         int prefix = p->Proto == OvpnProto.Tcp ? TcpFraming.PrefixSize : 0;
@@ -426,11 +440,10 @@ public static unsafe partial class Driver<TPlatform>
             Interlocked.Increment(ref s->Stats.Abi.LostOutDataPackets);
             return status;
         }
-        Interlocked.Exchange(ref p->LastSentMs, TPlatform.NowMs());
+        Interlocked.Exchange(ref p->LastSentMs, now);
         Interlocked.Add(ref p->LinkTxBytes, n + prefix);
-        CpuCounters* cpu = MyCounters(s);
-        Interlocked.Increment(ref cpu->Tx.DataPackets);
-        Interlocked.Add(ref cpu->Tx.TransportBytes, n + prefix);
+        tx.DataPackets++;
+        tx.TransportBytes += n + prefix;
         return NtStatus.Success;
     }
 }

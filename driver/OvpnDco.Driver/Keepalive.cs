@@ -55,7 +55,9 @@ public static unsafe partial class Driver<TPlatform>
             }
             else
             {
-                var status = SendData(s, p, Proto.PingMagic);
+                var tx = new Tally();
+                var status = SendData(s, p, Proto.PingMagic, now, ref tx);
+                Tally.Flush(ref tx, &MyCounters(s)->Tx);
                 if (status.IsSuccess())
                 {
                     s->Stats.PingsSent++;

@@ -16,6 +16,30 @@ public unsafe struct DirectionCounters
 }
 
 /// <summary>
+/// What one call or batch of the data path adds to one direction's <see cref="DirectionCounters"/>: counted plainly in
+/// a local while the packets run, then added to the CPU's slot in one go (<see cref="Flush"/>), so a batch pays three
+/// atomic adds instead of three per packet. Flushed before the device lock is released, so a reset of the counters
+/// (lock exclusive) never meets a half-counted batch.
+/// </summary>
+public struct Tally
+{
+    public long DataPackets;
+    public long TransportBytes;
+    public long TunBytes;
+
+    public static unsafe void Flush(ref Tally tally, DirectionCounters* counters)
+    {
+        if (tally.DataPackets != 0)
+            System.Threading.Interlocked.Add(ref counters->DataPackets, tally.DataPackets);
+        if (tally.TransportBytes != 0)
+            System.Threading.Interlocked.Add(ref counters->TransportBytes, tally.TransportBytes);
+        if (tally.TunBytes != 0)
+            System.Threading.Interlocked.Add(ref counters->TunBytes, tally.TunBytes);
+        tally = default;
+    }
+}
+
+/// <summary>
 /// One CPU slot of the per-packet counters (<see cref="DriverState.PerCpu"/>, <see cref="Proto.CpuSlots"/> of them):
 /// CPUs that run the data path at once write their own lines, and rx and tx of one slot write different lines.
 /// </summary>

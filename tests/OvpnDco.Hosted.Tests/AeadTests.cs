@@ -83,6 +83,40 @@ public class AeadTests
         HostedLibrary.AeadDestroy(ref handle);
     }
 
+    /// <summary>
+    /// A wire packet opened in place, its plaintext written from the tag's offset on (header | tag | ciphertext ->
+    /// header | plaintext): the decryption overwrites the tag it is checked against, so the check must not read it
+    /// after decrypting. A forged tag in the same layout still fails.
+    /// </summary>
+    [TestCaseSource(nameof(Ciphers))]
+    public void OpensInPlaceOverItsOwnTag(int alg, int keyLength)
+    {
+        var key = Enumerable.Range(7, keyLength).Select(i => (byte)i).ToArray();
+        var nonce = Enumerable.Range(0, 12).Select(i => (byte)(i * 5)).ToArray();
+        var aad = new byte[] { 0x48, 0, 0, 1, 0, 0, 0, 9 };
+        var plaintext = Enumerable.Range(0, 100).Select(i => (byte)(i * 7 + 1)).ToArray();
+        Assert.That(HostedLibrary.AeadCreate(alg, key, out var handle), Is.EqualTo(0));
+        try
+        {
+            foreach (var forge in new[] { false, true })
+            {
+                var packet = new byte[8 + 16 + plaintext.Length];
+                aad.CopyTo(packet, 0);
+                Assert.That(HostedLibrary.Seal(handle, nonce, aad, plaintext, packet.AsSpan(24), packet.AsSpan(8, 16)), Is.True);
+                if (forge)
+                    packet[8] ^= 1;
+                var opened = HostedLibrary.Open(handle, nonce, aad, packet.AsSpan(24), packet.AsSpan(8, 16), packet.AsSpan(8));
+                Assert.That(opened, Is.EqualTo(!forge), forge ? "a forged tag opened" : "the genuine packet did not open in place");
+                if (!forge)
+                    Assert.That(packet.AsSpan(8, plaintext.Length).ToArray(), Is.EqualTo(plaintext));
+            }
+        }
+        finally
+        {
+            HostedLibrary.AeadDestroy(ref handle);
+        }
+    }
+
     [TestCase(1, 15)]
     [TestCase(1, 0)]
     [TestCase(1, 33)]
