@@ -116,6 +116,10 @@ public unsafe class BatchTests
         }
         Assert.That(server.TakeDelivered(), Has.Count.EqualTo(3));
         Assert.That(server.Extra.Floats, Is.EqualTo(1), "the second datagram floats the peer; the third comes from where it now is");
+        // The batch's counters are added once before the float drops the lock and once at the end: each packet once.
+        Assert.That(server.Stats.ReceivedDataPackets, Is.EqualTo(3));
+        Assert.That(server.Stats.TransportBytesReceived, Is.EqualTo(wire.Sum(w => (long)w.Length)));
+        Assert.That(server.Stats.TunBytesReceived, Is.EqualTo(40L + 41 + 42), "the IP packets delivered");
         Assert.That(server.Resolve(PeerTableOps<ManagedPlatform>.Find(ref server.State->ByRemote, TableKey.ForRemote(after)))->PeerId, Is.EqualTo(9));
     }
 }
