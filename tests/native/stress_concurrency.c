@@ -2,6 +2,7 @@
  * stress_concurrency.c - the generated driver under concurrent rx, tx and control, built once with ThreadSanitizer
  * and once with ASan + UBSan (tests/OvpnDco.Native.Tests/ConcurrencyStressTests.cs).
  *
+ *   Odd-numbered rx and tx threads use the batch entry points (8 packets a call), the others one packet a call.
  *   p2p: one peer. R rx threads feed packets sealed here with OpenSSL (an AEAD independent of the driver), each packet
  *        twice; T tx threads send IP packets; a control thread meanwhile installs keys into the secondary slot, swaps
  *        keys back and forth, changes keepalive, fires the timer and reads statistics.
@@ -189,33 +190,58 @@ static int32_t host_ok_open(intptr_t c, int32_t p, const void *l, const void *r)
 static int32_t host_ok_listen(intptr_t c, const void *l, bool v6) { (void)c; (void)l; (void)v6; return 0; }
 
 /* ---- threads ---- */
+#define BATCH 8 /* odd-numbered rx and tx threads hand their packets over in batches, as the hosted device does */
+
+/* The next packet to feed: after the counted feed, replays of random packets until the time is up (all refused). */
+static int next_feed(unsigned *seed)
+{
+    int i = atomic_fetch_add(&g_feed, 1);
+    return i < 2 * g_packets ? i / 2 : (int)(rand_r(seed) % (unsigned)g_packets);
+}
+
 static void *rx_thread(void *arg)
 {
-    (void)arg;
-    uint8_t from[28];
-    unsigned seed = 99;
+    bool batched = ((uintptr_t)arg & 1) != 0;
+    unsigned seed = 99 + (unsigned)(uintptr_t)arg;
+    uint8_t copy[BATCH][PACKET_SIZE + 24];
+    OvpnDco_Driver_RxDatagram batch[BATCH];
     while (!atomic_load(&g_stop)) {
-        int i = atomic_fetch_add(&g_feed, 1);
-        /* after the counted feed: replays of random packets until the time is up; every one must be refused */
-        int k = i < 2 * g_packets ? i / 2 : (int)(rand_r(&seed) % (unsigned)g_packets);
-        int peer = k % g_peers;
-        sockaddr4(from, (uint8_t)(2 + peer), (uint16_t)(20000 + peer));
-        uint8_t copy[PACKET_SIZE + 24];
-        memcpy(copy, g_wire + (size_t)k * (size_t)g_wire_len, (size_t)g_wire_len);
-        ovpn_dco_transport_receive(g_dev, copy, g_wire_len, (void *)from);
+        int count = batched ? BATCH : 1;
+        for (int j = 0; j < count; j++) {
+            int k = next_feed(&seed);
+            int peer = k % g_peers;
+            memcpy(copy[j], g_wire + (size_t)k * (size_t)g_wire_len, (size_t)g_wire_len);
+            batch[j].Data = copy[j];
+            batch[j].Length = g_wire_len;
+            sockaddr4((uint8_t *)&batch[j].From, (uint8_t)(2 + peer), (uint16_t)(20000 + peer));
+        }
+        if (batched)
+            ovpn_dco_transport_receive_batch(g_dev, batch, count);
+        else
+            ovpn_dco_transport_receive(g_dev, copy[0], g_wire_len, &batch[0].From);
     }
     return NULL;
 }
 
 static void *tx_thread(void *arg)
 {
+    bool batched = ((uintptr_t)arg & 1) != 0;
     unsigned seed = (unsigned)(uintptr_t)arg;
-    uint8_t pkt[PACKET_SIZE];
+    uint8_t pkt[BATCH][PACKET_SIZE];
+    OvpnDco_Driver_TxPacket batch[BATCH];
     while (!atomic_load(&g_stop)) {
-        int target = g_mp ? (int)(rand_r(&seed) % (MAIN_PEERS + EXTRA_PEERS)) : 0;
-        uint8_t dst = (uint8_t)(target < MAIN_PEERS ? 2 + target : 100 + (target - MAIN_PEERS));
-        ip_packet(pkt, PACKET_SIZE, 1, dst, 0xFFFFFFFFu);
-        ovpn_dco_adapter_transmit(g_dev, pkt, PACKET_SIZE);
+        int count = batched ? BATCH : 1;
+        for (int j = 0; j < count; j++) {
+            int target = g_mp ? (int)(rand_r(&seed) % (MAIN_PEERS + EXTRA_PEERS)) : 0;
+            uint8_t dst = (uint8_t)(target < MAIN_PEERS ? 2 + target : 100 + (target - MAIN_PEERS));
+            ip_packet(pkt[j], PACKET_SIZE, 1, dst, 0xFFFFFFFFu);
+            batch[j].Data = pkt[j];
+            batch[j].Length = PACKET_SIZE;
+        }
+        if (batched)
+            ovpn_dco_adapter_transmit_batch(g_dev, batch, count);
+        else
+            ovpn_dco_adapter_transmit(g_dev, pkt[0], PACKET_SIZE);
     }
     return NULL;
 }
@@ -342,9 +368,9 @@ int main(int argc, char **argv)
     pthread_t threads[64];
     int n = 0;
     for (int i = 0; i < nrx && n < 60; i++)
-        pthread_create(&threads[n++], NULL, rx_thread, NULL);
+        pthread_create(&threads[n++], NULL, rx_thread, (void *)(uintptr_t)i);
     for (int i = 0; i < ntx && n < 62; i++)
-        pthread_create(&threads[n++], NULL, tx_thread, (void *)(uintptr_t)(i + 1));
+        pthread_create(&threads[n++], NULL, tx_thread, (void *)(uintptr_t)(i + 2));
     pthread_create(&threads[n++], NULL, control_thread, NULL);
     /* run for the time given, and at least until the feed is done and the control thread made 20 rounds */
     int64_t end = now_ms() + duration;
