@@ -9,8 +9,9 @@ namespace OvpnDco.Native.Tests;
 /// tests/native/stress_concurrency.c on the generated C: rx threads, tx threads (some through the batch entry points)
 /// and a control thread (key installs and swaps, keepalive changes, the timer, statistics; in MP also peers and
 /// iroutes created, deleted and expired) on one device at once. Built twice: ThreadSanitizer (no race report) and
-/// ASan + UBSan (no use-after-free, no leak). The program itself checks that no packet is delivered twice, that every counted packet is delivered once or refused
-/// as too old, that the driver's counter matches, and that no two tx packets of a key share a packet id (nonce).
+/// ASan + UBSan (no use-after-free, no leak). The program itself checks that no packet is delivered twice, that every
+/// counted packet is delivered once or refused as too old, that the driver's counter matches, and that no two tx
+/// packets of a key share a packet id (nonce).
 /// </summary>
 public class ConcurrencyStressTests
 {
