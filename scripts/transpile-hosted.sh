@@ -25,5 +25,5 @@ gcc "${flags[@]}" -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # The hosted device (runtime-kernel/hosted/device): TUN + sockets + timer around libovpndco, loaded in-process by
 # the .NET HostedDcoTransport (ovpn-dco-cli on Linux). Found next to libovpndco.so through $ORIGIN.
 echo "== out/hosted/lib/libovpndco-device.so (hosted device)"
-gcc -std=c11 -Wall -Wextra -Werror -O2 -shared -fPIC -I runtime-kernel/include runtime-kernel/hosted/device/ovpn_hdev.c \
+gcc -std=c11 -Wall -Wextra -Werror -O2 -shared -fPIC -I runtime-kernel/include runtime-kernel/hosted/device/ovpn_hdev.c runtime-kernel/hosted/device/ovpn_hdev_offload.c \
     -L out/hosted/lib -lovpndco -Wl,-rpath,'$ORIGIN' -lpthread -o out/hosted/lib/libovpndco-device.so

@@ -44,6 +44,8 @@ public sealed class E2ESetup
         {
             Path.Combine(root, "runtime-kernel", "hosted", "device", "ovpn_hdev.c"),
             Path.Combine(root, "runtime-kernel", "hosted", "device", "ovpn_hdev.h"),
+            Path.Combine(root, "runtime-kernel", "hosted", "device", "ovpn_hdev_offload.c"),
+            Path.Combine(root, "runtime-kernel", "hosted", "device", "ovpn_hdev_offload.h"),
         };
         var lib = new FileInfo(DeviceLibrary);
         var driverLib = new FileInfo(Path.Combine(root, "out", "hosted", "lib", "libovpndco.so"));

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include "ovpn_hdev.h"
+#include "ovpn_hdev_offload.h"
 
 #include "ovpn_host.h"
 #include "ovpn_hosted.h"
@@ -105,6 +106,7 @@ void ovpn_dco_on_timer(struct ovpn_dco_state *state);
 
 #define IO_BATCH 64
 #define PKT_MAX 2048
+#define TUN_READ_MAX 65536 /* a TCP super-packet of the TUN offloads (an IP packet: at most 64 KiB) */
 #define TCP_RX_CHUNK 65536
 #define TCP_TX_CAPACITY (4u << 20)
 
@@ -138,6 +140,7 @@ enum sock_state { SOCK_NONE, SOCK_UDP, SOCK_TCP_CONNECTING, SOCK_TCP_LISTENING, 
 struct ovpn_hdev {
     char ifname[IFNAMSIZ];
     int tun;
+    bool vnet;          /* the TUN device has IFF_VNET_HDR: a virtio_net_hdr before every packet, both ways */
     int wake;           /* eventfd */
     int ep;             /* epoll */
     pthread_t io_thread;
@@ -585,7 +588,15 @@ static int32_t cb_transport_send(intptr_t context, int32_t proto, const void *re
 static void cb_adapter_deliver(intptr_t context, const uint8_t *packet, int32_t length)
 {
     struct ovpn_hdev *dev = (struct ovpn_hdev *)context;
-    ssize_t n = write(dev->tun, packet, (size_t)length);
+    ssize_t n;
+    if (dev->vnet) {
+        /* no offload asked of the kernel on this side: a zero header (no GSO, checksums verified as usual) */
+        static const uint8_t none[OVPN_VNET_HDR_LEN];
+        struct iovec iov[2] = { { (void *)none, sizeof none }, { (void *)packet, (size_t)length } };
+        n = writev(dev->tun, iov, 2);
+    } else {
+        n = write(dev->tun, packet, (size_t)length);
+    }
     (void)n;   /* a full TUN queue drops the packet, like a NIC ring */
 }
 
@@ -728,25 +739,95 @@ static const struct ovpn_host_ops g_ops = {
 
 /* ---- the io thread ------------------------------------------------------------------------------------- */
 
-/* Reads what the TUN device has, up to IO_BATCH packets, and hands them to the driver as one batch. */
-static void io_tun(struct ovpn_hdev *dev, uint8_t *buffers)
-{
+/*
+ * The packets of one wake-up of the tun thread: a batch for the driver, filled from the TUN reads (a packet read in
+ * place into its slot, or the segments of a TCP super-packet written into the next slots) and handed over whenever
+ * it is full and at the end.
+ */
+struct tun_burst {
+    struct ovpn_hdev *dev;
+    uint8_t *slots;                        /* IO_BATCH buffers of PKT_MAX bytes */
+    uint8_t *scratch;                      /* PKT_MAX + TUN_READ_MAX: a read larger than one slot, made contiguous */
     struct ovpn_dco_tx_packet batch[IO_BATCH];
-    int n = 0;
-    while (n < IO_BATCH) {
-        ssize_t got = read(dev->tun, buffers + (size_t)n * PKT_MAX, PKT_MAX);
-        if (got <= 0)
-            break;
-        batch[n].data = buffers + (size_t)n * PKT_MAX;
-        batch[n].length = (int32_t)got;
-        batch[n].status = 0;
-        n++;
-    }
-    if (n > 0) {
-        ovpn_dco_adapter_transmit_batch(dev->state, batch, n);
+    int used;                              /* slots taken = packets in the batch */
+};
+
+static void burst_flush(struct tun_burst *b)
+{
+    if (b->used > 0) {
+        ovpn_dco_adapter_transmit_batch(b->dev->state, b->batch, b->used);
         if (t_txq != NULL)
             tx_flush(t_txq);
     }
+    b->used = 0;
+}
+
+static uint8_t *burst_next_slot(void *ctx)
+{
+    struct tun_burst *b = ctx;
+    if (b->used == IO_BATCH)
+        burst_flush(b);
+    return b->slots + (size_t)b->used * PKT_MAX;
+}
+
+/* A packet for the batch: it lies in the slot burst_next_slot returned last, or (a large read) in the scratch. */
+static int burst_emit(void *ctx, uint8_t *data, int32_t length)
+{
+    struct tun_burst *b = ctx;
+    b->batch[b->used].data = data;
+    b->batch[b->used].length = length;
+    b->batch[b->used].status = 0;
+    b->used++;
+    if (data < b->slots || data >= b->slots + (size_t)IO_BATCH * PKT_MAX)
+        burst_flush(b); /* the scratch is read into again next: hand it over now */
+    return 0;
+}
+
+/*
+ * One read from a TUN device with IFF_VNET_HDR: the header, then the packet into the next slot and, when larger (a
+ * TCP super-packet of up to 64 KiB), on into the scratch. Returns false when there is nothing more to read.
+ */
+static bool tun_read_offloaded(struct tun_burst *b)
+{
+    struct ovpn_vnet_hdr h;
+    uint8_t *slot = burst_next_slot(b);
+    struct iovec iov[3] = {
+        { &h, OVPN_VNET_HDR_LEN }, { slot, PKT_MAX }, { b->scratch + PKT_MAX, TUN_READ_MAX },
+    };
+    ssize_t got = readv(b->dev->tun, iov, 3);
+    if (got <= OVPN_VNET_HDR_LEN)
+        return got > 0; /* a read without a packet: skip it */
+    int32_t length = (int32_t)(got - OVPN_VNET_HDR_LEN);
+    uint8_t *packet = slot;
+    if (length > PKT_MAX || h.gso_type != OVPN_VNET_GSO_NONE) {
+        /* a super-packet (its segments go into the slots from this one on) or a packet larger than a slot: both are
+         * read on from the scratch, where the slot's part is put in front of the rest */
+        memcpy(b->scratch, slot, (size_t)(length < PKT_MAX ? length : PKT_MAX));
+        packet = b->scratch;
+    }
+    /* A packet that is not what its header says (which the kernel never hands over) is dropped, as a NIC would. */
+    (void)ovpn_gso_split(&h, packet, length, burst_next_slot, PKT_MAX, burst_emit, b);
+    return true;
+}
+
+/* Reads what the TUN device has (up to IO_BATCH reads) and hands the packets to the driver in batches. */
+static void io_tun(struct ovpn_hdev *dev, struct tun_burst *b)
+{
+    b->dev = dev;
+    b->used = 0;
+    for (int reads = 0; reads < IO_BATCH; reads++) {
+        if (dev->vnet) {
+            if (!tun_read_offloaded(b))
+                break;
+            continue;
+        }
+        uint8_t *slot = burst_next_slot(b);
+        ssize_t got = read(dev->tun, slot, PKT_MAX);
+        if (got <= 0)
+            break;
+        burst_emit(b, slot, (int32_t)got);
+    }
+    burst_flush(b);
 }
 
 struct udp_batch {
@@ -912,10 +993,13 @@ static void io_sock(struct ovpn_hdev *dev, uint32_t gen, uint32_t events, int ta
 static void *tun_main(void *arg)
 {
     struct ovpn_hdev *dev = arg;
-    uint8_t *buffer = malloc((size_t)IO_BATCH * PKT_MAX);
+    struct tun_burst burst = { .dev = dev };
+    burst.slots = malloc((size_t)IO_BATCH * PKT_MAX);
+    burst.scratch = malloc((size_t)PKT_MAX + TUN_READ_MAX);
     struct tx_queue *q = calloc(1, sizeof *q);
-    if (buffer == NULL || q == NULL) {
-        free(buffer);
+    if (burst.slots == NULL || burst.scratch == NULL || q == NULL) {
+        free(burst.slots);
+        free(burst.scratch);
         free(q);
         return NULL;
     }
@@ -926,11 +1010,12 @@ static void *tun_main(void *arg)
         int n = epoll_wait(dev->tun_ep, events, 2, 1000);
         for (int i = 0; i < n && !dev->stop; i++)
             if ((events[i].data.u64 & 0xFF) == TAG_TUN)
-                io_tun(dev, buffer);
+                io_tun(dev, &burst);
     }
     t_txq = NULL;
     free(q);
-    free(buffer);
+    free(burst.slots);
+    free(burst.scratch);
     return NULL;
 }
 
@@ -1017,7 +1102,11 @@ int32_t ovpn_hdev_open(const char *ifname, int32_t mtu, struct ovpn_hdev **out, 
     }
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    /* TUN offloads (ovpn_hdev_offload.h) unless OVPNDCO_TUN_OFFLOAD=0: the kernel's TCP stack then hands us super-packets
+     * of up to 64 KiB with the checksums left undone, and this side segments them. */
+    const char *offload = getenv("OVPNDCO_TUN_OFFLOAD");
+    dev->vnet = offload == NULL || strcmp(offload, "0") != 0;
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (dev->vnet ? IFF_VNET_HDR : 0);
     memcpy(ifr.ifr_name, ifname, strlen(ifname));
     if (ioctl(dev->tun, TUNSETIFF, &ifr) != 0) {
         int e = errno;
@@ -1031,6 +1120,12 @@ int32_t ovpn_hdev_open(const char *ifname, int32_t mtu, struct ovpn_hdev **out, 
         goto fail;
     }
     memcpy(dev->ifname, ifr.ifr_name, IFNAMSIZ - 1);
+    if (dev->vnet) {
+        int size = OVPN_VNET_HDR_LEN;
+        ioctl(dev->tun, TUNSETVNETHDRSZ, &size);
+        /* Refused (an old kernel): the header stays, the kernel just leaves nothing to do in it. */
+        ioctl(dev->tun, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN));
+    }
     int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s >= 0) {
         struct ifreq m;

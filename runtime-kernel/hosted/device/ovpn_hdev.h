@@ -1,7 +1,8 @@
 /*
  * ovpn_hdev.h - the hosted device: the Linux stand-in for the Windows ovpn-dco adapter, around libovpndco.
  *
- * One ovpn_hdev is one open handle of \\.\ovpn-dco: it owns a TUN interface (IFF_TUN | IFF_NO_PI, default name
+ * One ovpn_hdev is one open handle of \\.\ovpn-dco: it owns a TUN interface (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR
+ * with TSO and checksum offload, see ovpn_hdev_offload.h; OVPNDCO_TUN_OFFLOAD=0 turns that off; default name
  * "ovpn-dco0", MTU 1428), the UDP/TCP socket the driver asks for (IPv4 or IPv6), the device timer, and an I/O
  * thread that moves packets TUN fd <-> driver <-> socket entirely in C. The handle is exclusive: the kernel refuses
  * a second attach to a non-persistent TUN, which ovpn_hdev_open reports as STATUS_ACCESS_DENIED. Closing it tears

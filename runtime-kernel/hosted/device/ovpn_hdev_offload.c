@@ -1,0 +1,164 @@
+/*
+ * ovpn_hdev_offload.c - the TUN offloads of the hosted device in user space: checksum completion and TCP segmentation of
+ * the super-packets the kernel hands a TUN device with IFF_VNET_HDR + TUNSETOFFLOAD (see ovpn_hdev_offload.h).
+ */
+#include "ovpn_hdev_offload.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define TCP_FIN 0x01
+#define TCP_PSH 0x08
+#define TCP_CWR 0x80
+#define IPPROTO_TCP_NUMBER 6
+#define UDP_CSUM_OFFSET 6
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
+
+uint32_t ovpn_csum_add(uint32_t sum, const uint8_t *data, size_t length)
+{
+    /* Native-order 32-bit words into a 64-bit accumulator (carries pile up in the high half, folded once). The
+     * ones'-complement sum of native-order words is the big-endian sum byte-swapped (RFC 1071, 2.B): swap once. */
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 4 <= length; i += 4) {
+        uint32_t w;
+        memcpy(&w, data + i, 4);
+        acc += w;
+    }
+    if (i + 2 <= length) {
+        uint16_t w;
+        memcpy(&w, data + i, 2);
+        acc += w;
+        i += 2;
+    }
+    if (i < length) {
+        const uint8_t last[2] = { data[i], 0 }; /* an odd byte is the high half of a word padded with zero */
+        uint16_t w;
+        memcpy(&w, last, 2);
+        acc += w;
+    }
+    while (acc >> 16)
+        acc = (acc & 0xFFFF) + (acc >> 16);
+    uint32_t folded = (uint32_t)acc;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    folded = ((folded >> 8) | (folded << 8)) & 0xFFFF;
+#endif
+    sum += folded;
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return sum;
+}
+
+uint16_t ovpn_csum_finish(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+/*
+ * NEEDS_CSUM without segmentation: the field at csum_start + csum_offset holds the pseudo-header sum the kernel
+ * seeded; the checksum is that plus everything from csum_start on.
+ */
+static int complete_checksum(const struct ovpn_vnet_hdr *h, uint8_t *packet, int32_t length)
+{
+    int32_t field = (int32_t)h->csum_start + h->csum_offset;
+    if (field + 2 > length)
+        return -1;
+    uint16_t c = ovpn_csum_finish(ovpn_csum_add(0, packet + h->csum_start, (size_t)(length - h->csum_start)));
+    if (c == 0 && h->csum_offset == UDP_CSUM_OFFSET)
+        c = 0xFFFF; /* UDP: 0 means "no checksum" (RFC 768) */
+    put16(packet + field, c);
+    return 0;
+}
+
+/* The TCP checksum of a segment, from scratch: pseudo-header (addresses, protocol, TCP length) + header + payload. */
+static void tcp_checksum(uint8_t *segment, int32_t l4, int32_t length, bool v6)
+{
+    uint32_t tcp_length = (uint32_t)(length - l4);
+    segment[l4 + 16] = segment[l4 + 17] = 0;
+    uint32_t sum = v6 ? ovpn_csum_add(0, segment + 8, 32) : ovpn_csum_add(0, segment + 12, 8);
+    sum += IPPROTO_TCP_NUMBER + tcp_length; /* both < 2^16: the pseudo-header's protocol and length words */
+    sum = ovpn_csum_add(sum, segment + l4, tcp_length);
+    put16(segment + l4 + 16, ovpn_csum_finish(sum));
+}
+
+/* Cuts a TCP super-packet (TSO4/TSO6) into segments of gso_size payload bytes. */
+static int split_tcp(const struct ovpn_vnet_hdr *h, const uint8_t *packet, int32_t length,
+                     uint8_t *(*next_buffer)(void *ctx), int32_t capacity, ovpn_gso_emit_fn emit, void *ctx)
+{
+    bool v6 = (h->gso_type & ~OVPN_VNET_GSO_ECN) == OVPN_VNET_GSO_TCPV6;
+    int32_t l4 = h->csum_start;
+    if (length < 40 || (packet[0] >> 4) != (v6 ? 6 : 4))
+        return -1;
+    if (v6) {
+        if (l4 != 40 || packet[6] != IPPROTO_TCP_NUMBER) /* extension headers are not segmented here */
+            return -1;
+    } else if (l4 != (packet[0] & 15) * 4 || l4 < 20 || packet[9] != IPPROTO_TCP_NUMBER) {
+        return -1;
+    }
+    if (l4 + 20 > length)
+        return -1;
+    int32_t header = l4 + (packet[l4 + 12] >> 4) * 4;
+    int32_t mss = h->gso_size;
+    if (header < l4 + 20 || header > length || mss == 0 || header + mss > capacity)
+        return -1;
+    int32_t payload = length - header;
+    uint32_t seq = get32(packet + l4 + 4);
+    uint16_t id = v6 ? 0 : get16(packet + 4);
+    uint8_t flags = packet[l4 + 13];
+    int emitted = 0;
+    for (int32_t offset = 0; offset < payload || offset == 0; offset += mss) {
+        int32_t chunk = payload - offset < mss ? payload - offset : mss;
+        bool last = offset + mss >= payload;
+        uint8_t *s = next_buffer(ctx);
+        if (s == NULL)
+            return emitted;
+        memcpy(s, packet, (size_t)header);
+        memcpy(s + header, packet + header + offset, (size_t)chunk);
+        int32_t size = header + chunk;
+        if (v6) {
+            put16(s + 4, (uint32_t)(size - 40));
+        } else {
+            put16(s + 2, (uint32_t)size);
+            put16(s + 4, (uint16_t)(id + emitted)); /* as the kernel's own TSO: consecutive ids */
+            s[10] = s[11] = 0;
+            put16(s + 10, ovpn_csum_finish(ovpn_csum_add(0, s, (size_t)l4)));
+        }
+        put32(s + l4 + 4, seq + (uint32_t)offset);
+        uint8_t f = flags;
+        if (!last)
+            f &= (uint8_t)~(TCP_FIN | TCP_PSH); /* FIN and PSH belong to the last segment */
+        if (emitted > 0)
+            f &= (uint8_t)~TCP_CWR;             /* CWR (TSO_ECN) to the first */
+        s[l4 + 13] = f;
+        tcp_checksum(s, l4, size, v6);
+        emitted++;
+        if (emit(ctx, s, size) != 0)
+            return emitted;
+    }
+    return emitted;
+}
+
+int ovpn_gso_split(const struct ovpn_vnet_hdr *h, uint8_t *packet, int32_t length,
+                   uint8_t *(*next_buffer)(void *ctx), int32_t segment_capacity, ovpn_gso_emit_fn emit, void *ctx)
+{
+    if (length <= 0)
+        return -1;
+    switch (h->gso_type & ~OVPN_VNET_GSO_ECN) {
+    case OVPN_VNET_GSO_NONE:
+        if ((h->flags & OVPN_VNET_F_NEEDS_CSUM) != 0 && complete_checksum(h, packet, length) != 0)
+            return -1;
+        emit(ctx, packet, length);
+        return 1;
+    case OVPN_VNET_GSO_TCPV4:
+    case OVPN_VNET_GSO_TCPV6:
+        return split_tcp(h, packet, length, next_buffer, segment_capacity, emit, ctx);
+    default:
+        return -1; /* UDP segmentation offload is not enabled, so nothing else should come */
+    }
+}
