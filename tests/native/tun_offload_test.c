@@ -211,6 +211,109 @@ static void refuses_malformed(void)
     CHECK(ovpn_gso_split(&h, super, len, next_buffer, CAP, emit, &k) == -1 && k.count == 0, "wrong IP version");
 }
 
+/* ---- receive: joining ---- */
+struct written {
+    struct ovpn_vnet_hdr h[POOL];
+    uint8_t data[POOL][70000];
+    int32_t len[POOL];
+    int count;
+};
+
+static void record(void *ctx, const struct ovpn_vnet_hdr *h, const uint8_t *packet, int32_t length)
+{
+    struct written *w = ctx;
+    w->h[w->count] = *h;
+    memcpy(w->data[w->count], packet, (size_t)length);
+    w->len[w->count] = length;
+    w->count++;
+}
+
+/* Split a super-packet (ACK|PSH), offer every segment, flush: one write that is the super-packet again. */
+static void joins_what_was_split(bool v6)
+{
+    static uint8_t super[70000], original[70000];
+    static struct sink k;
+    static struct written w;
+    static uint8_t buf[OVPN_GRO_CAPACITY];
+    memset(&k, 0, sizeof k);
+    memset(&w, 0, sizeof w);
+    int payload = 20000, mss = 1388, l4 = v6 ? 40 : 20;
+    int len = build_tcp(super, v6, payload, 0x18);
+    memcpy(original, super, (size_t)len);
+    struct ovpn_vnet_hdr h = { OVPN_VNET_F_NEEDS_CSUM, (uint8_t)(v6 ? OVPN_VNET_GSO_TCPV6 : OVPN_VNET_GSO_TCPV4), 0,
+                               (uint16_t)mss, (uint16_t)l4, 16 };
+    int n = ovpn_gso_split(&h, super, len, next_buffer, CAP, emit, &k);
+    CHECK(n == 15, "split into %d", n);
+    struct ovpn_gro g = { .buf = buf };
+    for (int i = 0; i < n; i++)
+        ovpn_gro_offer(&g, k.data[i], k.len[i], record, &w);
+    CHECK(w.count == 0, "nothing written before the flush (%d)", w.count);
+    ovpn_gro_flush(&g, record, &w);
+    CHECK(w.count == 1 && w.len[0] == len, "v6=%d: %d writes, length %d (expected 1, %d)", v6, w.count, w.len[0], len);
+    const uint8_t *j = w.data[0];
+    CHECK(w.h[0].gso_type == (v6 ? OVPN_VNET_GSO_TCPV6 : OVPN_VNET_GSO_TCPV4) && w.h[0].gso_size == mss &&
+          w.h[0].flags == OVPN_VNET_F_NEEDS_CSUM && w.h[0].csum_start == l4 && w.h[0].csum_offset == 16 && w.h[0].hdr_len == l4 + 32,
+          "the GSO header: type %d size %d flags %d start %d offset %d hdr %d", w.h[0].gso_type, w.h[0].gso_size,
+          w.h[0].flags, w.h[0].csum_start, w.h[0].csum_offset, w.h[0].hdr_len);
+    CHECK(memcmp(j + l4 + 32, original + l4 + 32, (size_t)payload) == 0, "the payload in order");
+    CHECK(get32(j + l4 + 4) == 0xFFFFF000u && (j[l4 + 13] & 0x18) == 0x18, "first sequence number, ACK|PSH");
+    if (v6) {
+        CHECK(get16(j + 4) == len - 40, "IPv6 payload length");
+    } else {
+        CHECK(get16(j + 2) == len && naive_sum(0, j, 20) == 0xFFFF, "IPv4 total length and header checksum");
+    }
+    uint32_t pseudo = (v6 ? naive_sum(0, j + 8, 32) : naive_sum(0, j + 12, 8)) + 6 + (uint32_t)(len - l4);
+    while (pseudo >> 16)
+        pseudo = (pseudo & 0xFFFF) + (pseudo >> 16);
+    CHECK(get16(j + l4 + 16) == pseudo, "NEEDS_CSUM: the field holds the pseudo-header sum (%04x, expected %04x)",
+          get16(j + l4 + 16), pseudo);
+}
+
+/* Segments that must not join: each is written as it came (or starts a packet of its own). */
+static void keeps_apart_what_differs(void)
+{
+    static uint8_t seg[6][2000];
+    static struct written w;
+    static uint8_t buf[OVPN_GRO_CAPACITY];
+    struct ovpn_gro g = { .buf = buf };
+    memset(&w, 0, sizeof w);
+    int lens[6];
+    for (int i = 0; i < 6; i++) {
+        lens[i] = build_tcp(seg[i], false, 1000, 0x10);
+        put32(seg[i] + 24, 0x1000u + (uint32_t)(i * 1000));
+    }
+    put32(seg[2] + 24, 0x1000u + 2 * 1000 + 1); /* a gap: starts its own packet */
+    put32(seg[3] + 24, 0x1000u + 3 * 1000 + 1);
+    put16(seg[4] + 20, 40001);                  /* another port */
+    seg[5][33] = 0x12;                          /* SYN|ACK: never joined */
+    for (int i = 0; i < 6; i++) {
+        /* full checksums, as a sender's kernel makes them */
+        seg[i][36] = seg[i][37] = 0;
+        uint32_t sum = naive_sum(0, seg[i] + 12, 8) + 6 + (uint32_t)(lens[i] - 20);
+        sum = naive_sum(sum, seg[i] + 20, (size_t)(lens[i] - 20));
+        put16(seg[i] + 36, (uint16_t)~sum);
+        ovpn_gro_offer(&g, seg[i], lens[i], record, &w);
+    }
+    ovpn_gro_flush(&g, record, &w);
+    /* [0+1] joined, [2+3] joined (contiguous with each other), [4] alone, [5] plain */
+    CHECK(w.count == 4, "%d writes, expected 4", w.count);
+    CHECK(w.len[0] == lens[0] + 1000 && w.h[0].gso_type == OVPN_VNET_GSO_TCPV4, "the first two joined");
+    CHECK(w.len[1] == lens[2] + 1000 && w.h[1].gso_type == OVPN_VNET_GSO_TCPV4, "the next two joined after the gap");
+    CHECK(w.len[2] == lens[4] && w.h[2].gso_type == OVPN_VNET_GSO_NONE && memcmp(w.data[2], seg[4], (size_t)lens[4]) == 0,
+          "another flow alone, unchanged");
+    CHECK(w.len[3] == lens[5] && w.h[3].gso_type == OVPN_VNET_GSO_NONE && memcmp(w.data[3], seg[5], (size_t)lens[5]) == 0,
+          "a SYN unchanged");
+
+    /* a bad checksum is never joined (the kernel must see it and drop it) */
+    memset(&w, 0, sizeof w);
+    seg[1][36] ^= 1;
+    ovpn_gro_offer(&g, seg[0], lens[0], record, &w);
+    ovpn_gro_offer(&g, seg[1], lens[1], record, &w);
+    ovpn_gro_flush(&g, record, &w);
+    CHECK(w.count == 2 && w.h[0].gso_type == OVPN_VNET_GSO_NONE && w.h[1].gso_type == OVPN_VNET_GSO_NONE &&
+          memcmp(w.data[1], seg[1], (size_t)lens[1]) == 0, "a segment with a bad checksum is written as it came");
+}
+
 int main(void)
 {
     checksum_matches_naive();
@@ -221,6 +324,9 @@ int main(void)
     split_tcp_case(true, 100, 1368);    /* one segment */
     completes_partial_udp_checksum();
     refuses_malformed();
+    joins_what_was_split(false);
+    joins_what_was_split(true);
+    keeps_apart_what_differs();
     printf("ok %d\n", g_checks);
     return 0;
 }

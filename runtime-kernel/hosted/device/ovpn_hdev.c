@@ -434,11 +434,12 @@ static bool tcp_flush_locked(struct ovpn_hdev *dev)
     return true;
 }
 
-/* ---- the tun thread's UDP send queue ----------------------------------------------------------------------
+/* ---- the tun thread's send queue ----------------------------------------------------------------------------
  * While the tun thread hands a burst to the driver, the datagrams the driver seals are copied here (the driver's
  * buffer is reused for the next packet) and sent when the burst is done: runs of datagrams of one size to one address
  * as one UDP GSO send (the kernel cuts them), the rest with sendmmsg. A send error then is not reported to the driver
- * (which counted the datagrams sent): UDP gives no such guarantee either. */
+ * (which counted the datagrams sent): UDP gives no such guarantee either. Over TCP the burst's frames go out with one
+ * sendmsg (what the socket does not take waits in the output buffer, as a single frame's rest does). */
 struct tx_queue {
     struct ovpn_hdev *dev;
     int count;
@@ -446,6 +447,7 @@ struct tx_queue {
     struct sockaddr_storage to[IO_BATCH];
     socklen_t to_len[IO_BATCH];
     int32_t len[IO_BATCH];
+    int32_t proto[IO_BATCH];            /* PROTO_UDP datagrams or PROTO_TCP frames (a device has one socket) */
     uint8_t data[IO_BATCH][PKT_MAX + 128];
 };
 static _Thread_local struct tx_queue *t_txq;
@@ -503,6 +505,41 @@ static void send_mmsg(struct ovpn_hdev *dev, struct tx_queue *q, int first, int 
     }
 }
 
+/* The burst's TCP frames in order, as one sendmsg; the rest (the socket's buffer is full) into the output buffer. */
+static void send_tcp_frames(struct ovpn_hdev *dev, struct tx_queue *q)
+{
+    struct iovec iov[IO_BATCH];
+    int n = 0;
+    for (int i = 0; i < q->count; i++)
+        if (q->proto[i] == PROTO_TCP)
+            iov[n++] = (struct iovec){ q->data[i], (size_t)q->len[i] };
+    size_t sent = 0;
+    if (dev->tcp_out_len == 0 && n > 0) {
+        struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+        ssize_t r = sendmsg(dev->sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (r > 0)
+            sent = (size_t)r;
+    }
+    bool queued = false;
+    for (int i = 0; i < n; i++) {
+        if (sent >= iov[i].iov_len) {
+            sent -= iov[i].iov_len;
+            continue;
+        }
+        /* a frame the socket took only part of must be completed, or the stream loses its framing; a whole frame
+         * that does not fit is dropped, as a datagram would be */
+        bool appended = tcp_out_append(dev, (uint8_t *)iov[i].iov_base + sent, (uint32_t)(iov[i].iov_len - sent));
+        if (!appended && sent > 0)
+            break;
+        queued |= appended;
+        sent = 0;
+    }
+    if (queued && !dev->want_out) {
+        dev->want_out = true;
+        ep_set(dev, dev->sock, TAG_SOCK, EPOLLIN | EPOLLOUT, false);
+    }
+}
+
 static void tx_flush(struct tx_queue *q)
 {
     struct ovpn_hdev *dev = q->dev;
@@ -528,6 +565,8 @@ static void tx_flush(struct tx_queue *q)
             send_mmsg(dev, q, i, j - i);
             i = j;
         }
+    } else if (dev->sock_state == SOCK_TCP_UP) {
+        send_tcp_frames(dev, q);
     }
     pthread_mutex_unlock(&dev->io);
     q->count = 0;
@@ -540,9 +579,10 @@ static int32_t cb_transport_send(intptr_t context, int32_t proto, const void *re
     if (length <= 0)
         return ST_INVALID_PARAMETER;
     struct tx_queue *q = t_txq;
-    if (q != NULL && q->dev == dev && proto == PROTO_UDP && length <= (int32_t)sizeof q->data[0]) {
-        if (!to_linux(remote, &q->to[q->count], &q->to_len[q->count]))
+    if (q != NULL && q->dev == dev && length <= (int32_t)sizeof q->data[0]) {
+        if (proto == PROTO_UDP && !to_linux(remote, &q->to[q->count], &q->to_len[q->count]))
             return ST_INVALID_PARAMETER;
+        q->proto[q->count] = proto;
         memcpy(q->data[q->count], data, (size_t)length);
         q->len[q->count] = length;
         if (++q->count == IO_BATCH)
@@ -585,19 +625,29 @@ static int32_t cb_transport_send(intptr_t context, int32_t proto, const void *re
     return status;
 }
 
+/* The receive side's segment joining (ovpn_hdev_offload.h), owned by the io thread, which makes every rx call. */
+static _Thread_local struct ovpn_gro *t_gro;
+
+static void tun_write(void *ctx, const struct ovpn_vnet_hdr *h, const uint8_t *packet, int32_t length)
+{
+    struct ovpn_hdev *dev = ctx;
+    struct iovec iov[2] = { { (void *)h, OVPN_VNET_HDR_LEN }, { (void *)packet, (size_t)length } };
+    ssize_t n = writev(dev->tun, iov, 2);
+    (void)n;   /* a full TUN queue drops the packet, like a NIC ring */
+}
+
 static void cb_adapter_deliver(intptr_t context, const uint8_t *packet, int32_t length)
 {
     struct ovpn_hdev *dev = (struct ovpn_hdev *)context;
-    ssize_t n;
-    if (dev->vnet) {
-        /* no offload asked of the kernel on this side: a zero header (no GSO, checksums verified as usual) */
-        static const uint8_t none[OVPN_VNET_HDR_LEN];
-        struct iovec iov[2] = { { (void *)none, sizeof none }, { (void *)packet, (size_t)length } };
-        n = writev(dev->tun, iov, 2);
+    if (dev->vnet && t_gro != NULL) {
+        ovpn_gro_offer(t_gro, packet, length, tun_write, dev); /* the io thread: joined, written at the batch's end */
+    } else if (dev->vnet) {
+        static const struct ovpn_vnet_hdr plain;
+        tun_write(dev, &plain, packet, length);
     } else {
-        n = write(dev->tun, packet, (size_t)length);
+        ssize_t n = write(dev->tun, packet, (size_t)length);
+        (void)n;   /* a full TUN queue drops the packet, like a NIC ring */
     }
-    (void)n;   /* a full TUN queue drops the packet, like a NIC ring */
 }
 
 static void set_if_up(const char *ifname, bool up)
@@ -863,8 +913,11 @@ static void io_udp(struct ovpn_hdev *dev, uint32_t gen, struct udp_batch *b)
         to_uapi(&b->from[i], b->batch[count].from);
         count++;
     }
-    if (count > 0)
+    if (count > 0) {
         ovpn_dco_transport_receive_batch(dev->state, b->batch, count);
+        if (t_gro != NULL)
+            ovpn_gro_flush(t_gro, tun_write, dev);
+    }
 }
 
 static int32_t accept_peer_locked(struct ovpn_hdev *dev)
@@ -984,8 +1037,11 @@ static void io_sock(struct ovpn_hdev *dev, uint32_t gen, uint32_t events, int ta
         }
         ovpn_dco_transport_connected(dev->state, connected);
     }
-    if (got > 0)
+    if (got > 0) {
         ovpn_dco_transport_stream(dev->state, chunk, (int32_t)got);
+        if (t_gro != NULL)
+            ovpn_gro_flush(t_gro, tun_write, dev);
+    }
     if (disconnected)
         ovpn_dco_transport_disconnected(dev->state);
 }
@@ -1040,11 +1096,14 @@ static void *io_main(void *arg)
     struct ovpn_hdev *dev = arg;
     uint8_t *chunk = malloc(TCP_RX_CHUNK);
     struct udp_batch *b = malloc(sizeof *b);
+    struct ovpn_gro gro = { .buf = dev->vnet ? malloc(OVPN_GRO_CAPACITY) : NULL };
     if (chunk == NULL || b == NULL) {
         free(chunk);
         free(b);
+        free(gro.buf);
         return NULL;
     }
+    t_gro = gro.buf != NULL ? &gro : NULL; /* without the buffer: each packet written as it comes */
     struct epoll_event events[16];
     while (!dev->stop) {
         int n = epoll_wait(dev->ep, events, 16, 1000);
@@ -1060,6 +1119,8 @@ static void *io_main(void *arg)
             }
         }
     }
+    t_gro = NULL;
+    free(gro.buf);
     free(chunk);
     free(b);
     return NULL;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define TCP_FIN 0x01
+#define TCP_ACK 0x10
 #define TCP_PSH 0x08
 #define TCP_CWR 0x80
 #define IPPROTO_TCP_NUMBER 6
@@ -161,4 +162,129 @@ int ovpn_gso_split(const struct ovpn_vnet_hdr *h, uint8_t *packet, int32_t lengt
     default:
         return -1; /* UDP segmentation offload is not enabled, so nothing else should come */
     }
+}
+
+/* ---- receive: joining segments ------------------------------------------------------------------------------ */
+
+/* The transport offset of a TCP segment that may start or join a super-packet (0: it may not). */
+static int32_t joinable_tcp(const uint8_t *p, int32_t length, bool *v6)
+{
+    int32_t l4;
+    if (length < 40)
+        return 0;
+    if ((p[0] >> 4) == 4) {
+        /* no IP options, not a fragment, the whole datagram */
+        if (p[0] != 0x45 || p[9] != IPPROTO_TCP_NUMBER || (get16(p + 6) & 0x3FFF) != 0 || get16(p + 2) != length)
+            return 0;
+        l4 = 20;
+        *v6 = false;
+    } else if ((p[0] >> 4) == 6) {
+        if (length < 60 || p[6] != IPPROTO_TCP_NUMBER || get16(p + 4) + 40 != length)
+            return 0;
+        l4 = 40;
+        *v6 = true;
+    } else {
+        return 0;
+    }
+    int32_t header = l4 + (p[l4 + 12] >> 4) * 4;
+    if (header < l4 + 20 || header >= length)  /* a payload is needed */
+        return 0;
+    if ((p[l4 + 13] & ~TCP_PSH) != TCP_ACK)    /* no SYN, FIN, RST, URG, ECE, CWR */
+        return 0;
+    uint32_t sum = *v6 ? ovpn_csum_add(0, p + 8, 32) : ovpn_csum_add(0, p + 12, 8);
+    sum += IPPROTO_TCP_NUMBER + (uint32_t)(length - l4);
+    if (ovpn_csum_finish(ovpn_csum_add(sum, p + l4, (size_t)(length - l4))) != 0)
+        return 0;                                /* a bad checksum: the kernel will drop it as it came */
+    return l4;
+}
+
+/* Whether a segment continues the held packet exactly. */
+static bool continues(const struct ovpn_gro *g, const uint8_t *p, int32_t length, int32_t l4, bool v6)
+{
+    const uint8_t *h = g->buf;
+    int32_t header = l4 + (p[l4 + 12] >> 4) * 4;
+    int32_t payload = length - header;
+    if (g->closed || v6 != (g->v6 != 0) || header != g->header || payload > g->seg || g->len + payload > OVPN_GRO_CAPACITY)
+        return false;
+    if (v6) {
+        /* version/class/flow label, next header/hop limit, addresses */
+        if (memcmp(p, h, 4) != 0 || memcmp(p + 6, h + 6, 34) != 0)
+            return false;
+    } else if (memcmp(p, h, 2) != 0 || memcmp(p + 6, h + 6, 4) != 0 || memcmp(p + 12, h + 12, 8) != 0) {
+        return false; /* version/IHL/TOS, flags/fragment/TTL/protocol, addresses (not length, id, checksum) */
+    }
+    /* ports, acknowledgement, data offset; window; options (the segment's flags were checked: ACK, maybe PSH) */
+    return memcmp(p + l4, h + l4, 4) == 0 && memcmp(p + l4 + 8, h + l4 + 8, 5) == 0 &&
+           memcmp(p + l4 + 14, h + l4 + 14, 2) == 0 && memcmp(p + l4 + 20, h + l4 + 20, (size_t)(header - l4 - 20)) == 0 &&
+           get32(p + l4 + 4) == g->next_seq;
+}
+
+void ovpn_gro_flush(struct ovpn_gro *g, ovpn_gro_write_fn write, void *ctx)
+{
+    static const struct ovpn_vnet_hdr plain;
+    if (g->len == 0)
+        return;
+    uint8_t *p = g->buf;
+    if (g->count == 1) {
+        write(ctx, &plain, p, g->len);
+        g->len = 0;
+        return;
+    }
+    int32_t l4 = g->l4;
+    if (g->v6) {
+        put16(p + 4, (uint32_t)(g->len - 40));
+    } else {
+        put16(p + 2, (uint32_t)g->len);
+        p[10] = p[11] = 0;
+        put16(p + 10, ovpn_csum_finish(ovpn_csum_add(0, p, 20)));
+    }
+    /* NEEDS_CSUM: the field holds the pseudo-header sum, as the kernel's own GSO packets do */
+    uint32_t sum = g->v6 ? ovpn_csum_add(0, p + 8, 32) : ovpn_csum_add(0, p + 12, 8);
+    sum += IPPROTO_TCP_NUMBER + (uint32_t)(g->len - l4);
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    put16(p + l4 + 16, sum);
+    struct ovpn_vnet_hdr h = {
+        .flags = OVPN_VNET_F_NEEDS_CSUM,
+        .gso_type = g->v6 ? OVPN_VNET_GSO_TCPV6 : OVPN_VNET_GSO_TCPV4,
+        .hdr_len = (uint16_t)g->header,
+        .gso_size = (uint16_t)g->seg,
+        .csum_start = (uint16_t)l4,
+        .csum_offset = 16,
+    };
+    write(ctx, &h, p, g->len);
+    g->len = 0;
+}
+
+void ovpn_gro_offer(struct ovpn_gro *g, const uint8_t *packet, int32_t length, ovpn_gro_write_fn write, void *ctx)
+{
+    static const struct ovpn_vnet_hdr plain;
+    bool v6 = false;
+    int32_t l4 = joinable_tcp(packet, length, &v6);
+    if (l4 != 0 && g->len != 0 && continues(g, packet, length, l4, v6)) {
+        int32_t header = g->header, payload = length - header;
+        memcpy(g->buf + g->len, packet + header, (size_t)payload);
+        g->len += payload;
+        g->count++;
+        g->next_seq += (uint32_t)payload;
+        if ((packet[l4 + 13] & TCP_PSH) != 0)
+            g->buf[l4 + 13] |= TCP_PSH;
+        if (payload < g->seg || (packet[l4 + 13] & TCP_PSH) != 0)
+            g->closed = 1;
+        return;
+    }
+    ovpn_gro_flush(g, write, ctx);
+    if (l4 == 0) {
+        write(ctx, &plain, packet, length);
+        return;
+    }
+    memcpy(g->buf, packet, (size_t)length);
+    g->len = length;
+    g->l4 = l4;
+    g->header = l4 + (packet[l4 + 12] >> 4) * 4;
+    g->seg = length - g->header;
+    g->count = 1;
+    g->next_seq = get32(packet + l4 + 4) + (uint32_t)g->seg;
+    g->v6 = v6;
+    g->closed = (packet[l4 + 13] & TCP_PSH) != 0;
 }

@@ -48,6 +48,37 @@ typedef int (*ovpn_gso_emit_fn)(void *ctx, uint8_t *data, int32_t length);
 int ovpn_gso_split(const struct ovpn_vnet_hdr *h, uint8_t *packet, int32_t length,
                    uint8_t *(*next_buffer)(void *ctx), int32_t segment_capacity, ovpn_gso_emit_fn emit, void *ctx);
 
+/*
+ * The receive side: consecutive TCP segments of one flow that the driver delivers in one batch are joined into one
+ * super-packet and written to the TUN device once, with a virtio_net_hdr saying GSO TCPV4/TCPV6 (gso_size = the
+ * first segment's payload) and NEEDS_CSUM: the kernel's TCP receive path then runs once per super-packet, as it does
+ * for a NIC's GRO, and acknowledges accordingly. Segments join only when they continue the held one exactly (same
+ * addresses, ports, acknowledgement, window, TCP options and IP fields; the next sequence number; only ACK/PSH set;
+ * a checksum that verifies, since the kernel will not verify it again) and the first segment's payload size is kept
+ * until a shorter or PSH segment closes the packet. Anything else is written as it came.
+ */
+typedef void (*ovpn_gro_write_fn)(void *ctx, const struct ovpn_vnet_hdr *h, const uint8_t *packet, int32_t length);
+
+struct ovpn_gro {
+    uint8_t *buf;          /* OVPN_GRO_CAPACITY bytes */
+    int32_t len;           /* bytes held; 0: nothing */
+    int32_t l4;            /* transport header offset */
+    int32_t header;        /* IP + TCP header length */
+    int32_t seg;           /* payload bytes of the first segment: the gso_size */
+    int32_t count;         /* segments held */
+    uint32_t next_seq;     /* the sequence number a joining segment must have */
+    uint8_t v6;
+    uint8_t closed;        /* a short or PSH segment was joined: nothing may follow it */
+};
+
+#define OVPN_GRO_CAPACITY 65535 /* an IP packet's largest size */
+
+/* Offers one received IP packet: joined to the held one, or the held one written and this one held (or written). */
+void ovpn_gro_offer(struct ovpn_gro *g, const uint8_t *packet, int32_t length, ovpn_gro_write_fn write, void *ctx);
+
+/* Writes what is held (at the end of a receive batch). */
+void ovpn_gro_flush(struct ovpn_gro *g, ovpn_gro_write_fn write, void *ctx);
+
 /* The Internet checksum (RFC 1071) of `length` bytes, folded, not complemented, added to `sum`. */
 uint32_t ovpn_csum_add(uint32_t sum, const uint8_t *data, size_t length);
 
