@@ -6,6 +6,8 @@ using OvpnDco.Driver.Tests;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
+using static OvpnDco.Bench.Driver.SetupChecks;
+
 namespace OvpnDco.Bench.Driver;
 
 /// <summary>
@@ -113,12 +115,6 @@ public unsafe class DataPathBenchmark
         DriverRoundTrip();
         if (_b.DeliveredCount != 1)
             throw new InvalidOperationException("round trip failed");
-    }
-
-    private static void Check(NtStatus status)
-    {
-        if (status != NtStatus.Success)
-            throw new InvalidOperationException(status.ToString());
     }
 
     [GlobalCleanup]

@@ -4,6 +4,8 @@ using OvpnDco.Driver;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
+using static OvpnDco.Bench.Driver.SetupChecks;
+
 namespace OvpnDco.Bench.Driver;
 
 /// <summary>
@@ -73,12 +75,6 @@ public unsafe class ManagedVsNativeBenchmark
         LeanPlatform.LastDeliveredLength = 0;
         if (DriverRoundTrip() != PacketSize + 0x45 || (alg != OvpnCipherAlg.None && OpenSslAlone() != PacketSize))
             throw new InvalidOperationException("round trip failed");
-    }
-
-    private static void Check(NtStatus status)
-    {
-        if (status != NtStatus.Success)
-            throw new InvalidOperationException(status.ToString());
     }
 
     [GlobalCleanup]

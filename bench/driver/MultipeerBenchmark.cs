@@ -6,6 +6,8 @@ using OvpnDco.Driver.Tests;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 
+using static OvpnDco.Bench.Driver.SetupChecks;
+
 namespace OvpnDco.Bench.Driver;
 
 /// <summary>
@@ -55,12 +57,6 @@ public unsafe class MultipeerBenchmark
     {
         int bytes = 0;
         return Driver<ManagedPlatform>.DeviceIoControl(s, code, new ReadOnlySpan<byte>(&value, sizeof(T)), Span<byte>.Empty, ref bytes, false);
-    }
-
-    private static void Check(NtStatus status)
-    {
-        if (status != NtStatus.Success)
-            throw new InvalidOperationException(status.ToString());
     }
 
     private static OvpnCryptoData Key(byte enc, byte dec, int peerId)
