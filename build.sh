@@ -5,14 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 config=${CONFIGURATION:-Release}
-# --kernel-only: what the Windows CI job runs (.github/workflows/windows.yml): only the projects behind out/kernel and
-# out/wdk, and no hosted target (it needs gcc and OpenSSL, which Windows runners do not have).
+# --kernel-only: what the Windows CI job runs (.github/workflows/windows.yml): only the projects behind out/kernel,
+# out/wdk and out/samples/echo, and no hosted target (it needs gcc and OpenSSL, which Windows runners do not have).
 kernel_only=0
 if [ "${1:-}" = "--kernel-only" ]; then kernel_only=1; fi
 
 if [ $kernel_only = 1 ]; then
   for project in compiler/OvpnDco.Il2c/OvpnDco.Il2c.csproj uapi/OvpnDco.Uapi.HeaderTool/OvpnDco.Uapi.HeaderTool.csproj \
-                 driver/OvpnDco.Driver.Kernel/OvpnDco.Driver.Kernel.csproj; do
+                 driver/OvpnDco.Driver.Kernel/OvpnDco.Driver.Kernel.csproj \
+                 samples/OvpnDco.EchoDriver/OvpnDco.EchoDriver.csproj; do
     echo "== build: dotnet build $project -c $config"
     dotnet build "$project" -c "$config" -nologo -clp:ErrorsOnly -v:quiet
   done
@@ -45,9 +46,10 @@ else
   echo "== build: out/kernel: no kernel platform binding yet (driver/OvpnDco.Driver.Kernel, kernel-target issue)"
 fi
 
-# A second driver on the same toolchain: the KMDF echo sample (samples/OvpnDco.EchoDriver) → out/samples/echo/kernel.
-if [ $kernel_only = 0 ]; then
-  echo "== build: ovpn-il2c compile samples/OvpnDco.EchoDriver --target kernel → out/samples/echo/kernel"
-  dotnet "$il2c" compile "samples/OvpnDco.EchoDriver/bin/$config/net10.0/OvpnDco.EchoDriver.dll" --out out/samples/echo/kernel \
-    --target kernel --module echo
-fi
+# A second driver on the same toolchain: the KMDF echo sample (samples/OvpnDco.EchoDriver) → out/samples/echo/kernel,
+# and its own WDK package (samples/OvpnDco.EchoDriver/wdk) → out/samples/echo/wdk.
+echo "== build: ovpn-il2c compile samples/OvpnDco.EchoDriver --target kernel → out/samples/echo/kernel"
+dotnet "$il2c" compile "samples/OvpnDco.EchoDriver/bin/$config/net10.0/OvpnDco.EchoDriver.dll" --out out/samples/echo/kernel \
+  --target kernel --module echo
+echo "== build: out/samples/echo/wdk (ovpn-echo.vcxproj, ovpn-echo.inf)"
+./scripts/assemble-echo-wdk.sh --kernel out/samples/echo/kernel --out out/samples/echo/wdk

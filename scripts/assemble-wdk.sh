@@ -13,6 +13,7 @@
 # set, else the date of the commit being built (UTC), so two builds of one commit agree.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$repo/scripts/package-common.sh"
 kernel=out/kernel
 out=out/wdk
 while [ $# -gt 0 ]; do
@@ -46,14 +47,7 @@ version_part() {
 major=$(version_part Major); minor=$(version_part Minor); patch=$(version_part Patch)
 version=$major.$minor.$patch.0
 
-if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
-  date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%m/%d/%Y)
-elif epoch=$(git -C "$repo" log -1 --format=%ct HEAD 2>/dev/null) && [ -n "$epoch" ]; then
-  date=$(date -u -d "@$epoch" +%m/%d/%Y)
-else
-  echo "assemble-wdk: no commit to date the driver by; set SOURCE_DATE_EPOCH" >&2
-  exit 1
-fi
+driver_date "$repo"
 
 # Only ever replace an earlier package: a mistyped --out must not empty some other folder.
 if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/ovpn-dco-win.vcxproj" ]; then
@@ -98,11 +92,5 @@ headers=("$kernel"/*.h)
 cp "$repo"/runtime-kernel/km/*.[ch] "$out/runtime-kernel/km/"
 cp "$repo"/runtime-kernel/include/*.h "$out/runtime-kernel/include/"
 
-# Same metadata everywhere, so an archive of the folder is as reproducible as its contents.
-find "$out" -type d -exec chmod 755 {} +
-find "$out" -type f -exec chmod 644 {} +
-find "$out" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-${epoch:-0}}" {} +
-
-# One number for the package: sha256 over "sha256  ./path" lines, sorted by path (as `sha256sum -c` would list them).
-tree_sha=$(cd "$out" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+seal_package "$out"
 echo "   ovpn-dco $version ($date): $(find "$out" -type f | wc -l) files in ${out#"$repo"/}, sha256 $tree_sha"
