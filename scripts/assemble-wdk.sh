@@ -14,24 +14,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 . "$repo/scripts/package-common.sh"
-kernel=out/kernel
-out=out/wdk
-while [ $# -gt 0 ]; do
-  case $1 in
-    --kernel) kernel=${2:?--kernel needs a folder}; shift 2 ;;
-    --out) out=${2:?--out needs a folder}; shift 2 ;;
-    *) echo "assemble-wdk: unknown argument '$1' (--kernel DIR, --out DIR)" >&2; exit 2 ;;
-  esac
-done
-case $kernel in /*) ;; *) kernel=$repo/$kernel ;; esac
-case $out in /*) ;; *) out=$repo/$out ;; esac
-
-shopt -s nullglob
-generated=("$kernel"/*.c)
-if [ ${#generated[@]} -eq 0 ]; then
-  echo "assemble-wdk: no generated C in $kernel (run ./build.sh, which transpiles the kernel binding first)" >&2
-  exit 1
-fi
+package_args out/kernel out/wdk "the kernel binding" "$@"
 
 # The version: the constants OVPN_IOCTL_GET_VERSION reports (driver/OvpnDco.Driver/Proto.cs), the one place it is set.
 proto=$repo/driver/OvpnDco.Driver/Proto.cs
@@ -49,22 +32,12 @@ version=$major.$minor.$patch.0
 
 driver_date "$repo"
 
-# Only ever replace an earlier package: a mistyped --out must not empty some other folder.
-if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/ovpn-dco-win.vcxproj" ]; then
-  echo "assemble-wdk: $out exists and is not a WDK package folder; not replacing it" >&2
-  exit 1
-fi
-rm -rf "$out"
-mkdir -p "$out/kernel" "$out/runtime-kernel/km" "$out/runtime-kernel/include"
+fresh_package_folder ovpn-dco-win.vcxproj
 
 props=$repo/wdk-props
 cp "$props/ovpn-dco-win.vcxproj" "$props/ovpn-dco-win.props" "$props/ovpn-dco-win.targets" \
    "$props/ovpn-dco.rc" "$props/ovpn-dco-win.wprp" "$props/ovpn-dco-autologger.reg" "$props/README.md" "$out/"
-sed "s|@OVPN_DCO_DRIVERVER@|$date,$version|" "$props/ovpn-dco.inf" > "$out/ovpn-dco.inf"
-if grep -q '@OVPN_DCO_' "$out/ovpn-dco.inf"; then
-  echo "assemble-wdk: ovpn-dco.inf has a token this script does not fill" >&2
-  exit 1
-fi
+stamp_driver_ver "$props/ovpn-dco.inf" "$out/ovpn-dco.inf" OVPN_DCO_DRIVERVER "$date,$version"
 
 cat > "$out/ovpn-dco-version.props" <<EOF
 <?xml version="1.0" encoding="utf-8"?>
