@@ -289,9 +289,9 @@ public static unsafe class WskTransport<TWdk, TKm>
     }
 
     /// <summary>
-    /// WskReceiveFromEvent (DISPATCH_LEVEL): each datagram of the list, mapped in place, to the core in batches of
-    /// <see cref="BatchSize"/>; consumed (STATUS_SUCCESS: the indications are not retained). A null list (the socket
-    /// closing) and a device with no open handle consume nothing.
+    /// WskReceiveFromEvent (DISPATCH_LEVEL): each datagram of the list, mapped in place (or, spread over an MDL chain,
+    /// copied into one pool buffer), to the core in batches of <see cref="BatchSize"/>; consumed (STATUS_SUCCESS: the
+    /// indications are not retained). A null list (the socket closing) and a device with no open handle consume nothing.
     /// </summary>
     [Irql(KIrql.Dispatch)]
     public static NTSTATUS OnReceiveFrom(DeviceContext* ctx, WSK_DATAGRAM_INDICATION* list)
@@ -301,16 +301,20 @@ public static unsafe class WskTransport<TWdk, TKm>
         DriverState* s = ctx->State;
         RxDatagram* batch = stackalloc RxDatagram[BatchSize];
         int n = 0;
+        uint flattened = 0; // bit i: batch[i].Data is a pool copy, freed once the core has handled the batch
         for (WSK_DATAGRAM_INDICATION* d = list; d != null; d = d->Next)
         {
-            byte* data = Map(&d->Buffer);
             var address = (SockAddrIn*)d->RemoteAddress.Value;
             int from = address == null ? 0 : SockAddrLength((ushort)address->Family);
-            if (data == null || from == 0 || d->Buffer.Length > (nuint)Proto.MaxWire)
+            bool copy = !FitsFirstMdl(&d->Buffer);
+            byte* data = from == 0 || d->Buffer.Length > (nuint)Proto.MaxWire ? null : copy ? Flatten(&d->Buffer) : Map(&d->Buffer);
+            if (data == null)
             {
                 System.Threading.Interlocked.Increment(ref ctx->Wsk.RxDropped);
                 continue;
             }
+            if (copy)
+                flattened |= 1u << n;
             RxDatagram* x = batch + n;
             x->Data = data;
             x->Length = (int)d->Buffer.Length;
@@ -318,29 +322,82 @@ public static unsafe class WskTransport<TWdk, TKm>
             new ReadOnlySpan<byte>(address, from).CopyTo(new Span<byte>(&x->From, from));
             if (++n == BatchSize)
             {
-                Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportReceiveBatch(s, batch, n);
+                Deliver(s, batch, n, flattened);
                 n = 0;
+                flattened = 0;
             }
         }
         if (n > 0)
-            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportReceiveBatch(s, batch, n);
+            Deliver(s, batch, n, flattened);
         TWdk.ExReleaseRundownProtection(&ctx->StateRundown);
         return NTSTATUS.STATUS_SUCCESS;
+    }
+
+    /// <summary>A batch to the core; then the pool copies among its datagrams (the bits of <paramref name="flattened"/>) are freed.</summary>
+    private static void Deliver(DriverState* s, RxDatagram* batch, int n, uint flattened)
+    {
+        Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportReceiveBatch(s, batch, n);
+        for (int i = 0; i < n; i++)
+        {
+            if ((flattened & (1u << i)) != 0)
+                TWdk.ExFreePoolWithTag(batch[i].Data, KernelTags.Buffer);
+        }
     }
 
     private static int SockAddrLength(ushort family) =>
         family == WskConstants.AF_INET ? 16 : family == WskConstants.AF_INET6 ? 28 : 0;
 
-    /// <summary>
-    /// The datagram's bytes where they lie: its first MDL mapped (non-executable), when the datagram fits in it —
-    /// what UDP indicates. A datagram spread over a chain is not flattened (dropped and counted: not written yet).
-    /// </summary>
+    /// <summary>Whether the datagram lies in its first MDL (what UDP indicates, unless the stack reassembled it).</summary>
+    private static bool FitsFirstMdl(WSK_BUF* buffer)
+    {
+        MDL* mdl = (MDL*)buffer->Mdl.Value;
+        return mdl == null || (nuint)(uint)buffer->Offset + buffer->Length <= (nuint)(uint)mdl->ByteCount;
+    }
+
+    /// <summary>An MDL's pages mapped into system space, non-executable; null when the system cannot map them.</summary>
+    private static byte* MapMdl(MDL* mdl) =>
+        (byte*)TWdk.MmGetSystemAddressForMdlSafe(new PMDL { Value = (nint)mdl }, (ULONG)(MmConstants.NormalPagePriority | MmConstants.MdlMappingNoExecute));
+
+    /// <summary>The datagram's bytes where they lie: its first MDL mapped (the caller checked that it fits there).</summary>
     private static byte* Map(WSK_BUF* buffer)
     {
         MDL* mdl = (MDL*)buffer->Mdl.Value;
-        if (mdl == null || (nuint)(uint)buffer->Offset + buffer->Length > (nuint)(uint)mdl->ByteCount)
-            return null;
-        var va = (byte*)TWdk.MmGetSystemAddressForMdlSafe(buffer->Mdl, (ULONG)(MmConstants.NormalPagePriority | MmConstants.MdlMappingNoExecute));
+        byte* va = mdl == null ? null : MapMdl(mdl);
         return va == null ? null : va + (uint)buffer->Offset;
+    }
+
+    /// <summary>
+    /// A datagram spread over an MDL chain (a reassembled fragmented datagram, for one) copied into one non-paged pool
+    /// buffer, which <see cref="Deliver"/> frees once the core has handled it. Null (dropped by the caller) when the
+    /// pool is out of memory, a piece cannot be mapped or the chain is shorter than the datagram.
+    /// </summary>
+    private static byte* Flatten(WSK_BUF* buffer)
+    {
+        nuint length = buffer->Length;
+        var flat = (byte*)TWdk.ExAllocatePool2(POOL_FLAGS.POOL_FLAG_NON_PAGED, length, KernelTags.Buffer);
+        if (flat == null)
+            return null;
+        nuint copied = 0;
+        nuint skip = (uint)buffer->Offset; // the offset may pass whole MDLs (headers the stack left in front)
+        for (MDL* mdl = (MDL*)buffer->Mdl.Value; mdl != null && copied < length; mdl = mdl->Next)
+        {
+            nuint count = (uint)mdl->ByteCount;
+            if (skip >= count)
+            {
+                skip -= count;
+                continue;
+            }
+            byte* va = MapMdl(mdl);
+            if (va == null)
+                break;
+            nuint piece = count - skip < length - copied ? count - skip : length - copied;
+            new ReadOnlySpan<byte>(va + skip, (int)piece).CopyTo(new Span<byte>(flat + copied, (int)piece));
+            copied += piece;
+            skip = 0;
+        }
+        if (copied == length)
+            return flat;
+        TWdk.ExFreePoolWithTag(flat, KernelTags.Buffer);
+        return null;
     }
 }

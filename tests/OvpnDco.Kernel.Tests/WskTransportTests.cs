@@ -146,6 +146,55 @@ public unsafe class WskTransportTests
         b.Cleanup();
     }
 
+    /// <summary>
+    /// Datagrams spread over MDL chains (as the stack indicates one it reassembled from fragments), more than a batch
+    /// of them, mixed with single-MDL ones: each copied whole into a pool buffer, delivered in order, every copy freed.
+    /// </summary>
+    [TestCase(2)]
+    [TestCase(5)]
+    public void DatagramsSpreadOverMdlChainsArriveWholeAndTheirCopiesAreFreed(int pieces)
+    {
+        NewPeer();
+        Key();
+        var packets = new List<byte[]>();
+        for (int i = 0; i < 10; i++)
+            packets.Add(Wire.Ipv4(200 + 111 * i, (byte)(i + 1)));
+        var wires = packets.ConvertAll(DataPacketFor);
+        int live = SimWdk.S.Live.Count;
+        var chained = new List<(byte[], SockAddrInet)>();
+        for (int i = 0; i < 9; i++)
+            chained.Add((wires[i], Wire.Remote));
+        Assert.That(SimWskProvider.IndicateChained(W.Socket, pieces, chained.ToArray()), Is.EqualTo(NTSTATUS.STATUS_SUCCESS));
+        Assert.That(SimWskProvider.Indicate(W.Socket, (wires[9], Wire.Remote)), Is.EqualTo(NTSTATUS.STATUS_SUCCESS));
+        Assert.That(SimWdk.S.Live.Count, Is.EqualTo(live), "every pool copy freed once the core had the batch");
+        _rx.Start(0, 0);
+        _rx.PostEmpty(10);
+        RxRing<SimWdk, SimKm>.Advance(_device.Ctx, _device.Ctx->RxQueue);
+        Assert.That(_rx.Packets->BeginIndex, Is.EqualTo(10u), "all ten delivered");
+        for (int i = 0; i < 10; i++)
+            Assert.That(_rx.PacketBytes((uint)i), Is.EqualTo(packets[i]), $"datagram {i}");
+        Assert.That(_device.Ctx->Wsk.RxDropped, Is.Zero);
+    }
+
+    [Test]
+    public void AChainedDatagramWithoutPoolMemoryOrAMappingIsDroppedAndCountedAndLeaksNothing()
+    {
+        NewPeer();
+        Key();
+        var wire = DataPacketFor(Wire.Ipv4(300, 9));
+        int live = SimWdk.S.Live.Count;
+        SimWdk.S.FailAllAllocations = true;
+        Assert.That(SimWskProvider.IndicateChained(W.Socket, 3, (wire, Wire.Remote)), Is.EqualTo(NTSTATUS.STATUS_SUCCESS));
+        SimWdk.S.FailAllAllocations = false;
+        Assert.That(_device.Ctx->Wsk.RxDropped, Is.EqualTo(1), "no pool memory for the copy");
+        W.FailMapping = true;
+        Assert.That(SimWskProvider.IndicateChained(W.Socket, 3, (wire, Wire.Remote)), Is.EqualTo(NTSTATUS.STATUS_SUCCESS));
+        W.FailMapping = false;
+        Assert.That(_device.Ctx->Wsk.RxDropped, Is.EqualTo(2), "a piece that cannot be mapped");
+        Assert.That(SimWdk.S.Live.Count, Is.EqualTo(live), "the copy of the unmappable datagram freed");
+        Assert.That(_device.Ctx->RxHead == null, "nothing delivered");
+    }
+
     [Test]
     public void ADatagramThatCannotBeMappedIsDroppedAndCounted()
     {

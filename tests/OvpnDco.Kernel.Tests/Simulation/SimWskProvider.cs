@@ -216,26 +216,47 @@ public static unsafe class SimWskProvider
     /// The stack indicates datagrams on <paramref name="s"/>: a list of WSK_DATAGRAM_INDICATIONs, each over its own MDL
     /// at an offset (as the stack leaves headers in front), given to the socket's WskReceiveFromEvent. Returns its status.
     /// </summary>
-    public static NTSTATUS Indicate(SimSocket s, params (byte[] Data, SockAddrInet From)[] datagrams)
+    public static NTSTATUS Indicate(SimSocket s, params (byte[] Data, SockAddrInet From)[] datagrams) =>
+        IndicateChained(s, 1, datagrams);
+
+    /// <summary>
+    /// As <see cref="Indicate"/>, each datagram spread over a chain of <paramref name="pieces"/> MDLs (as the stack
+    /// indicates a datagram it reassembled from fragments): the first MDL holds headers in front of the first piece.
+    /// </summary>
+    public static NTSTATUS IndicateChained(SimSocket s, int pieces, params (byte[] Data, SockAddrInet From)[] datagrams)
     {
         if ((s.EnabledEvents & WskConstants.WSK_EVENT_RECEIVE_FROM) == 0 || s.Closed)
             throw new InvalidOperationException("the provider indicates only on an open socket with WSK_EVENT_RECEIVE_FROM enabled");
         const int headroom = 8;
         var indications = (WSK_DATAGRAM_INDICATION*)NativeMemory.AllocZeroed((nuint)(datagrams.Length * sizeof(WSK_DATAGRAM_INDICATION)));
         var natives = new List<nint> { (nint)indications };
+        var mdls = new List<nint>();
         for (int i = 0; i < datagrams.Length; i++)
         {
             var (data, from) = datagrams[i];
-            var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(data.Length + headroom));
-            data.CopyTo(new Span<byte>(bytes + headroom, data.Length));
-            var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
-            mdl->ByteCount = (ULONG)(uint)(data.Length + headroom);
-            W.Mdls[(nint)mdl] = new SimMdl((nint)bytes, data.Length + headroom) { Built = true };
+            MDL* first = null, last = null;
+            for (int p = 0, start = 0; p < pieces; p++)
+            {
+                int end = data.Length * (p + 1) / pieces;
+                int front = p == 0 ? headroom : 0;
+                var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(end - start + front + 1));
+                data.AsSpan(start, end - start).CopyTo(new Span<byte>(bytes + front, end - start));
+                var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
+                mdl->ByteCount = (ULONG)(uint)(end - start + front);
+                W.Mdls[(nint)mdl] = new SimMdl((nint)bytes, end - start + front) { Built = true };
+                natives.Add((nint)bytes);
+                mdls.Add((nint)mdl);
+                if (first == null)
+                    first = mdl;
+                else
+                    last->Next = mdl;
+                last = mdl;
+                start = end;
+            }
             var address = (SockAddrInet*)NativeMemory.AllocZeroed((nuint)sizeof(SockAddrInet));
             *address = from;
-            natives.Add((nint)bytes);
             natives.Add((nint)address);
-            indications[i].Buffer.Mdl = new PMDL { Value = (nint)mdl };
+            indications[i].Buffer.Mdl = new PMDL { Value = (nint)first };
             indications[i].Buffer.Offset = (ULONG)headroom;
             indications[i].Buffer.Length = (nuint)data.Length;
             indications[i].RemoteAddress = new PSOCKADDR { Value = (nint)address };
@@ -243,10 +264,10 @@ public static unsafe class SimWskProvider
         }
         var status = SimWskCallbacks.InvokeReceiveFrom((nint)s.Events->WskReceiveFromEvent, s.Context, datagrams.Length == 0 ? null : indications);
         // Consumed (STATUS_SUCCESS): the stack reclaims the indications at once.
-        for (int i = 0; i < datagrams.Length; i++)
+        foreach (var mdl in mdls)
         {
-            W.Mdls.Remove(indications[i].Buffer.Mdl.Value);
-            NativeMemory.Free((void*)indications[i].Buffer.Mdl.Value);
+            W.Mdls.Remove(mdl);
+            NativeMemory.Free((void*)mdl);
         }
         foreach (var p in natives)
             NativeMemory.Free((void*)p);
