@@ -44,6 +44,9 @@ static void on_deliver(intptr_t c, const uint8_t *d, int32_t n) { (void)c; g_del
 
 static uint8_t g_ip[PAYLOAD];
 
+/* Where the datagrams come from: the peer's address (AF_INET 2, port 0x00ab, 127.0.0.1) as the uapi's SOCKADDR_INET. */
+static const uint8_t k_from[28] = { 2, 0, 0, 0xab, 127, 0, 0, 1 };
+
 /* cipher: 1 AES-256-GCM, 0 none (the driver's own work alone: no crypto, the payload copied into place) */
 static OvpnDco_Driver_DriverState *driver_setup(int32_t cipher)
 {
@@ -73,11 +76,10 @@ static OvpnDco_Driver_DriverState *driver_setup(int32_t cipher)
 
 __attribute__((noinline)) static int64_t measure_driver(OvpnDco_Driver_DriverState *s)
 {
-    uint8_t from[28] = { 2, 0, 0, 0xab, 127, 0, 0, 1 };
     for (int i = 0; i < PACKETS; i++) {
         ovpn_dco_adapter_transmit(s, g_ip, PAYLOAD); /* a UDP packet: the driver leaves it as it is (no MSS clamp) */
         int32_t k = (g_sent - 1) % BATCH;
-        ovpn_dco_transport_receive(s, g_wire[k], g_wire_len[k], (OvpnDco_Uapi_SockAddrInet *)(void *)from);
+        ovpn_dco_transport_receive(s, g_wire[k], g_wire_len[k], (OvpnDco_Uapi_SockAddrInet *)(void *)k_from);
     }
     return g_delivered;
 }
@@ -85,18 +87,29 @@ __attribute__((noinline)) static int64_t measure_driver(OvpnDco_Driver_DriverSta
 static OvpnDco_Driver_TxPacket g_tx[BATCH];
 static OvpnDco_Driver_RxDatagram g_rx[BATCH];
 
+/* A batch's descriptors, filled the same way for the driver and the reference (both pay for the batch itself). */
+static inline void fill_tx_batch(void)
+{
+    for (int i = 0; i < BATCH; i++) {
+        g_tx[i].Data = g_ip; /* UDP, never clamped: every packet of the batch may share the buffer */
+        g_tx[i].Length = PAYLOAD;
+    }
+}
+
+static inline void fill_rx_batch(void)
+{
+    for (int i = 0; i < BATCH; i++) {
+        g_rx[i].Data = g_wire[i];
+        g_rx[i].Length = g_wire_len[i];
+    }
+}
+
 __attribute__((noinline)) static int64_t measure_driver_batch(OvpnDco_Driver_DriverState *s)
 {
     for (int b = 0; b < PACKETS / BATCH; b++) {
-        for (int i = 0; i < BATCH; i++) {
-            g_tx[i].Data = g_ip; /* UDP, never clamped: every packet of the batch may share the buffer */
-            g_tx[i].Length = PAYLOAD;
-        }
+        fill_tx_batch();
         ovpn_dco_adapter_transmit_batch(s, g_tx, BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            g_rx[i].Data = g_wire[i];
-            g_rx[i].Length = g_wire_len[i];
-        }
+        fill_rx_batch();
         ovpn_dco_transport_receive_batch(s, g_rx, BATCH);
     }
     return g_delivered;
@@ -125,18 +138,12 @@ __attribute__((noinline)) static int64_t measure_reference_batch(void)
 {
     uint8_t wire[2048], ip[2048];
     for (int b = 0; b < PACKETS / BATCH; b++) {
-        for (int i = 0; i < BATCH; i++) {
-            g_tx[i].Data = g_ip;
-            g_tx[i].Length = PAYLOAD;
-        }
+        fill_tx_batch();
         for (int i = 0; i < BATCH; i++) {
             int n = ref_encrypt((struct ref_peer *)g_ref_peer, g_tx[i].Data, g_tx[i].Length, wire);
             on_send(1, 0, NULL, wire, n);
         }
-        for (int i = 0; i < BATCH; i++) {
-            g_rx[i].Data = g_wire[i];
-            g_rx[i].Length = g_wire_len[i];
-        }
+        fill_rx_batch();
         for (int i = 0; i < BATCH; i++) {
             int m = ref_decrypt(g_rx[i].Data, g_rx[i].Length, ip);
             if (m > 0)
@@ -181,7 +188,7 @@ int main(int argc, char **argv)
     if (strncmp(which, "driver", 6) == 0) {
         OvpnDco_Driver_DriverState *s = driver_setup(1);
         for (int i = 0; i < BATCH; i++)
-            memcpy(&g_rx[i].From, (uint8_t[28]){ 2, 0, 0, 0xab, 127, 0, 0, 1 }, 28);
+            memcpy(&g_rx[i].From, k_from, sizeof k_from);
         r = strcmp(which, "driver-batch") == 0 ? measure_driver_batch(s) : measure_driver(s);
         ovpn_dco_destroy(s);
     } else if (strncmp(which, "reference", 9) == 0) {

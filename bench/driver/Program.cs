@@ -16,7 +16,8 @@ public static class Program
     {
         if (args.Length == 1 && args[0] is "timed" or "timed-none")
         {
-            Console.WriteLine(Timed(args[0] == "timed-none" ? "none" : "aes-256-gcm").ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+            double ns = Timed(args[0] == "timed-none" ? "none" : "aes-256-gcm");
+            Console.WriteLine(ns.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -308,10 +308,10 @@ public static unsafe partial class Driver<TPlatform>
 
     private static void CheckFloat(DriverState* s, Peer* p, in SockAddrInet from)
     {
-        if (!Moved(p, from))
-            return;
         var newKey = TableKey.ForRemote(from);
         var oldKey = TableKey.ForRemote(p->Remote);
+        if (newKey.Same(oldKey))
+            return;
         PeerRef holder = PeerTableOps<TPlatform>.Find(ref s->ByRemote, newKey);
         if (!holder.IsNone && !holder.Same(p->Self))
         {

@@ -101,7 +101,7 @@ void ovpn_hosted_aead_destroy(intptr_t *handle)
 
 /*
  * Both AEADs here are stream modes: Final never writes plaintext or ciphertext (it computes or checks the tag), so it
- * is given a scratch byte rather than a pointer past the output, which an empty payload may not have.
+ * is given a scratch buffer rather than a pointer past the output, which an empty payload may not have.
  */
 bool ovpn_hosted_aead_seal(intptr_t handle, const uint8_t *nonce, const uint8_t *aad, int32_t aad_len,
                            const uint8_t *plaintext, int32_t len, uint8_t *ciphertext, uint8_t *tag)

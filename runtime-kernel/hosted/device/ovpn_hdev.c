@@ -636,6 +636,13 @@ static void tun_write(void *ctx, const struct ovpn_vnet_hdr *h, const uint8_t *p
     (void)n;   /* a full TUN queue drops the packet, like a NIC ring */
 }
 
+/* After an rx call into the driver (io thread): the segments it delivered and that were joined go to the TUN device. */
+static void gro_flush_delivered(struct ovpn_hdev *dev)
+{
+    if (t_gro != NULL)
+        ovpn_gro_flush(t_gro, tun_write, dev);
+}
+
 static void cb_adapter_deliver(intptr_t context, const uint8_t *packet, int32_t length)
 {
     struct ovpn_hdev *dev = (struct ovpn_hdev *)context;
@@ -915,8 +922,7 @@ static void io_udp(struct ovpn_hdev *dev, uint32_t gen, struct udp_batch *b)
     }
     if (count > 0) {
         ovpn_dco_transport_receive_batch(dev->state, b->batch, count);
-        if (t_gro != NULL)
-            ovpn_gro_flush(t_gro, tun_write, dev);
+        gro_flush_delivered(dev);
     }
 }
 
@@ -1039,8 +1045,7 @@ static void io_sock(struct ovpn_hdev *dev, uint32_t gen, uint32_t events, int ta
     }
     if (got > 0) {
         ovpn_dco_transport_stream(dev->state, chunk, (int32_t)got);
-        if (t_gro != NULL)
-            ovpn_gro_flush(t_gro, tun_write, dev);
+        gro_flush_delivered(dev);
     }
     if (disconnected)
         ovpn_dco_transport_disconnected(dev->state);
@@ -1163,8 +1168,8 @@ int32_t ovpn_hdev_open(const char *ifname, int32_t mtu, struct ovpn_hdev **out, 
     }
     struct ifreq ifr;
     memset(&ifr, 0, sizeof ifr);
-    /* TUN offloads (ovpn_hdev_offload.h) unless OVPNDCO_TUN_OFFLOAD=0: the kernel's TCP stack then hands us super-packets
-     * of up to 64 KiB with the checksums left undone, and this side segments them. */
+    /* TUN offloads (ovpn_hdev_offload.h) unless OVPNDCO_TUN_OFFLOAD=0: the kernel's TCP stack then hands us
+     * super-packets of up to 64 KiB with the checksums left undone, and this side segments them. */
     const char *offload = getenv("OVPNDCO_TUN_OFFLOAD");
     dev->vnet = offload == NULL || strcmp(offload, "0") != 0;
     ifr.ifr_flags = IFF_TUN | IFF_NO_PI | (dev->vnet ? IFF_VNET_HDR : 0);

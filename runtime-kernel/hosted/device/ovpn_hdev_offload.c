@@ -77,14 +77,26 @@ static int complete_checksum(const struct ovpn_vnet_hdr *h, uint8_t *packet, int
     return 0;
 }
 
-/* The TCP checksum of a segment, from scratch: pseudo-header (addresses, protocol, TCP length) + header + payload. */
+/* The sum of a TCP segment's pseudo-header: the IP addresses, the protocol and the TCP length (not folded). */
+static uint32_t tcp_pseudo_sum(const uint8_t *packet, bool v6, uint32_t tcp_length)
+{
+    uint32_t sum = v6 ? ovpn_csum_add(0, packet + 8, 32) : ovpn_csum_add(0, packet + 12, 8);
+    return sum + IPPROTO_TCP_NUMBER + tcp_length; /* both < 2^16: the pseudo-header's protocol and length words */
+}
+
+/* The IPv4 header checksum of `packet`, whose header is `ihl` bytes, written in place. */
+static void ipv4_header_checksum(uint8_t *packet, int32_t ihl)
+{
+    packet[10] = packet[11] = 0;
+    put16(packet + 10, ovpn_csum_finish(ovpn_csum_add(0, packet, (size_t)ihl)));
+}
+
+/* The TCP checksum of a segment, from scratch: pseudo-header + header + payload. */
 static void tcp_checksum(uint8_t *segment, int32_t l4, int32_t length, bool v6)
 {
     uint32_t tcp_length = (uint32_t)(length - l4);
     segment[l4 + 16] = segment[l4 + 17] = 0;
-    uint32_t sum = v6 ? ovpn_csum_add(0, segment + 8, 32) : ovpn_csum_add(0, segment + 12, 8);
-    sum += IPPROTO_TCP_NUMBER + tcp_length; /* both < 2^16: the pseudo-header's protocol and length words */
-    sum = ovpn_csum_add(sum, segment + l4, tcp_length);
+    uint32_t sum = ovpn_csum_add(tcp_pseudo_sum(segment, v6, tcp_length), segment + l4, tcp_length);
     put16(segment + l4 + 16, ovpn_csum_finish(sum));
 }
 
@@ -127,8 +139,7 @@ static int split_tcp(const struct ovpn_vnet_hdr *h, const uint8_t *packet, int32
         } else {
             put16(s + 2, (uint32_t)size);
             put16(s + 4, (uint16_t)(id + emitted)); /* as the kernel's own TSO: consecutive ids */
-            s[10] = s[11] = 0;
-            put16(s + 10, ovpn_csum_finish(ovpn_csum_add(0, s, (size_t)l4)));
+            ipv4_header_checksum(s, l4);
         }
         put32(s + l4 + 4, seq + (uint32_t)offset);
         uint8_t f = flags;
@@ -191,9 +202,8 @@ static int32_t joinable_tcp(const uint8_t *p, int32_t length, bool *v6)
         return 0;
     if ((p[l4 + 13] & ~TCP_PSH) != TCP_ACK)    /* no SYN, FIN, RST, URG, ECE, CWR */
         return 0;
-    uint32_t sum = *v6 ? ovpn_csum_add(0, p + 8, 32) : ovpn_csum_add(0, p + 12, 8);
-    sum += IPPROTO_TCP_NUMBER + (uint32_t)(length - l4);
-    if (ovpn_csum_finish(ovpn_csum_add(sum, p + l4, (size_t)(length - l4))) != 0)
+    uint32_t tcp_length = (uint32_t)(length - l4);
+    if (ovpn_csum_finish(ovpn_csum_add(tcp_pseudo_sum(p, *v6, tcp_length), p + l4, tcp_length)) != 0)
         return 0;                                /* a bad checksum: the kernel will drop it as it came */
     return l4;
 }
@@ -235,12 +245,10 @@ void ovpn_gro_flush(struct ovpn_gro *g, ovpn_gro_write_fn write, void *ctx)
         put16(p + 4, (uint32_t)(g->len - 40));
     } else {
         put16(p + 2, (uint32_t)g->len);
-        p[10] = p[11] = 0;
-        put16(p + 10, ovpn_csum_finish(ovpn_csum_add(0, p, 20)));
+        ipv4_header_checksum(p, 20);
     }
     /* NEEDS_CSUM: the field holds the pseudo-header sum, as the kernel's own GSO packets do */
-    uint32_t sum = g->v6 ? ovpn_csum_add(0, p + 8, 32) : ovpn_csum_add(0, p + 12, 8);
-    sum += IPPROTO_TCP_NUMBER + (uint32_t)(g->len - l4);
+    uint32_t sum = tcp_pseudo_sum(p, g->v6 != 0, (uint32_t)(g->len - l4));
     while (sum >> 16)
         sum = (sum & 0xFFFF) + (sum >> 16);
     put16(p + l4 + 16, sum);
