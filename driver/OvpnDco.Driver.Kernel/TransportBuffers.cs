@@ -16,7 +16,9 @@ public unsafe struct TransportBuffer
     public PMDL Mdl;
     public PIRP Irp;
     public int Busy;
-    public int Reserved;
+
+    /// <summary>TCP send in flight: the core's number of its connection (a failed send breaks that stream, not a later one); 0 for UDP.</summary>
+    public uint Stream;
 
     /// <summary>While a send is in flight: the device, the WSK_BUF over the sent bytes and the destination (they must outlive the call).</summary>
     public DeviceContext* Context;

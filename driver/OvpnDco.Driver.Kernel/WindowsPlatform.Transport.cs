@@ -1,3 +1,4 @@
+using OvpnDco.Driver.Binding;
 using OvpnDco.Runtime.Uapi;
 using OvpnDco.Uapi;
 using OvpnDco.Wdk;
@@ -5,21 +6,30 @@ using OvpnDco.Wdk;
 namespace OvpnDco.Driver.Kernel;
 
 /// <summary>
-/// Transport: the WSK UDP socket (<see cref="WskTransport{TWdk, TKm}"/>) and the transport buffers
-/// (<see cref="TransportBuffers{TWdk}"/>). TCP is not written yet: a TCP NEW_PEER fails with NotSupported. The
-/// adapter's receive side is <see cref="RxRing{TWdk, TKm}"/>.
+/// Transport: the WSK socket (<see cref="WskTransport{TWdk, TKm}"/>, TCP receive in <see cref="WskStream{TWdk, TKm}"/>)
+/// and the transport buffers (<see cref="TransportBuffers{TWdk}"/>). The adapter's receive side is
+/// <see cref="RxRing{TWdk, TKm}"/>.
 /// </summary>
 public unsafe partial struct WindowsPlatform<TWdk, TKm>
 {
+    /// <summary>UDP: Success once the socket's creation is under way. TCP: Pending; the connect's completion completes NEW_PEER.</summary>
     public static int TransportOpen(nint context, int proto, void* local, void* remote)
     {
-        if (proto != (int)OvpnProto.Udp)
+        var ctx = (DeviceContext*)context;
+        if (proto != (int)OvpnProto.Udp && proto != (int)OvpnProto.Tcp)
             return (int)NtStatus.NotSupported;
-        return (int)WskTransport<TWdk, TKm>.Open((DeviceContext*)context, (SockAddrInet*)local, ((SockAddrInet*)remote)->Family, false);
+        bool tcp = proto == (int)OvpnProto.Tcp;
+        var status = WskTransport<TWdk, TKm>.Open(ctx, (SockAddrInet*)local, (SockAddrInet*)remote, ((SockAddrInet*)remote)->Family, false, tcp,
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.TransportNumber(ctx->State));
+        return (int)(tcp && status == NtStatus.Success ? NtStatus.Pending : status);
     }
 
-    public static int TransportListen(nint context, void* listen, bool ipv6Only) =>
-        (int)WskTransport<TWdk, TKm>.Open((DeviceContext*)context, (SockAddrInet*)listen, ((SockAddrInet*)listen)->Family, ipv6Only);
+    public static int TransportListen(nint context, void* listen, bool ipv6Only)
+    {
+        var ctx = (DeviceContext*)context;
+        return (int)WskTransport<TWdk, TKm>.Open(ctx, (SockAddrInet*)listen, null, ((SockAddrInet*)listen)->Family, ipv6Only, false,
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.TransportNumber(ctx->State));
+    }
 
     public static void TransportClose(nint context) => WskTransport<TWdk, TKm>.Close((DeviceContext*)context);
 

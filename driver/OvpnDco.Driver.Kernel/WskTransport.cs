@@ -9,11 +9,12 @@ using OvpnDco.Wdk;
 namespace OvpnDco.Driver.Kernel;
 
 /// <summary>
-/// The WSK transport (IPlatform.TransportOpen/Listen/Close/Send): one UDP datagram socket per device, created,
-/// configured and bound by a chain of IRP completions because the core calls in at DISPATCH_LEVEL with its lock held
-/// (<see cref="WskSocketState"/>). Receive is the WskReceiveFromEvent callback: the indication list goes to the core
-/// as one batch and is consumed (STATUS_SUCCESS, nothing retained). Send is WskSendTo over the transport buffer's own
-/// MDL and IRP (<see cref="TransportBuffers{TWdk}"/>); its completion returns the buffer. TCP is not written yet.
+/// The WSK transport (IPlatform.TransportOpen/Listen/Close/Send): one socket per device, a UDP datagram socket or
+/// (P2P TCP) a connection socket, created, configured, bound and connected by a chain of IRP completions because the
+/// core calls in at DISPATCH_LEVEL with its lock held (<see cref="WskSocketState"/>). UDP receive is the
+/// WskReceiveFromEvent callback: the indication list goes to the core as one batch and is consumed (STATUS_SUCCESS,
+/// nothing retained); TCP receive and disconnect are <see cref="WskStream{TWdk, TKm}"/>. Send is WskSendTo or WskSend
+/// over the transport buffer's own MDL and IRP (<see cref="TransportBuffers{TWdk}"/>); its completion returns the buffer.
 /// </summary>
 public static unsafe class WskTransport<TWdk, TKm>
     where TWdk : IWdk
@@ -29,23 +30,23 @@ public static unsafe class WskTransport<TWdk, TKm>
     };
 
     /// <summary>
-    /// Device add (PASSIVE_LEVEL): the socket IRP, the event table and completion routines (the caller's
+    /// Device add (PASSIVE_LEVEL): the socket IRP, the event tables and completion routines (the caller's
     /// [UnmanagedCallersOnly] entry points), NPI_WSK_INTERFACE_ID for SO_WSK_EVENT_CALLBACK; -1 without memory.
     /// </summary>
     [Irql(KIrql.Passive)]
-    public static int Init(DeviceContext* ctx,
-        delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATAGRAM_INDICATION*, NTSTATUS> receiveFrom,
-        delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS> stepComplete,
-        delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS> sendComplete)
+    public static int Init(DeviceContext* ctx, WskCallbacks* callbacks)
     {
         WskSocketState* w = &ctx->Wsk;
-        w->DatagramEvents.WskReceiveFromEvent = receiveFrom;
-        w->StepComplete = stepComplete;
-        w->SendComplete = sendComplete;
+        w->DatagramEvents.WskReceiveFromEvent = callbacks->ReceiveFrom;
+        w->ConnectionEvents.WskReceiveEvent = callbacks->Receive;
+        w->ConnectionEvents.WskDisconnectEvent = callbacks->Disconnect;
+        w->StepComplete = callbacks->StepComplete;
+        w->SendComplete = callbacks->SendComplete;
         // NPI_WSK_INTERFACE_ID: wsk.h declares it extern (netio.lib defines it); its value is copied here.
         fixed (byte* id = NpiWskInterfaceId)
             Unsafe.CopyBlock(&w->NpiId, id, 16);
         w->Events.NpiId = &w->NpiId;
+        TWdk.KeInitializeDpc(&w->Notice, callbacks->Notice, ctx);
         TWdk.ExInitializeRundownProtection(&w->Rundown);
         w->Irp = TWdk.IoAllocateIrp(1, false);
         return w->Irp.Value == 0 ? -1 : 0;
@@ -61,40 +62,84 @@ public static unsafe class WskTransport<TWdk, TKm>
     }
 
     /// <summary>
-    /// Opens the UDP socket bound to <paramref name="local"/> (a wildcard of <paramref name="family"/>'s when unset).
-    /// Returns at once: Success when the creation is under way (sends fail with DeviceNotReady until it is bound).
+    /// Opens the socket: UDP bound to <paramref name="local"/> (a wildcard of <paramref name="family"/>'s when unset),
+    /// or TCP bound likewise and connected to <paramref name="remote"/>. Returns at once: Success when the creation is
+    /// under way (sends fail with DeviceNotReady until it is ready; a TCP connect ends in
+    /// <c>Driver.OnTransportConnected</c>), or queued behind the close of the previous socket when that is in flight.
+    /// <paramref name="transport"/> is the core's number of this transport, passed back with its events.
     /// </summary>
     [Irql(KIrql.Dispatch)]
-    public static NtStatus Open(DeviceContext* ctx, SockAddrInet* local, WinAddressFamily family, bool ipv6Only)
+    public static NtStatus Open(DeviceContext* ctx, SockAddrInet* local, SockAddrInet* remote, WinAddressFamily family, bool ipv6Only, bool tcp, uint transport)
     {
         WskSocketState* w = &ctx->Wsk;
         if (ctx->WskRegistered == 0 || w->Irp.Value == 0)
             return NtStatus.InvalidDeviceState;
-        if (family != WinAddressFamily.Inet && family != WinAddressFamily.Inet6)
+        if (family != WinAddressFamily.Inet && family != WinAddressFamily.Inet6 || tcp && (remote == null || remote->Family != family))
             return NtStatus.InvalidParameter;
+        WskOpenRequest request;
+        new Span<byte>(&request, sizeof(WskOpenRequest)).Clear();
+        if (local != null && local->Family == family)
+            request.Local = *local;
+        else
+            request.Local.Addr4.Family = family;
+        if (tcp)
+            request.Remote = *remote;
+        request.Family = family;
+        request.Ipv6Only = ipv6Only && family == WinAddressFamily.Inet6 && !tcp ? 1 : 0;
+        request.Tcp = tcp ? 1 : 0;
+        request.Transport = transport;
+        request.Valid = 1;
+
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
+        if (w->Step != WskStep.None && w->CloseRequested != 0 && w->Queued.Valid == 0)
+        {
+            // The previous socket is still closing: this one is created when that close completes.
+            w->Queued = request;
+            TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+            return NtStatus.Success;
+        }
         if (w->Step != WskStep.None || !TWdk.ExAcquireRundownProtection(&w->Rundown))
         {
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
             return NtStatus.InvalidDeviceState;
         }
         // The socket's own reference on the rundown, released when its close completes (or its creation failed and was closed).
-        new Span<byte>(&w->Local, sizeof(SockAddrInet)).Clear();
-        if (local != null && local->Family == family)
-            w->Local = *local;
-        else
-            w->Local.Addr4.Family = family;
-        w->Ipv6Only = ipv6Only && family == WinAddressFamily.Inet6 ? 1 : 0;
+        Begin(w, &request);
+        TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+        Create(ctx);
+        return NtStatus.Success;
+    }
+
+    /// <summary>A socket's life starts (lock held): its request becomes the current one.</summary>
+    private static void Begin(WskSocketState* w, WskOpenRequest* request)
+    {
+        w->Current = *request;
+        w->Current.Valid = 0;
         w->CloseRequested = 0;
+        w->Disconnected = 0;
+        w->StreamBroken = 0;
         w->Socket = default;
         w->Step = WskStep.Creating;
-        TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+    }
 
+    /// <summary>WskSocket for the current request: a datagram or a connection socket, the device its context.</summary>
+    private static void Create(DeviceContext* ctx)
+    {
+        WskSocketState* w = &ctx->Wsk;
         Prepare(ctx, w->Irp);
-        var provider = ctx->WskProvider.Dispatch;
-        provider->WskSocket(ctx->WskProvider.Client, (ushort)family, WskConstants.SOCK_DGRAM, (ULONG)WskConstants.IPPROTO_UDP,
-            (ULONG)WskConstants.WSK_FLAG_DATAGRAM_SOCKET, ctx, new PCVOID { Value = (nint)(&w->DatagramEvents) }, default, default, null, w->Irp);
-        return NtStatus.Success;
+        ushort type = WskConstants.SOCK_DGRAM;
+        uint protocol = WskConstants.IPPROTO_UDP;
+        uint flags = WskConstants.WSK_FLAG_DATAGRAM_SOCKET;
+        PCVOID events = new PCVOID { Value = (nint)(&w->DatagramEvents) };
+        if (w->Current.Tcp != 0)
+        {
+            type = WskConstants.SOCK_STREAM;
+            protocol = WskConstants.IPPROTO_TCP;
+            flags = WskConstants.WSK_FLAG_CONNECTION_SOCKET;
+            events = new PCVOID { Value = (nint)(&w->ConnectionEvents) };
+        }
+        ushort family = (ushort)w->Current.Family;
+        ctx->WskProvider.Dispatch->WskSocket(ctx->WskProvider.Client, family, type, (ULONG)protocol, (ULONG)flags, ctx, events, default, default, null, w->Irp);
     }
 
     private static void Prepare(DeviceContext* ctx, PIRP irp)
@@ -103,29 +148,50 @@ public static unsafe class WskTransport<TWdk, TKm>
         TWdk.IoSetCompletionRoutine(irp, ctx->Wsk.StepComplete, ctx, true, true, true);
     }
 
+    private static WSK_PROVIDER_BASIC_DISPATCH* Basic(PWSK_SOCKET socket) => (WSK_PROVIDER_BASIC_DISPATCH*)((WSK_SOCKET*)socket.Value)->Dispatch;
+
+    private static WSK_PROVIDER_DATAGRAM_DISPATCH* Datagram(PWSK_SOCKET socket) => (WSK_PROVIDER_DATAGRAM_DISPATCH*)((WSK_SOCKET*)socket.Value)->Dispatch;
+
+    private static WSK_PROVIDER_CONNECTION_DISPATCH* Connection(PWSK_SOCKET socket) => (WSK_PROVIDER_CONNECTION_DISPATCH*)((WSK_SOCKET*)socket.Value)->Dispatch;
+
     /// <summary>
     /// The socket IRP completed (DISPATCH_LEVEL, any CPU): the next step of the chain — create → (IPv6-only) → bind →
-    /// events enabled, Ready — or the close it was asked for meanwhile, or the end of the close.
+    /// (TCP: connect →) events enabled, Ready — or the close it was asked for meanwhile, or the end of the close (and
+    /// the start of a queued open). A TCP chain that fails, or connects, tells the core (outside the lock).
     /// </summary>
     [Irql(KIrql.Dispatch)]
     public static NTSTATUS OnStepComplete(DeviceContext* ctx, PIRP irp)
     {
         WskSocketState* w = &ctx->Wsk;
         IRP* r = (IRP*)irp.Value;
-        bool ok = (int)r->IoStatus.Status >= 0;
+        NTSTATUS result = r->IoStatus.Status;
+        bool ok = (int)result >= 0;
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
         WskStep step = w->Step;
+        uint transport = w->Current.Transport; // read under the lock: once it is released, a queued open may replace it
         if (step == WskStep.Creating && ok)
             w->Socket = new PWSK_SOCKET { Value = (nint)r->IoStatus.Information };
         if (step == WskStep.Closing || (!ok || w->CloseRequested != 0) && w->Socket.Value == 0)
         {
-            // The close completed, or nothing was created: the socket's rundown reference ends.
+            // The close completed, or nothing was created: the socket's rundown reference ends (or passes to a queued open).
             w->Socket = default;
-            w->Step = w->CloseRequested != 0 || step == WskStep.Closing ? WskStep.None : WskStep.Failed;
-            bool end = w->Step == WskStep.None;
+            bool closed = w->CloseRequested != 0 || step == WskStep.Closing;
+            w->Step = closed ? WskStep.None : WskStep.Failed;
+            if (closed && w->Queued.Valid != 0)
+            {
+                WskOpenRequest queued = w->Queued;
+                w->Queued.Valid = 0;
+                Begin(w, &queued);
+                TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+                Create(ctx);
+                return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
+            }
+            bool tellCore = !closed && w->Current.Tcp != 0;
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
-            if (end)
+            if (closed)
                 TWdk.ExReleaseRundownProtection(&w->Rundown);
+            if (tellCore)
+                NoticeConnected(ctx, result, transport);
             return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
         }
         if (w->CloseRequested != 0)
@@ -137,67 +203,175 @@ public static unsafe class WskTransport<TWdk, TKm>
         }
         if (!ok)
         {
-            // The core closes the transport later (or file cleanup does): the socket stays until then.
+            // The core closes the transport later (a TCP core is told now; otherwise file cleanup does): the socket stays until then.
             w->Step = WskStep.Failed;
+            bool tellCore = w->Current.Tcp != 0;
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+            if (tellCore)
+                NoticeConnected(ctx, result, transport);
             return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
         }
-        WskStep next = step == WskStep.Creating && w->Ipv6Only != 0 ? WskStep.SettingV6Only
-            : step == WskStep.Creating || step == WskStep.SettingV6Only ? WskStep.Binding : WskStep.Ready;
+        bool tcp = w->Current.Tcp != 0;
+        WskStep next = step == WskStep.Creating && w->Current.Ipv6Only != 0 ? WskStep.SettingV6Only
+            : step == WskStep.Creating || step == WskStep.SettingV6Only ? WskStep.Binding
+            : step == WskStep.Binding && tcp ? WskStep.Connecting : WskStep.EventsQueued;
         w->Step = next;
         PWSK_SOCKET socket = w->Socket;
         TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
 
-        var dispatch = (WSK_PROVIDER_DATAGRAM_DISPATCH*)((WSK_SOCKET*)socket.Value)->Dispatch;
         if (next == WskStep.SettingV6Only)
         {
             Prepare(ctx, irp);
             w->OptionValue = (ULONG)1;
-            dispatch->WskControlSocket(socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.IPV6_V6ONLY, (ULONG)WskConstants.IPPROTO_IPV6,
+            Basic(socket)->WskControlSocket(socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.IPV6_V6ONLY, (ULONG)WskConstants.IPPROTO_IPV6,
                 new SIZE_T { Value = sizeof(ULONG) }, &w->OptionValue, default, null, null, irp);
         }
         else if (next == WskStep.Binding)
         {
             Prepare(ctx, irp);
-            dispatch->WskBind(socket, new PSOCKADDR { Value = (nint)(&w->Local) }, (ULONG)0, irp);
+            var local = new PSOCKADDR { Value = (nint)(&w->Current.Local) };
+            if (tcp)
+                Connection(socket)->WskBind(socket, local, (ULONG)0, irp);
+            else
+                Datagram(socket)->WskBind(socket, local, (ULONG)0, irp);
+        }
+        else if (next == WskStep.Connecting)
+        {
+            Prepare(ctx, irp);
+            Connection(socket)->WskConnect(socket, new PSOCKADDR { Value = (nint)(&w->Current.Remote) }, (ULONG)0, irp);
         }
         else
         {
-            // Bound: enable WskReceiveFromEvent (SO_WSK_EVENT_CALLBACK takes no IRP and completes at once).
-            w->Events.EventMask = (ULONG)WskConstants.WSK_EVENT_RECEIVE_FROM;
-            var status = dispatch->WskControlSocket(socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
-                (ULONG)WskConstants.SOL_SOCKET, new SIZE_T { Value = sizeof(WSK_EVENT_CALLBACK_CONTROL) }, &w->Events, default, null, null, default);
-            if ((int)status < 0)
-            {
-                irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
-                if (w->Step == WskStep.Ready)
-                    w->Step = WskStep.Failed;
-                TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
-            }
+            // Bound (UDP) or connected (TCP): the notice DPC enables the receive events (this may be inside the
+            // provider call that Open made, inside the core's lock, where an event indicated at once would deadlock).
+            TWdk.KeInsertQueueDpc(&w->Notice, null, null);
         }
         return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
+    }
+
+    /// <summary>A TCP chain ended: the notice DPC tells the core, which completes the pended NEW_PEER (a failure deletes the peer and closes the transport).</summary>
+    private static void NoticeConnected(DeviceContext* ctx, NTSTATUS status, uint transport)
+    {
+        WskSocketState* w = &ctx->Wsk;
+        byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
+        w->ConnectNotice = 1;
+        w->ConnectStatus = status;
+        w->ConnectTransport = transport;
+        TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+        TWdk.KeInsertQueueDpc(&w->Notice, null, null);
+    }
+
+    /// <summary>
+    /// A TCP connection was lost: recorded without a lock (the newest transport's number wins; they count up) and the
+    /// notice DPC queued, which tells the core (see <see cref="WskStream{TWdk, TKm}.Lost"/>).
+    /// </summary>
+    internal static void NoticeLost(DeviceContext* ctx, uint transport)
+    {
+        WskSocketState* w = &ctx->Wsk;
+        uint seen = System.Threading.Volatile.Read(ref w->LostNotice);
+        while (seen == 0 || seen - transport > int.MaxValue) // unset, or older than transport (serial-number order: the count wraps)
+        {
+            uint was = System.Threading.Interlocked.CompareExchange(ref w->LostNotice, transport, seen);
+            if (was == seen)
+                break;
+            seen = was;
+        }
+        TWdk.KeInsertQueueDpc(&w->Notice, null, null);
+    }
+
+    /// <summary>
+    /// The notice DPC (DISPATCH_LEVEL, no lock of ours or the core's held): enables the receive events of a socket
+    /// that got that far (then Ready, or closed if the core closed it meanwhile), then tells the core what the TCP
+    /// connection did. Runs again for notices queued while it runs (on another CPU, possibly: the lock orders them).
+    /// </summary>
+    [Irql(KIrql.Dispatch)]
+    public static void OnNotice(DeviceContext* ctx)
+    {
+        WskSocketState* w = &ctx->Wsk;
+        byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
+        bool enable = w->Step == WskStep.EventsQueued && w->CloseRequested == 0;
+        bool close = w->Step == WskStep.EventsQueued && w->CloseRequested != 0;
+        if (enable)
+            w->Step = WskStep.Enabling;
+        else if (close)
+            w->Step = WskStep.Closing;
+        bool tcp = w->Current.Tcp != 0;
+        uint transport = w->Current.Transport;
+        PWSK_SOCKET socket = w->Socket;
+        TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+        if (close)
+            IssueClose(ctx);
+        if (enable)
+            EnableEvents(ctx, socket, tcp, transport);
+
+        uint lostTransport = System.Threading.Interlocked.Exchange(ref w->LostNotice, 0);
+        irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
+        bool connected = w->ConnectNotice != 0;
+        NTSTATUS status = w->ConnectStatus;
+        uint connectTransport = w->ConnectTransport;
+        w->ConnectNotice = 0;
+        // A loss is told once per connection, and only for the socket in use (a late send completion of an earlier one is not).
+        bool lost = lostTransport != 0 && lostTransport == w->Current.Transport && w->Current.Tcp != 0 && w->Disconnected == 0;
+        if (lost)
+            w->Disconnected = 1;
+        TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+        if (!connected && !lost || !TWdk.ExAcquireRundownProtection(&ctx->StateRundown))
+            return;
+        if (connected)
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportConnected(ctx->State, (NtStatus)(int)status, connectTransport);
+        if (lost)
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportDisconnected(ctx->State, lostTransport);
+        TWdk.ExReleaseRundownProtection(&ctx->StateRundown);
+    }
+
+    /// <summary>SO_WSK_EVENT_CALLBACK on (no IRP, completes at once); Ready, or Failed, or closed when a close came meanwhile. TCP: the connect's notice follows.</summary>
+    private static void EnableEvents(DeviceContext* ctx, PWSK_SOCKET socket, bool tcp, uint transport)
+    {
+        WskSocketState* w = &ctx->Wsk;
+        w->Events.EventMask = (ULONG)(tcp ? WskConstants.WSK_EVENT_RECEIVE | WskConstants.WSK_EVENT_DISCONNECT : WskConstants.WSK_EVENT_RECEIVE_FROM);
+        var status = Basic(socket)->WskControlSocket(socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
+            (ULONG)WskConstants.SOL_SOCKET, new SIZE_T { Value = sizeof(WSK_EVENT_CALLBACK_CONTROL) }, &w->Events, default, null, null, default);
+        byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
+        if (w->CloseRequested != 0)
+        {
+            w->Step = WskStep.Closing;
+            TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+            IssueClose(ctx);
+            return;
+        }
+        w->Step = (int)status < 0 ? WskStep.Failed : WskStep.Ready;
+        if (tcp)
+        {
+            w->ConnectNotice = 1;
+            w->ConnectStatus = status;
+            w->ConnectTransport = transport;
+        }
+        TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
     }
 
     private static void IssueClose(DeviceContext* ctx)
     {
         WskSocketState* w = &ctx->Wsk;
-        var dispatch = (WSK_PROVIDER_DATAGRAM_DISPATCH*)((WSK_SOCKET*)w->Socket.Value)->Dispatch;
         Prepare(ctx, w->Irp);
-        dispatch->WskCloseSocket(w->Socket, w->Irp);
+        Basic(w->Socket)->WskCloseSocket(w->Socket, w->Irp);
     }
 
     /// <summary>
-    /// Closes the socket (DISPATCH_LEVEL, the core's lock held): events off and WskCloseSocket when it is bound or
-    /// failed; while a step is in flight, that step's completion closes. Never waits: <see cref="WaitClosed"/> does.
+    /// Closes the socket (DISPATCH_LEVEL, the core's lock held): events off and WskCloseSocket when it is ready or
+    /// failed; while a step is in flight, that step's completion closes. A queued open is dropped. Never waits:
+    /// <see cref="WaitClosed"/> does. A TCP connection is closed abortively (WskCloseSocket resets it, as upstream
+    /// does): a graceful WskDisconnect would make cleanup wait for the peer.
     /// </summary>
     [Irql(KIrql.Dispatch)]
     public static void Close(DeviceContext* ctx)
     {
         WskSocketState* w = &ctx->Wsk;
-        // Exclusive: every send inside WskSendTo (they hold the lock shared) has returned before the socket closes.
+        // Exclusive: every send inside WskSendTo/WskSend (they hold the lock shared) has returned before the socket closes.
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
+        w->Queued.Valid = 0;
         WskStep step = w->Step;
-        if (step == WskStep.Creating || step == WskStep.SettingV6Only || step == WskStep.Binding)
+        if (step == WskStep.Creating || step == WskStep.SettingV6Only || step == WskStep.Binding || step == WskStep.Connecting ||
+            step == WskStep.EventsQueued || step == WskStep.Enabling)
         {
             w->CloseRequested = 1;
             TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
@@ -220,9 +394,9 @@ public static unsafe class WskTransport<TWdk, TKm>
         TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
         if (step == WskStep.Ready)
         {
-            var dispatch = (WSK_PROVIDER_DATAGRAM_DISPATCH*)((WSK_SOCKET*)w->Socket.Value)->Dispatch;
-            w->Events.EventMask = (ULONG)(WskConstants.WSK_EVENT_RECEIVE_FROM | WskConstants.WSK_EVENT_DISABLE);
-            _ = dispatch->WskControlSocket(w->Socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
+            w->Events.EventMask = (ULONG)(WskConstants.WSK_EVENT_DISABLE | (w->Current.Tcp != 0
+                ? WskConstants.WSK_EVENT_RECEIVE | WskConstants.WSK_EVENT_DISCONNECT : WskConstants.WSK_EVENT_RECEIVE_FROM));
+            _ = Basic(w->Socket)->WskControlSocket(w->Socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
                 (ULONG)WskConstants.SOL_SOCKET, new SIZE_T { Value = sizeof(WSK_EVENT_CALLBACK_CONTROL) }, &w->Events, default, null, null, default);
         }
         IssueClose(ctx);
@@ -230,19 +404,24 @@ public static unsafe class WskTransport<TWdk, TKm>
 
     /// <summary>
     /// File cleanup (PASSIVE_LEVEL, after the core closed the transport): waits until the close and every send in
-    /// flight completed (the stack owned their buffers until then), then makes the socket openable again.
+    /// flight completed (the stack owned their buffers until then) and the notice DPC ran, then makes the socket
+    /// openable again.
     /// </summary>
     [Irql(KIrql.Passive)]
     public static void WaitClosed(DeviceContext* ctx)
     {
         TWdk.ExWaitForRundownProtectionRelease(&ctx->Wsk.Rundown);
+        // No socket and no send left, so no new notice: the ones queued run now, before the next handle's core exists.
+        TWdk.KeFlushQueuedDpcs();
         TWdk.ExReInitializeRundownProtection(&ctx->Wsk.Rundown);
     }
 
     /// <summary>
     /// WskSendTo of <paramref name="length"/> bytes at <paramref name="data"/> (inside a transport buffer) to
-    /// <paramref name="remote"/>. The buffer passes to the platform whatever the result: released here when the send
-    /// is not issued, by <see cref="OnSendComplete"/> when it is (WSK completes the IRP even when the call fails).
+    /// <paramref name="remote"/>, or, on a TCP socket, WskSend of them onto the stream (the core wrote the length
+    /// prefix; the provider queues sends in the order they are made). The buffer passes to the platform whatever the
+    /// result: released here when the send is not issued, by <see cref="OnSendComplete"/> when it is (WSK completes
+    /// the IRP even when the call fails).
     /// </summary>
     [Irql(KIrql.Dispatch)]
     public static NtStatus Send(DeviceContext* ctx, SockAddrInet* remote, byte* data, int length)
@@ -253,37 +432,55 @@ public static unsafe class WskTransport<TWdk, TKm>
         WskSocketState* w = &ctx->Wsk;
         int remoteLength = remote->Length;
         byte irql = TWdk.ExAcquireSpinLockShared(&w->Lock);
-        if (w->Step != WskStep.Ready || remoteLength == 0 || data + length > b->Data + TransportBuffers<TWdk>.DataSize ||
+        bool tcp = w->Current.Tcp != 0;
+        if (w->Step != WskStep.Ready || !tcp && remoteLength == 0 || data + length > b->Data + TransportBuffers<TWdk>.DataSize ||
             !TWdk.ExAcquireRundownProtection(&w->Rundown))
         {
             TWdk.ExReleaseSpinLockShared(&w->Lock, irql);
             TransportBuffers<TWdk>.Release(ctx, data);
-            return remoteLength == 0 ? NtStatus.InvalidParameter : NtStatus.DeviceNotReady;
+            return !tcp && remoteLength == 0 ? NtStatus.InvalidParameter : NtStatus.DeviceNotReady;
         }
         b->Context = ctx;
-        new Span<byte>(&b->Remote, sizeof(SockAddrInet)).Clear();
-        new ReadOnlySpan<byte>(remote, remoteLength).CopyTo(new Span<byte>(&b->Remote, remoteLength));
+        b->Stream = tcp ? w->Current.Transport : 0;
         b->WskBuf.Mdl = b->Mdl;
         b->WskBuf.Offset = (ULONG)(uint)(data - b->Data);
         b->WskBuf.Length = (nuint)length;
         TWdk.IoReuseIrp(b->Irp, NTSTATUS.STATUS_UNSUCCESSFUL);
         TWdk.IoSetCompletionRoutine(b->Irp, w->SendComplete, b, true, true, true);
-        var dispatch = (WSK_PROVIDER_DATAGRAM_DISPATCH*)((WSK_SOCKET*)w->Socket.Value)->Dispatch;
-        var status = dispatch->WskSendTo(w->Socket, &b->WskBuf, (ULONG)0, new PSOCKADDR { Value = (nint)(&b->Remote) }, (ULONG)0, null, b->Irp);
+        NTSTATUS status;
+        if (tcp)
+        {
+            status = Connection(w->Socket)->WskSend(w->Socket, &b->WskBuf, (ULONG)0, b->Irp);
+        }
+        else
+        {
+            new Span<byte>(&b->Remote, sizeof(SockAddrInet)).Clear();
+            new ReadOnlySpan<byte>(remote, remoteLength).CopyTo(new Span<byte>(&b->Remote, remoteLength));
+            status = Datagram(w->Socket)->WskSendTo(w->Socket, &b->WskBuf, (ULONG)0, new PSOCKADDR { Value = (nint)(&b->Remote) }, (ULONG)0, null, b->Irp);
+        }
         TWdk.ExReleaseSpinLockShared(&w->Lock, irql);
         return (int)status < 0 ? (NtStatus)(int)status : NtStatus.Success;
     }
 
-    /// <summary>A send's IRP completed (DISPATCH_LEVEL): the buffer goes back to the pool, the rundown reference ends.</summary>
+    /// <summary>
+    /// A send's IRP completed (DISPATCH_LEVEL): the buffer goes back to the pool, the rundown reference ends. A TCP send
+    /// that failed or went out short broke the stream: the core is told the connection is gone.
+    /// </summary>
     [Irql(KIrql.Dispatch)]
     public static NTSTATUS OnSendComplete(TransportBuffer* b, PIRP irp)
     {
         DeviceContext* ctx = b->Context;
-        if ((int)((IRP*)irp.Value)->IoStatus.Status < 0)
+        IRP* r = (IRP*)irp.Value;
+        bool failed = (int)r->IoStatus.Status < 0;
+        uint stream = b->Stream;
+        bool broken = stream != 0 && (failed || r->IoStatus.Information != b->WskBuf.Length);
+        if (failed)
             System.Threading.Interlocked.Increment(ref ctx->Wsk.SendsFailed);
         else
             System.Threading.Interlocked.Increment(ref ctx->Wsk.SendsCompleted);
         TransportBuffers<TWdk>.Release(ctx, b->Data);
+        if (broken)
+            WskStream<TWdk, TKm>.Lost(ctx, stream);
         TWdk.ExReleaseRundownProtection(&ctx->Wsk.Rundown);
         return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
     }
@@ -355,7 +552,7 @@ public static unsafe class WskTransport<TWdk, TKm>
     }
 
     /// <summary>An MDL's pages mapped into system space, non-executable; null when the system cannot map them.</summary>
-    private static byte* MapMdl(MDL* mdl) =>
+    internal static byte* MapMdl(MDL* mdl) =>
         (byte*)TWdk.MmGetSystemAddressForMdlSafe(new PMDL { Value = (nint)mdl }, (ULONG)(MmConstants.NormalPagePriority | MmConstants.MdlMappingNoExecute));
 
     /// <summary>The datagram's bytes where they lie: its first MDL mapped (the caller checked that it fits there).</summary>

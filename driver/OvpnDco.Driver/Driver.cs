@@ -50,6 +50,14 @@ public unsafe struct DriverState
     /// <summary>NEW_PEER (TCP) requests pended until the connection completes.</summary>
     public int NewPeerPending;
 
+    /// <summary>
+    /// Which transport the device has open: counted up (never 0) each time the core opens one, under its lock. A
+    /// platform whose connect completion or stream event can still be on its way after the core closed that transport
+    /// and opened the next (a WSK completion routine on another CPU) passes the number it read at open, and the core
+    /// drops what belongs to an earlier transport (see <c>Driver.TransportNumber</c>).
+    /// </summary>
+    public uint TransportNumber;
+
     /// <summary>When the device timer is armed for (0 = not armed).</summary>
     public long TimerDue;
 

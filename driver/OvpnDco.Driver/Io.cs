@@ -22,7 +22,7 @@ namespace OvpnDco.Driver;
 public static unsafe partial class Driver<TPlatform>
     where TPlatform : IPlatform
 {
-    /// <summary>A UDP datagram (or, from <see cref="OnTransportStream"/>, one TCP frame) from <paramref name="from"/>.</summary>
+    /// <summary>A UDP datagram (or, from a TCP stream, one frame) from <paramref name="from"/>.</summary>
     [Irql(KIrql.Dispatch)]
     public static void OnTransportReceive(DriverState* s, ReadOnlySpan<byte> packet, in SockAddrInet from)
     {
@@ -41,12 +41,16 @@ public static unsafe partial class Driver<TPlatform>
     /// reassembly state is the stream's own, the rest is shared like any rx.
     /// </summary>
     [Irql(KIrql.Dispatch)]
-    public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes)
+    public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes) => OnTransportStream(s, bytes, AnyTransport);
+
+    /// <summary>As <see cref="OnTransportStream(DriverState*, ReadOnlySpan{byte})"/>, dropped unless <paramref name="transport"/> is still the open one.</summary>
+    [Irql(KIrql.Dispatch)]
+    public static void OnTransportStream(DriverState* s, ReadOnlySpan<byte> bytes, uint transport)
     {
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
         var rx = new Tally { TransportBytes = bytes.Length };
         Peer* p = P2pPeer(s);
-        if (p != null && p->Tcp.Buffer != null)
+        if (p != null && p->Tcp.Buffer != null && IsOpenTransport(s, transport))
         {
             long now = TPlatform.NowMs();
             int offset = 0;
@@ -75,11 +79,15 @@ public static unsafe partial class Driver<TPlatform>
     /// the peer and closes the transport (nothing of the attempt stays open).
     /// </summary>
     [Irql(KIrql.Dispatch)]
-    public static void OnTransportConnected(DriverState* s, NtStatus status)
+    public static void OnTransportConnected(DriverState* s, NtStatus status) => OnTransportConnected(s, status, AnyTransport);
+
+    /// <summary>As <see cref="OnTransportConnected(DriverState*, NtStatus)"/>, ignored unless <paramref name="transport"/> is still the open one.</summary>
+    [Irql(KIrql.Dispatch)]
+    public static void OnTransportConnected(DriverState* s, NtStatus status, uint transport)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         Peer* p = P2pPeer(s);
-        if (p != null && p->Connecting != 0)
+        if (p != null && p->Connecting != 0 && IsOpenTransport(s, transport))
         {
             if (status.IsSuccess())
             {
@@ -105,13 +113,41 @@ public static unsafe partial class Driver<TPlatform>
 
     /// <summary>The P2P TCP peer closed the connection: a read completes with CONNECTION_ABORTED (queued if none pends).</summary>
     [Irql(KIrql.Dispatch)]
-    public static void OnTransportDisconnected(DriverState* s)
+    public static void OnTransportDisconnected(DriverState* s) => OnTransportDisconnected(s, AnyTransport);
+
+    /// <summary>As <see cref="OnTransportDisconnected(DriverState*)"/>, ignored unless <paramref name="transport"/> is still the open one.</summary>
+    [Irql(KIrql.Dispatch)]
+    public static void OnTransportDisconnected(DriverState* s, uint transport)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
-        if (P2pPeer(s) != null)
+        if (P2pPeer(s) != null && IsOpenTransport(s, transport))
             SignalReadStatus(s, NtStatus.ConnectionAborted);
         TPlatform.LockRelease(ref s->Lock, irql);
     }
+
+    /// <summary>
+    /// The events' <c>transport</c> argument for a platform whose events cannot outlive the transport they belong to
+    /// (it stops them before the core's next open returns): taken as the open one.
+    /// </summary>
+    public const uint AnyTransport = 0;
+
+    /// <summary>
+    /// The number of the transport the core is opening: valid inside <see cref="IPlatform.TransportOpen"/> and
+    /// <see cref="IPlatform.TransportListen"/> (the core's lock held), where a platform reads it to pass with that
+    /// transport's events.
+    /// </summary>
+    [Irql(KIrql.Dispatch)]
+    public static uint TransportNumber(DriverState* s) => s->TransportNumber;
+
+    /// <summary>A new transport is about to open (lock held exclusive): events of the ones before no longer apply.</summary>
+    private static void NextTransport(DriverState* s)
+    {
+        s->TransportNumber++;
+        if (s->TransportNumber == AnyTransport)
+            s->TransportNumber++;
+    }
+
+    private static bool IsOpenTransport(DriverState* s, uint transport) => transport == AnyTransport || transport == s->TransportNumber;
 
     /// <summary>
     /// One packet, device lock held shared (<paramref name="now"/>: the time of its arrival, read once per batch; what

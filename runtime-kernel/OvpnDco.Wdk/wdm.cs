@@ -56,6 +56,9 @@ public struct EX_RUNDOWN_REF
     public nuint Count;
 }
 
+/// <summary>A deferred procedure call: runs its routine at DISPATCH_LEVEL soon after it is queued, never while the queuing CPU holds a spin lock.</summary>
+[ExternType("KDPC", Header = "ntddk.h")] public struct KDPC { }
+
 /// <summary>Executive, kernel and I/O manager routines of wdm.h the platform calls.</summary>
 public unsafe interface IWdm
 {
@@ -75,6 +78,13 @@ public unsafe interface IWdm
     static abstract void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef);
     /// <summary>PASSIVE_LEVEL: waits until every holder released, and makes later acquisitions fail.</summary>
     static abstract void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef);
+
+    // DPCs: work that must not run inside the caller's locks (KDEFERRED_ROUTINE: Dpc, DeferredContext, SystemArgument1, SystemArgument2).
+    static abstract void KeInitializeDpc(KDPC* dpc, delegate* unmanaged<KDPC*, void*, void*, void*, void> deferredRoutine, void* deferredContext);
+    /// <summary>Queues the DPC; false when it is already queued (it runs once for both).</summary>
+    static abstract bool KeInsertQueueDpc(KDPC* dpc, void* systemArgument1, void* systemArgument2);
+    /// <summary>PASSIVE_LEVEL: returns when every DPC queued before the call has run.</summary>
+    static abstract void KeFlushQueuedDpcs();
 
     // IRPs and MDLs of WSK requests (the transport's buffers): DISPATCH_LEVEL or below.
     static abstract PIRP IoAllocateIrp(sbyte stackSize, bool chargeQuota);
@@ -105,6 +115,10 @@ public unsafe partial struct KernelWdk : IWdm
     [Import("ExAcquireRundownProtection", Header = "ntddk.h")] public static extern bool ExAcquireRundownProtection(EX_RUNDOWN_REF* runRef);
     [Import("ExReleaseRundownProtection", Header = "ntddk.h")] public static extern void ExReleaseRundownProtection(EX_RUNDOWN_REF* runRef);
     [Import("ExWaitForRundownProtectionRelease", Header = "ntddk.h")] public static extern void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef);
+    [Import("KeInitializeDpc", Header = "ntddk.h")]
+    public static extern void KeInitializeDpc(KDPC* dpc, delegate* unmanaged<KDPC*, void*, void*, void*, void> deferredRoutine, void* deferredContext);
+    [Import("KeInsertQueueDpc", Header = "ntddk.h")] public static extern bool KeInsertQueueDpc(KDPC* dpc, void* systemArgument1, void* systemArgument2);
+    [Import("KeFlushQueuedDpcs", Header = "ntddk.h")] public static extern void KeFlushQueuedDpcs();
 
     // IRPs for WSK requests: allocated once per socket operation slot and reused.
     [Import("IoAllocateIrp", Header = "ntddk.h")] public static extern PIRP IoAllocateIrp(sbyte stackSize, bool chargeQuota);

@@ -82,6 +82,14 @@ public unsafe struct WSK_PROVIDER_NPI
     public WSK_PROVIDER_DISPATCH* Dispatch;
 }
 
+/// <summary>What every socket's dispatch table starts with (WskControlSocket, WskCloseSocket): used where the kind does not matter.</summary>
+[ExternType("WSK_PROVIDER_BASIC_DISPATCH", Header = "wsk.h")]
+public unsafe struct WSK_PROVIDER_BASIC_DISPATCH
+{
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_CONTROL_SOCKET_TYPE, ULONG, ULONG, SIZE_T, void*, SIZE_T, void*, SIZE_T*, PIRP, NTSTATUS> WskControlSocket;
+    public delegate* unmanaged[Stdcall]<PWSK_SOCKET, PIRP, NTSTATUS> WskCloseSocket;
+}
+
 /// <summary>Datagram socket operations (the basic dispatch's members are reached directly, as C's anonymous member allows).</summary>
 [ExternType("WSK_PROVIDER_DATAGRAM_DISPATCH", Header = "wsk.h")]
 public unsafe struct WSK_PROVIDER_DATAGRAM_DISPATCH
@@ -93,7 +101,7 @@ public unsafe struct WSK_PROVIDER_DATAGRAM_DISPATCH
     public delegate* unmanaged[Stdcall]<PWSK_SOCKET, WSK_DATAGRAM_INDICATION*, NTSTATUS> WskRelease;
 }
 
-/// <summary>Connection (TCP) socket operations.</summary>
+/// <summary>Connection (TCP) socket operations (the basic dispatch's members reached directly, as for datagrams).</summary>
 [ExternType("WSK_PROVIDER_CONNECTION_DISPATCH", Header = "wsk.h")]
 public unsafe struct WSK_PROVIDER_CONNECTION_DISPATCH
 {
@@ -132,6 +140,8 @@ public static class WskConstants
     [CName("WSK_EVENT_RECEIVE")] public static readonly uint WSK_EVENT_RECEIVE = 0x40;
     [CName("WSK_EVENT_DISCONNECT")] public static readonly uint WSK_EVENT_DISCONNECT = 0x80;
     [CName("WSK_EVENT_DISABLE")] public static readonly uint WSK_EVENT_DISABLE = 0x80000000;
+    /// <summary>WskDisconnectEvent's flag: the peer reset the connection (else it closed it gracefully).</summary>
+    [CName("WSK_FLAG_ABORTIVE")] public static readonly uint WSK_FLAG_ABORTIVE = 1;
 
     // ws2def.h / ws2ipdef.h (included by wsk.h): what WskSocket, WskControlSocket and a SOCKADDR need.
     // [CName] static readonly, not const: the generated C passes the header's names (SOCK_DGRAM, not 2).

@@ -20,6 +20,7 @@ public static unsafe partial class Driver<TPlatform>
         var status = SockAddr.Validate(request.ListenAddress);
         if (!status.IsSuccess())
             return status;
+        NextTransport(s);
         status = TPlatform.TransportListen(s->PlatformContext, request.ListenAddress, request.IPv6Only != 0);
         if (!status.IsSuccess())
             return status;

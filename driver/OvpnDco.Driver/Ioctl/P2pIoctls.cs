@@ -34,6 +34,7 @@ public static unsafe partial class Driver<TPlatform>
         if (p == null)
             return NtStatus.InsufficientResources;
         s->P2p = p->Self;
+        NextTransport(s);
         status = TPlatform.TransportOpen(s->PlatformContext, request.Proto, request.Local, request.Remote);
         if (status == NtStatus.Pending)
         {

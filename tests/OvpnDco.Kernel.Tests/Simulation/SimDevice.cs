@@ -69,6 +69,7 @@ public sealed unsafe class SimDevice : IDisposable
         if (input.Length > 0)
             input.CopyTo(SimWdk.S[r].Input!.Span);
         WindowsDevice<SimWdk, SimKm>.OnDeviceControl(Ctx, r, (nuint)outputLength, (nuint)input.Length, code, false);
+        SimWdk.S.Wsk.RunDpcs(); // the dispatch routine returned: what it queued runs
         return r;
     }
 

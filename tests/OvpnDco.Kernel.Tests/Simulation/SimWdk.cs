@@ -110,10 +110,12 @@ public unsafe partial struct SimWdk : IWdk
     public static void ExWaitForRundownProtectionRelease(EX_RUNDOWN_REF* runRef)
     {
         Assert.That(S.Irql, Is.Zero, "ExWaitForRundownProtectionRelease only at PASSIVE_LEVEL");
-        // While this thread waits, the network stack completes what it holds (the transport's sends and close).
-        if (runRef->Count != 0 && runRef->Count != RunDown && S.Wsk.Pending.Count > 0)
+        // While this thread waits, the network stack completes what it holds (the transport's sends and close) and
+        // the other CPUs run the DPCs queued.
+        if (runRef->Count != 0 && runRef->Count != RunDown && (S.Wsk.Pending.Count > 0 || S.Wsk.QueuedDpcs.Count > 0))
         {
             S.Wsk.WaitsThatDrained++;
+            S.Wsk.RunDpcs();
             S.Wsk.CompleteAll();
         }
         Assert.That(runRef->Count == 0 || runRef->Count == RunDown, $"would wait for {runRef->Count} holders forever (single-threaded simulation)");

@@ -75,6 +75,27 @@ public unsafe partial struct SimWdk
         return S.Wsk.FailMapping ? null : (void*)m!.Address;
     }
 
+    // ---- DPCs: queued, run when the simulated CPU leaves DISPATCH_LEVEL (SimWskState.RunDpcs) ----
+
+    public static void KeInitializeDpc(KDPC* dpc, delegate* unmanaged<KDPC*, void*, void*, void*, void> deferredRoutine, void* deferredContext) =>
+        S.Wsk.Dpcs[(nint)dpc] = ((nint)deferredRoutine, (nint)deferredContext);
+
+    public static bool KeInsertQueueDpc(KDPC* dpc, void* systemArgument1, void* systemArgument2)
+    {
+        Assert.That(S.Wsk.Dpcs.ContainsKey((nint)dpc), Is.True, "KeInsertQueueDpc of a DPC not initialised");
+        S.Wsk.DpcInserts++;
+        if (S.Wsk.QueuedDpcs.Contains((nint)dpc))
+            return false;
+        S.Wsk.QueuedDpcs.Add((nint)dpc);
+        return true;
+    }
+
+    public static void KeFlushQueuedDpcs()
+    {
+        Assert.That(S.Irql, Is.Zero, "KeFlushQueuedDpcs only at PASSIVE_LEVEL");
+        S.Wsk.RunDpcs();
+    }
+
     public static NTSTATUS WskRegister(WSK_CLIENT_NPI* clientNpi, WSK_REGISTRATION* registration)
     {
         Assert.That(S.Irql, Is.Zero, "WskRegister at PASSIVE_LEVEL only");
@@ -152,9 +173,36 @@ public sealed class SimWskState
     public int FailSendAt = -1;
     public int SocketStatus;
     public int BindStatus;
+    public int ConnectStatus;
+    public int Connects;
+
+    /// <summary>What SO_WSK_EVENT_CALLBACK returns when it enables events (0: success).</summary>
+    public int EventStatus;
+
+    /// <summary>The WskSend (by attempt number) that sends only half its bytes.</summary>
+    public int ShortSendAt = -1;
     public int Closes;
     public int WaitsThatDrained;
     public bool FailMapping;
+
+    public readonly Dictionary<nint, (nint Routine, nint Context)> Dpcs = new();
+    public readonly List<nint> QueuedDpcs = new();
+    public int DpcInserts;
+
+    /// <summary>What the CPU does when it drops below DISPATCH_LEVEL: the queued DPCs run (at DISPATCH_LEVEL), oldest first.</summary>
+    public void RunDpcs()
+    {
+        while (QueuedDpcs.Count > 0)
+        {
+            var dpc = QueuedDpcs[0];
+            QueuedDpcs.RemoveAt(0);
+            var (routine, context) = Dpcs[dpc];
+            byte irql = SimWdk.S.Irql;
+            SimWdk.S.Irql = 2;
+            SimWskCallbacks.InvokeDpc(routine, dpc, context);
+            SimWdk.S.Irql = irql;
+        }
+    }
 
     /// <summary>What went wrong inside a provider call (an exception must not cross an unmanaged frame): checked at teardown.</summary>
     public readonly List<string> Errors = new();
@@ -168,10 +216,12 @@ public sealed class SimWskState
             CompleteNext();
     }
 
+    /// <summary>The stack completes its oldest request; then, the completion routine returned, the DPCs it queued run.</summary>
     public void CompleteNext()
     {
         var (irp, status, info) = Pending[0];
         Pending.RemoveAt(0);
         SimWskProvider.Complete(irp, status, info);
+        RunDpcs();
     }
 }

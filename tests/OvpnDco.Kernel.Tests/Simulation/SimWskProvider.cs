@@ -8,9 +8,15 @@ using OvpnDco.Wdk;
 
 namespace OvpnDco.Kernel.Tests.Simulation;
 
-/// <summary>A datagram socket of the simulated provider: what the driver asked of it.</summary>
+/// <summary>A socket of the simulated provider (datagram or connection): what the driver asked of it.</summary>
 public sealed unsafe class SimSocket
 {
+    public bool IsConnection => (Flags & WskConstants.WSK_FLAG_CONNECTION_SOCKET) != 0;
+    public WSK_CLIENT_CONNECTION_DISPATCH* ConnectionEvents;
+    public byte[]? ConnectedTo;
+
+    /// <summary>The bytes WskSend put on the stream, in order.</summary>
+    public readonly List<byte> Stream = new();
     public nint Handle;
     public ushort Family;
     public ushort Type;
@@ -37,6 +43,7 @@ public static unsafe class SimWskProvider
 {
     public static readonly WSK_PROVIDER_DISPATCH* Dispatch = MakeProvider();
     public static readonly WSK_PROVIDER_DATAGRAM_DISPATCH* Datagram = MakeDatagram();
+    public static readonly WSK_PROVIDER_CONNECTION_DISPATCH* Connection = MakeConnection();
 
     private static SimWskState W => SimWdk.S.Wsk;
 
@@ -56,6 +63,19 @@ public static unsafe class SimWskProvider
         d->WskBind = &Bind;
         d->WskSendTo = &SendTo;
         d->WskRelease = &Release;
+        return d;
+    }
+
+    private static WSK_PROVIDER_CONNECTION_DISPATCH* MakeConnection()
+    {
+        var d = (WSK_PROVIDER_CONNECTION_DISPATCH*)NativeMemory.AllocZeroed((nuint)sizeof(WSK_PROVIDER_CONNECTION_DISPATCH));
+        d->WskControlSocket = &ControlSocket;
+        d->WskCloseSocket = &CloseSocket;
+        d->WskBind = &Bind;
+        d->WskConnect = &Connect;
+        d->WskSend = &Send;
+        d->WskDisconnect = &Disconnect;
+        d->WskRelease = &ReleaseData;
         return d;
     }
 
@@ -114,11 +134,15 @@ public static unsafe class SimWskProvider
         if (W.SocketStatus != 0)
             return Finish(irp, W.SocketStatus, 0);
         var h = (WSK_SOCKET*)NativeMemory.AllocZeroed((nuint)sizeof(WSK_SOCKET));
-        h->Dispatch = Datagram;
+        bool connection = ((uint)flags & WskConstants.WSK_FLAG_CONNECTION_SOCKET) != 0;
+        h->Dispatch = connection ? Connection : Datagram;
+        if (connection != (type == WskConstants.SOCK_STREAM && (uint)protocol == WskConstants.IPPROTO_TCP))
+            W.Errors.Add("a connection socket is SOCK_STREAM/IPPROTO_TCP, a datagram socket SOCK_DGRAM/IPPROTO_UDP");
         W.Sockets.Add(new SimSocket
         {
             Handle = (nint)h, Family = family, Type = type, Protocol = (uint)protocol, Flags = (uint)flags, Context = (nint)socketContext,
-            Events = (WSK_CLIENT_DATAGRAM_DISPATCH*)dispatch.Value,
+            Events = connection ? null : (WSK_CLIENT_DATAGRAM_DISPATCH*)dispatch.Value,
+            ConnectionEvents = connection ? (WSK_CLIENT_CONNECTION_DISPATCH*)dispatch.Value : null,
         });
         return Finish(irp, 0, (nint)h);
     });
@@ -139,6 +163,13 @@ public static unsafe class SimWskProvider
             if (!id.AsSpan().SequenceEqual(NpiWskInterfaceId))
                 W.Errors.Add("SO_WSK_EVENT_CALLBACK with an NpiId other than NPI_WSK_INTERFACE_ID");
             uint mask = (uint)c->EventMask;
+            uint kinds = s.IsConnection ? WskConstants.WSK_EVENT_RECEIVE | WskConstants.WSK_EVENT_DISCONNECT : WskConstants.WSK_EVENT_RECEIVE_FROM;
+            if ((mask & ~WskConstants.WSK_EVENT_DISABLE & ~kinds) != 0)
+                W.Errors.Add($"SO_WSK_EVENT_CALLBACK with events the socket's kind does not raise ({mask:x})");
+            if (s.IsConnection && s.ConnectedTo == null && (mask & WskConstants.WSK_EVENT_DISABLE) == 0)
+                W.Errors.Add("receive events enabled before the connect completed");
+            if (W.EventStatus != 0 && (mask & WskConstants.WSK_EVENT_DISABLE) == 0)
+                return (NTSTATUS)W.EventStatus;
             if ((mask & WskConstants.WSK_EVENT_DISABLE) != 0)
                 s.EnabledEvents &= ~(mask & ~WskConstants.WSK_EVENT_DISABLE);
             else
@@ -190,6 +221,64 @@ public static unsafe class SimWskProvider
             return Finish(irp, unchecked((int)0xC000023C), 0); // STATUS_NETWORK_UNREACHABLE
         W.Sent.Add((data, to));
         return Finish(irp, 0, (nint)buffer->Length);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS Connect(PWSK_SOCKET socket, PSOCKADDR remote, ULONG flags, PIRP irp) => Guard(() =>
+    {
+        var s = Find(socket, "WskConnect");
+        if (s == null)
+            return (NTSTATUS)unchecked((int)0xC000000D);
+        if (s.Bound == null)
+            W.Errors.Add("WskConnect before the bind");
+        var family = *(ushort*)remote.Value;
+        if (family != s.Family)
+            W.Errors.Add("connected to an address of another family than the socket's");
+        if (W.ConnectStatus == 0)
+            s.ConnectedTo = new ReadOnlySpan<byte>((void*)remote.Value, family == WskConstants.AF_INET6 ? 28 : 16).ToArray();
+        W.Connects++;
+        return Finish(irp, W.ConnectStatus, 0);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS Send(PWSK_SOCKET socket, WSK_BUF* buffer, ULONG flags, PIRP irp) => Guard(() =>
+    {
+        W.SendAttempts++;
+        var s = Find(socket, "WskSend");
+        if (s?.ConnectedTo == null)
+            W.Errors.Add("WskSend on a socket not connected");
+        if (!W.Mdls.TryGetValue(buffer->Mdl.Value, out var mdl) || !mdl.Built)
+        {
+            W.Errors.Add("WskSend over an MDL not allocated and built");
+            return Finish(irp, unchecked((int)0xC000000D), 0);
+        }
+        if ((long)(uint)buffer->Offset + (long)buffer->Length > mdl.Length)
+            W.Errors.Add("WskSend past its MDL");
+        var data = new ReadOnlySpan<byte>((byte*)mdl.Address + (uint)buffer->Offset, (int)buffer->Length).ToArray();
+        if (W.FailSendAt == W.SendAttempts)
+            return Finish(irp, unchecked((int)0xC0000241), 0); // STATUS_CONNECTION_ABORTED
+        if (W.ShortSendAt == W.SendAttempts)
+        {
+            s?.Stream.AddRange(data[..(data.Length / 2)]);
+            return Finish(irp, 0, data.Length / 2);
+        }
+        s?.Stream.AddRange(data);
+        W.Sent.Add((data, s?.ConnectedTo ?? Array.Empty<byte>()));
+        return Finish(irp, 0, (nint)buffer->Length);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS Disconnect(PWSK_SOCKET socket, WSK_BUF* buffer, ULONG flags, PIRP irp) => Guard(() =>
+    {
+        W.Errors.Add("WskDisconnect: the transport closes abortively with WskCloseSocket");
+        return Finish(irp, 0, 0);
+    });
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS ReleaseData(PWSK_SOCKET socket, WSK_DATA_INDICATION* list) => Guard(() =>
+    {
+        W.Errors.Add("WskRelease: the driver retains no indication");
+        return NTSTATUS.STATUS_SUCCESS;
     });
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
@@ -263,6 +352,7 @@ public static unsafe class SimWskProvider
             indications[i].Next = i + 1 < datagrams.Length ? &indications[i + 1] : null;
         }
         var status = SimWskCallbacks.InvokeReceiveFrom((nint)s.Events->WskReceiveFromEvent, s.Context, datagrams.Length == 0 ? null : indications);
+        W.RunDpcs();
         // Consumed (STATUS_SUCCESS): the stack reclaims the indications at once.
         foreach (var mdl in mdls)
         {
@@ -275,6 +365,82 @@ public static unsafe class SimWskProvider
     }
 }
 
+/// <summary>The stack on a simulated connection socket: stream bytes, the peer's disconnect.</summary>
+public static unsafe class SimWskStream
+{
+    private static SimWskState W => SimWdk.S.Wsk;
+
+    /// <summary>
+    /// The stack indicates stream bytes: one WSK_DATA_INDICATION per element of <paramref name="indications"/>, each
+    /// over a chain of MDLs cut where <paramref name="pieces"/> says (the first MDL with headers in front), all in one
+    /// WskReceiveEvent. Null <paramref name="indications"/>: the socket no longer works.
+    /// </summary>
+    public static NTSTATUS Indicate(SimSocket s, byte[][]? indications, int pieces = 1)
+    {
+        if ((s.EnabledEvents & WskConstants.WSK_EVENT_RECEIVE) == 0 || s.Closed)
+            throw new InvalidOperationException("the provider indicates only on an open socket with WSK_EVENT_RECEIVE enabled");
+        const int headroom = 6;
+        int count = indications?.Length ?? 0;
+        var list = (WSK_DATA_INDICATION*)NativeMemory.AllocZeroed((nuint)(Math.Max(count, 1) * sizeof(WSK_DATA_INDICATION)));
+        var natives = new List<nint> { (nint)list };
+        var mdls = new List<nint>();
+        nuint total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var data = indications![i];
+            MDL* first = null, last = null;
+            int cuts = Math.Max(1, Math.Min(pieces, data.Length));
+            for (int p = 0, start = 0; p < cuts; p++)
+            {
+                int end = data.Length * (p + 1) / cuts;
+                int front = p == 0 ? headroom : 0;
+                var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(end - start + front + 1));
+                data.AsSpan(start, end - start).CopyTo(new Span<byte>(bytes + front, end - start));
+                var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
+                mdl->ByteCount = (ULONG)(uint)(end - start + front);
+                W.Mdls[(nint)mdl] = new SimMdl((nint)bytes, end - start + front) { Built = true };
+                natives.Add((nint)bytes);
+                mdls.Add((nint)mdl);
+                if (first == null)
+                    first = mdl;
+                else
+                    last->Next = mdl;
+                last = mdl;
+                start = end;
+            }
+            list[i].Buffer.Mdl = new PMDL { Value = (nint)first };
+            list[i].Buffer.Offset = (ULONG)headroom;
+            list[i].Buffer.Length = (nuint)data.Length;
+            list[i].Next = i + 1 < count ? &list[i + 1] : null;
+            total += (nuint)data.Length;
+        }
+        var accepted = new SIZE_T { Value = 0xdead };
+        var status = SimWskCallbacks.InvokeReceive((nint)s.ConnectionEvents->WskReceiveEvent, s.Context, indications == null ? null : list,
+            new SIZE_T { Value = (nint)total }, &accepted);
+        W.RunDpcs();
+        if (status != NTSTATUS.STATUS_SUCCESS || accepted.Value != 0xdead)
+            W.Errors.Add("WskReceiveEvent: everything is consumed (STATUS_SUCCESS), BytesAccepted untouched");
+        foreach (var mdl in mdls)
+        {
+            W.Mdls.Remove(mdl);
+            NativeMemory.Free((void*)mdl);
+        }
+        foreach (var p in natives)
+            NativeMemory.Free((void*)p);
+        return status;
+    }
+
+    /// <summary>The peer closed (or, <paramref name="abortive"/>, reset) the connection: WskDisconnectEvent.</summary>
+    public static NTSTATUS PeerDisconnects(SimSocket s, bool abortive = false)
+    {
+        if ((s.EnabledEvents & WskConstants.WSK_EVENT_DISCONNECT) == 0 || s.Closed)
+            throw new InvalidOperationException("the provider raises WskDisconnectEvent only on an open socket with WSK_EVENT_DISCONNECT enabled");
+        var status = SimWskCallbacks.InvokeDisconnect((nint)s.ConnectionEvents->WskDisconnectEvent, s.Context, abortive ? WskConstants.WSK_FLAG_ABORTIVE : 0);
+        W.RunDpcs();
+        return status;
+    }
+}
+
 /// <summary>
 /// The tests' WSK entry points (as KernelWsk is the kernel's): [UnmanagedCallersOnly] so their addresses are what the
 /// driver stores, forwarded to <see cref="WskTransport{TWdk, TKm}"/> on the simulation. The simulated provider calls
@@ -282,11 +448,38 @@ public static unsafe class SimWskProvider
 /// </summary>
 public static unsafe class SimWskCallbacks
 {
-    public static int Init(DeviceContext* ctx) => WskTransport<SimWdk, SimKm>.Init(ctx, &OnReceiveFrom, &OnStepComplete, &OnSendComplete);
+    public static int Init(DeviceContext* ctx)
+    {
+        WskCallbacks callbacks;
+        callbacks.ReceiveFrom = &OnReceiveFrom;
+        callbacks.Receive = &OnReceive;
+        callbacks.Disconnect = &OnDisconnect;
+        callbacks.StepComplete = &OnStepComplete;
+        callbacks.SendComplete = &OnSendComplete;
+        callbacks.Notice = &OnNotice;
+        return WskTransport<SimWdk, SimKm>.Init(ctx, &callbacks);
+    }
+
+    [UnmanagedCallersOnly]
+    private static void OnNotice(KDPC* dpc, void* context, void* argument1, void* argument2) => WskTransport<SimWdk, SimKm>.OnNotice((DeviceContext*)context);
+
+    public static void InvokeDpc(nint routine, nint dpc, nint context)
+    {
+        if (routine != (nint)(delegate* unmanaged<KDPC*, void*, void*, void*, void>)&OnNotice)
+            throw new InvalidOperationException("a DPC that is not the transport's notice");
+        WskTransport<SimWdk, SimKm>.OnNotice((DeviceContext*)context);
+    }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     private static NTSTATUS OnReceiveFrom(void* socketContext, ULONG flags, WSK_DATAGRAM_INDICATION* list) =>
         WskTransport<SimWdk, SimKm>.OnReceiveFrom((DeviceContext*)socketContext, list);
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS OnReceive(void* socketContext, ULONG flags, WSK_DATA_INDICATION* list, SIZE_T indicated, SIZE_T* accepted) =>
+        WskStream<SimWdk, SimKm>.OnReceive((DeviceContext*)socketContext, list);
+
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    private static NTSTATUS OnDisconnect(void* socketContext, ULONG flags) => WskStream<SimWdk, SimKm>.OnDisconnect((DeviceContext*)socketContext);
 
     [UnmanagedCallersOnly]
     private static NTSTATUS OnStepComplete(PDEVICE_OBJECT device, PIRP irp, void* context) =>
@@ -303,6 +496,20 @@ public static unsafe class SimWskCallbacks
         if (routine == (nint)(delegate* unmanaged<PDEVICE_OBJECT, PIRP, void*, NTSTATUS>)&OnSendComplete)
             return WskTransport<SimWdk, SimKm>.OnSendComplete((TransportBuffer*)context, new PIRP { Value = irp });
         throw new InvalidOperationException("a completion routine that is not the transport's");
+    }
+
+    public static NTSTATUS InvokeReceive(nint routine, nint socketContext, WSK_DATA_INDICATION* list, SIZE_T indicated, SIZE_T* accepted)
+    {
+        if (routine != (nint)(delegate* unmanaged[Stdcall]<void*, ULONG, WSK_DATA_INDICATION*, SIZE_T, SIZE_T*, NTSTATUS>)&OnReceive)
+            throw new InvalidOperationException("the socket's WskReceiveEvent is not the transport's");
+        return WskStream<SimWdk, SimKm>.OnReceive((DeviceContext*)socketContext, list);
+    }
+
+    public static NTSTATUS InvokeDisconnect(nint routine, nint socketContext, uint flags)
+    {
+        if (routine != (nint)(delegate* unmanaged[Stdcall]<void*, ULONG, NTSTATUS>)&OnDisconnect)
+            throw new InvalidOperationException("the socket's WskDisconnectEvent is not the transport's");
+        return WskStream<SimWdk, SimKm>.OnDisconnect((DeviceContext*)socketContext);
     }
 
     public static NTSTATUS InvokeReceiveFrom(nint routine, nint socketContext, WSK_DATAGRAM_INDICATION* list)
