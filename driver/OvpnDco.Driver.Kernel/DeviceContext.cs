@@ -56,6 +56,12 @@ public unsafe struct DeviceContext
     public NET_EXTENSION TxVirtualAddress;
     public NET_EXTENSION RxVirtualAddress;
 
+    /// <summary>The rx queue's packet checksum extension (Enabled 0: the OS wants no receive checksum offload).</summary>
+    public NET_EXTENSION RxChecksum;
+
+    /// <summary>Which receive checksums the OS has enabled (<see cref="RxChecksumOffload"/> bits), set by EvtAdapterOffloadSetRxChecksum.</summary>
+    public int RxChecksumEnabled;
+
     /// <summary>A contiguous copy of a tx packet that spans several fragments (Proto.MaxWire bytes).</summary>
     public byte* TxScratch;
 
@@ -113,4 +119,16 @@ public static unsafe class DeviceQueues
 
     public static EarlyCompletion* EarlyOf(DeviceContext* ctx, PendingKind kind) =>
         kind == PendingKind.NotifyEvent ? &ctx->EarlyNotify : &ctx->EarlyNewPeer;
+}
+
+/// <summary>
+/// The receive checksum offload the adapter advertises (as upstream): a packet that came through the tunnel was
+/// authenticated by its AEAD tag, so the checksums its sender computed arrived intact, and the adapter reports them
+/// valid instead of the OS computing them again. Bits of <see cref="DeviceContext.RxChecksumEnabled"/>.
+/// </summary>
+public static class RxChecksumOffload
+{
+    public const int IPv4 = 1;
+    public const int Tcp = 2;
+    public const int Udp = 4;
 }

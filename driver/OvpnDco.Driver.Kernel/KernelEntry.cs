@@ -287,7 +287,24 @@ public static unsafe class KernelEntry
             NET_IF_MEDIA_DUPLEX_STATE.MediaDuplexStateFull, NET_ADAPTER_PAUSE_FUNCTION_TYPE.NetAdapterPauseFunctionTypeUnsupported,
             NET_ADAPTER_AUTO_NEGOTIATION_FLAGS.NetAdapterAutoNegotiationFlagNone);
         KernelWdk.NetAdapterSetLinkState(adapter, &link);
+        NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES rxChecksum;
+        KernelWdk.NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES_INIT(&rxChecksum, &EvtAdapterOffloadSetRxChecksum);
+        KernelWdk.NetAdapterOffloadSetRxChecksumCapabilities(adapter, &rxChecksum);
         return KernelWdk.NetAdapterStart(adapter);
+    }
+
+    /// <summary>The OS changed which receive checksums it wants evaluated (PASSIVE_LEVEL): the rx ring reads the bits per packet.</summary>
+    [Irql(KIrql.Passive)]
+    [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
+    public static void EvtAdapterOffloadSetRxChecksum(NETADAPTER adapter, NETOFFLOAD offload)
+    {
+        var ctx = ContextOf(new WDFOBJECT { Value = adapter.Value });
+        if (ctx == null)
+            return;
+        int enabled = (KernelWdk.NetOffloadIsRxChecksumIPv4Enabled(offload) ? RxChecksumOffload.IPv4 : 0)
+            | (KernelWdk.NetOffloadIsRxChecksumTcpEnabled(offload) ? RxChecksumOffload.Tcp : 0)
+            | (KernelWdk.NetOffloadIsRxChecksumUdpEnabled(offload) ? RxChecksumOffload.Udp : 0);
+        System.Threading.Volatile.Write(ref ctx->RxChecksumEnabled, enabled);
     }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
@@ -378,8 +395,27 @@ public static unsafe class KernelEntry
         else
             ctx->RxQueue = queue;
         QueryFragmentVa(queue, tx, tx ? &ctx->TxVirtualAddress : &ctx->RxVirtualAddress);
+        if (!tx)
+            QueryRxChecksum(queue, &ctx->RxChecksum);
         return status;
     }
+
+    /// <summary>The rx queue's packet checksum extension (granted when the OS enabled receive checksum offload).</summary>
+    private static void QueryRxChecksum(NETPACKETQUEUE queue, NET_EXTENSION* extension)
+    {
+        fixed (char* name = PacketChecksumName)
+        {
+            NET_EXTENSION_QUERY query;
+            KernelWdk.NET_EXTENSION_QUERY_INIT(&query, name, (ULONG)1, NET_EXTENSION_TYPE.NetExtensionTypePacket);
+            KernelWdk.NetRxQueueGetExtension(queue, &query, extension);
+        }
+    }
+
+    /// <summary>NET_PACKET_EXTENSION_CHECKSUM_NAME, L"ms_packet_checksum" (version 1).</summary>
+    private static ReadOnlySpan<char> PacketChecksumName => new[]
+    {
+        'm', 's', '_', 'p', 'a', 'c', 'k', 'e', 't', '_', 'c', 'h', 'e', 'c', 'k', 's', 'u', 'm', '\0',
+    };
 
     /// <summary>The queue's fragment virtual-address extension (where each fragment's buffer is mapped).</summary>
     private static void QueryFragmentVa(NETPACKETQUEUE queue, bool tx, NET_EXTENSION* extension)

@@ -122,6 +122,7 @@ public static unsafe class RxRing<TWdk, TKm>
             p->FragmentIndex = fi;
             p->FragmentCount = 1;
             p->Ignore = 0;
+            Describe(ctx, p, pi, new ReadOnlySpan<byte>(b + 1, b->Length));
             Release(ctx, (byte*)(b + 1));
             pi = TWdk.NetRingIncrementIndex(packets, pi);
             fi = TWdk.NetRingIncrementIndex(fragments, fi);
@@ -129,6 +130,43 @@ public static unsafe class RxRing<TWdk, TKm>
         packets->BeginIndex = pi;
         fragments->BeginIndex = fi;
     }
+
+    /// <summary>
+    /// The packet's layer-4 type and, when the OS enabled receive checksum offload, its checksum evaluation: valid for
+    /// the IPv4 header and for TCP/UDP (an AEAD-authenticated packet carries its sender's checksums intact), not checked
+    /// for a fragment's layer 4 (its checksum covers the reassembled datagram) or for what the OS did not enable.
+    /// </summary>
+    private static void Describe(DeviceContext* ctx, NET_PACKET* p, uint index, ReadOnlySpan<byte> ip)
+    {
+        var l4 = NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeUnspecified;
+        bool ipv4 = false;
+        if (ip.Length >= 20 && ip[0] >> 4 == 4)
+        {
+            ipv4 = true;
+            bool fragment = ((ip[6] & 0x3F) | ip[7]) != 0; // more fragments, or an offset
+            l4 = fragment ? NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeIPFragment : Layer4Of(ip[9]);
+        }
+        else if (ip.Length >= 40 && ip[0] >> 4 == 6)
+        {
+            l4 = Layer4Of(ip[6]); // a TCP/UDP header right after the fixed header; with extension headers: unspecified
+        }
+        p->Layout.Layer4Type = (byte)l4;
+        if (ctx->RxChecksum.Enabled == 0)
+            return;
+        int enabled = System.Threading.Volatile.Read(ref ctx->RxChecksumEnabled);
+        NET_PACKET_CHECKSUM* c = TWdk.NetExtensionGetPacketChecksum(&ctx->RxChecksum, index);
+        c->Layer2 = (byte)NET_PACKET_RX_CHECKSUM_EVALUATION.NetPacketRxChecksumEvaluationNotChecked;
+        c->Layer3 = (byte)(ipv4 && (enabled & RxChecksumOffload.IPv4) != 0
+            ? NET_PACKET_RX_CHECKSUM_EVALUATION.NetPacketRxChecksumEvaluationValid : NET_PACKET_RX_CHECKSUM_EVALUATION.NetPacketRxChecksumEvaluationNotChecked);
+        bool l4Valid = l4 == NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeTcp && (enabled & RxChecksumOffload.Tcp) != 0
+            || l4 == NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeUdp && (enabled & RxChecksumOffload.Udp) != 0;
+        c->Layer4 = (byte)(l4Valid ? NET_PACKET_RX_CHECKSUM_EVALUATION.NetPacketRxChecksumEvaluationValid : NET_PACKET_RX_CHECKSUM_EVALUATION.NetPacketRxChecksumEvaluationNotChecked);
+    }
+
+    private static NET_PACKET_LAYER4_TYPE Layer4Of(byte protocol) =>
+        protocol == 6 ? NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeTcp
+        : protocol == 17 ? NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeUdp
+        : NET_PACKET_LAYER4_TYPE.NetPacketLayer4TypeUnspecified;
 
     /// <summary>EvtCancel: every posted packet goes back to the OS marked Ignore, fragments unused.</summary>
     public static void Cancel(NETPACKETQUEUE queue)

@@ -7,7 +7,17 @@ namespace OvpnDco.Wdk;
 [ExternType("NETADAPTER", Header = "netadaptercx.h", IsHandle = true)] public struct NETADAPTER { public nint Value; }
 [ExternType("NETPACKETQUEUE", Header = "netadaptercx.h", IsHandle = true)] public struct NETPACKETQUEUE { public nint Value; }
 /// <summary>Opaque; NetAdapterInitAllocate returns a pointer to it.</summary>
+[ExternType("NETOFFLOAD", Header = "netadaptercx.h", IsHandle = true)] public struct NETOFFLOAD { public nint Value; }
+
 [ExternType("NETADAPTER_INIT", Header = "netadaptercx.h")] public struct NETADAPTER_INIT { }
+
+/// <summary>Receive checksum offload: the adapter reports checksums it evaluated; the callback hears which ones the OS wants.</summary>
+[ExternType("NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES", Header = "netadaptercx.h")]
+public unsafe struct NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES
+{
+    public ULONG Size;
+    public delegate* unmanaged[Stdcall]<NETADAPTER, NETOFFLOAD, void> EvtAdapterOffloadSetRxChecksum;
+}
 [ExternType("NETTXQUEUE_INIT", Header = "netadaptercx.h")] public struct NETTXQUEUE_INIT { }
 [ExternType("NETRXQUEUE_INIT", Header = "netadaptercx.h")] public struct NETRXQUEUE_INIT { }
 
@@ -95,6 +105,14 @@ public unsafe partial struct KernelWdk
     public static extern void NET_ADAPTER_LINK_STATE_INIT(NET_ADAPTER_LINK_STATE* state, ulong linkSpeed, NET_IF_MEDIA_CONNECT_STATE connect,
         NET_IF_MEDIA_DUPLEX_STATE duplex, NET_ADAPTER_PAUSE_FUNCTION_TYPE pause, NET_ADAPTER_AUTO_NEGOTIATION_FLAGS autoNegotiation);
     [Import("NetAdapterSetLinkState", Header = "netadaptercx.h")] public static extern void NetAdapterSetLinkState(NETADAPTER adapter, NET_ADAPTER_LINK_STATE* state);
+    [Import("NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES_INIT", Header = "netadaptercx.h")]
+    public static extern void NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES_INIT(NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES* capabilities,
+        delegate* unmanaged[Stdcall]<NETADAPTER, NETOFFLOAD, void> evtAdapterOffloadSetRxChecksum);
+    [Import("NetAdapterOffloadSetRxChecksumCapabilities", Header = "netadaptercx.h")]
+    public static extern void NetAdapterOffloadSetRxChecksumCapabilities(NETADAPTER adapter, NET_ADAPTER_OFFLOAD_RX_CHECKSUM_CAPABILITIES* capabilities);
+    [Import("NetOffloadIsRxChecksumIPv4Enabled", Header = "netadaptercx.h")] public static extern bool NetOffloadIsRxChecksumIPv4Enabled(NETOFFLOAD offload);
+    [Import("NetOffloadIsRxChecksumTcpEnabled", Header = "netadaptercx.h")] public static extern bool NetOffloadIsRxChecksumTcpEnabled(NETOFFLOAD offload);
+    [Import("NetOffloadIsRxChecksumUdpEnabled", Header = "netadaptercx.h")] public static extern bool NetOffloadIsRxChecksumUdpEnabled(NETOFFLOAD offload);
 }
 
 /// <summary>The adapter's link state, which the platform changes when the driver says so (START_VPN, DEL_PEER).</summary>

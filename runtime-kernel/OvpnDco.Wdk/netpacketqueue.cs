@@ -28,6 +28,44 @@ public struct NET_PACKET
     public ushort FragmentCount;
     /// <summary>A one-bit field: the OS asks the driver to skip the packet.</summary>
     public byte Ignore;
+    public NET_PACKET_LAYOUT Layout;
+}
+
+/// <summary>
+/// What a packet carries, as bit fields (4 bits each): C assigns them by name, so the bindings give their names with a
+/// byte each. Only the layer-4 type is set on receive (as upstream does), for the checksum offload.
+/// </summary>
+[ExternType("NET_PACKET_LAYOUT", Header = "netadaptercx.h")]
+public struct NET_PACKET_LAYOUT
+{
+    public byte Layer4Type;
+}
+
+[ExternType("NET_PACKET_LAYER4_TYPE", Header = "netadaptercx.h")]
+public enum NET_PACKET_LAYER4_TYPE
+{
+    NetPacketLayer4TypeUnspecified = 0,
+    NetPacketLayer4TypeTcp = 1,
+    NetPacketLayer4TypeUdp = 2,
+    NetPacketLayer4TypeIPFragment = 3,
+    NetPacketLayer4TypeIPNotFragment = 4,
+}
+
+/// <summary>The packet checksum extension's element (2-bit fields, assigned by name): one NET_PACKET_RX_CHECKSUM_EVALUATION per layer.</summary>
+[ExternType("NET_PACKET_CHECKSUM", Header = "net/checksum.h")]
+public struct NET_PACKET_CHECKSUM
+{
+    public byte Layer2;
+    public byte Layer3;
+    public byte Layer4;
+}
+
+[ExternType("NET_PACKET_RX_CHECKSUM_EVALUATION", Header = "net/checksum.h")]
+public enum NET_PACKET_RX_CHECKSUM_EVALUATION
+{
+    NetPacketRxChecksumEvaluationNotChecked = 0,
+    NetPacketRxChecksumEvaluationValid = 1,
+    NetPacketRxChecksumEvaluationInvalid = 2,
 }
 
 /// <summary>One fragment; ValidLength/Capacity/Offset are bit fields (26/26/10 bits) of one UINT64.</summary>
@@ -39,7 +77,13 @@ public struct NET_FRAGMENT
     public ulong Offset;
 }
 
-[ExternType("NET_EXTENSION", Header = "netadaptercx.h")] public struct NET_EXTENSION { }
+/// <summary>A queue's view of an extension (the first fields are reserved): <see cref="Enabled"/> is 0 when the OS did not grant it.</summary>
+[ExternType("NET_EXTENSION", Header = "netadaptercx.h")]
+public struct NET_EXTENSION
+{
+    /// <summary>A member of the header's anonymous union (BOOLEAN).</summary>
+    public byte Enabled;
+}
 
 [ExternType("NET_EXTENSION_TYPE", Header = "netadaptercx.h")]
 public enum NET_EXTENSION_TYPE { NetExtensionTypePacket = 1, NetExtensionTypeFragment = 2 }
@@ -71,6 +115,8 @@ public unsafe interface INetRing
     static abstract uint NetRingIncrementIndex(NET_RING* ring, uint index);
     static abstract NET_FRAGMENT_VIRTUAL_ADDRESS* NetExtensionGetFragmentVirtualAddress(NET_EXTENSION* extension, uint index);
     static abstract void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE queue);
+    /// <summary>Inline (net/checksum.h): the packet's element of an enabled checksum extension.</summary>
+    static abstract NET_PACKET_CHECKSUM* NetExtensionGetPacketChecksum(NET_EXTENSION* extension, uint index);
 }
 
 public unsafe partial struct KernelWdk : INetRing
@@ -99,6 +145,8 @@ public unsafe partial struct KernelWdk : INetRing
     public static extern NET_FRAGMENT_VIRTUAL_ADDRESS* NetExtensionGetFragmentVirtualAddress(NET_EXTENSION* extension, uint index);
     [Import("NetRxQueueNotifyMoreReceivedPacketsAvailable", Header = "netadaptercx.h")]
     public static extern void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE queue);
+    [Import("NetExtensionGetPacketChecksum", Header = "net/checksum.h")]
+    public static extern NET_PACKET_CHECKSUM* NetExtensionGetPacketChecksum(NET_EXTENSION* extension, uint index);
     [Import("NetTxQueueNotifyMoreCompletedPacketsAvailable", Header = "netadaptercx.h")]
     public static extern void NetTxQueueNotifyMoreCompletedPacketsAvailable(NETPACKETQUEUE queue);
 }

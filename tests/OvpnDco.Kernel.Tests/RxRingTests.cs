@@ -42,24 +42,7 @@ public unsafe class RxRingTests
     private void Advance() => RxRing<SimWdk, SimKm>.Advance(_device.Ctx, _device.Ctx->RxQueue);
 
     /// <summary>Our own NONE data packet for <paramref name="ip"/>, as the peer would send it (the driver's tx path makes it).</summary>
-    private byte[] DataPacketFor(byte[] ip)
-    {
-        var tx = new SimRingSet(4);
-        SimWdk.S.TxRings = tx.Rings;
-        var p = tx.PacketElements;
-        p->FragmentIndex = 0;
-        p->FragmentCount = 1;
-        tx.FragmentElements[0].ValidLength = (ulong)ip.Length;
-        ip.CopyTo(new Span<byte>(tx.VirtualAddresses[0].VirtualAddress, ip.Length));
-        tx.Packets->EndIndex = 1;
-        tx.Fragments->EndIndex = 1;
-        int before = SimWdk.S.Wsk.Sent.Count;
-        TxRing<SimWdk, SimKm>.Advance(_device.Ctx, new NETPACKETQUEUE { Value = 0x920 });
-        tx.Dispose();
-        SimWdk.S.VirtualAddresses = _rx.VirtualAddresses;
-        Assert.That(SimWdk.S.Wsk.Sent, Has.Count.EqualTo(before + 1));
-        return SimWdk.S.Wsk.Sent[^1].Data;
-    }
+    private byte[] DataPacketFor(byte[] ip) => SimTraffic.Transmit(_device, _rx, ip);
 
     private void Receive(byte[] wire)
     {
@@ -85,6 +68,93 @@ public unsafe class RxRingTests
         Assert.That(_rx.PacketBytes(7), Is.EqualTo(packets[1]));
         Assert.That(_rx.PacketBytes(0), Is.EqualTo(packets[2]));
         Assert.That(_rx.PacketElements[7].FragmentIndex, Is.EqualTo(0u), "packet 7 took fragment 0");
+    }
+
+    private static byte[] Ipv4(byte protocol, bool fragment = false)
+    {
+        var p = Wire.Ipv4(80, 9);
+        p[9] = protocol;
+        if (fragment)
+            p[6] = 0x20; // more fragments
+        return p;
+    }
+
+    private static byte[] Ipv6(byte nextHeader)
+    {
+        var p = new byte[40 + 64];
+        p[0] = 0x60;
+        p[5] = 64; // payload length
+        p[6] = nextHeader;
+        p[7] = 64;
+        p[8] = 0xfd;
+        p[23] = 2;
+        p[24] = 0xfd;
+        p[39] = 1;
+        return p;
+    }
+
+    private const byte Tcp = 6, Udp = 17;
+
+    /// <summary>Five kinds of packet through the ring; returns each one's (layer-4 type, layer-3 and layer-4 checksum evaluation).</summary>
+    private List<(byte L4Type, byte L3, byte L4)> DescribeFive()
+    {
+        var packets = new List<byte[]> { Ipv4(Udp), Ipv4(Tcp), Ipv4(Tcp, fragment: true), Ipv6(Tcp), Ipv6(0) /* hop-by-hop: an extension */ };
+        var wires = packets.ConvertAll(DataPacketFor);
+        foreach (var w in wires)
+            Receive(w);
+        _rx.Start(0, 0);
+        _rx.PostEmpty(packets.Count);
+        for (int i = 0; i < packets.Count; i++)
+            _rx.Checksums[i] = new NET_PACKET_CHECKSUM { Layer2 = 3, Layer3 = 3, Layer4 = 3 }; // what the slot held before
+        Advance();
+        Assert.That(_rx.Packets->BeginIndex, Is.EqualTo((uint)packets.Count));
+        var got = new List<(byte, byte, byte)>();
+        for (int i = 0; i < packets.Count; i++)
+        {
+            Assert.That(_rx.PacketBytes((uint)i), Is.EqualTo(packets[i]));
+            got.Add((_rx.PacketElements[i].Layout.Layer4Type, _rx.Checksums[i].Layer3, _rx.Checksums[i].Layer4));
+        }
+        return got;
+    }
+
+    private const byte Unspecified = 0, L4Tcp = 1, L4Udp = 2, L4Fragment = 3, NotChecked = 0, Valid = 1, Untouched = 3;
+
+    [Test]
+    public void WithoutTheChecksumExtensionOnlyTheLayer4TypeIsSet()
+    {
+        _device.Ctx->RxChecksum.Enabled = 0;
+        _device.Ctx->RxChecksumEnabled = RxChecksumOffload.IPv4 | RxChecksumOffload.Tcp | RxChecksumOffload.Udp;
+        Assert.That(DescribeFive(), Is.EqualTo(new List<(byte, byte, byte)>
+        {
+            (L4Udp, Untouched, Untouched), (L4Tcp, Untouched, Untouched), (L4Fragment, Untouched, Untouched),
+            (L4Tcp, Untouched, Untouched), (Unspecified, Untouched, Untouched),
+        }));
+    }
+
+    [Test]
+    public void EveryChecksumTheOsEnabledIsReportedValid()
+    {
+        _device.Ctx->RxChecksum.Enabled = 1;
+        _device.Ctx->RxChecksumEnabled = RxChecksumOffload.IPv4 | RxChecksumOffload.Tcp | RxChecksumOffload.Udp;
+        Assert.That(DescribeFive(), Is.EqualTo(new List<(byte, byte, byte)>
+        {
+            (L4Udp, Valid, Valid), (L4Tcp, Valid, Valid),
+            (L4Fragment, Valid, NotChecked), // a fragment's layer-4 checksum covers the reassembled datagram
+            (L4Tcp, NotChecked, Valid),      // IPv6 has no header checksum
+            (Unspecified, NotChecked, NotChecked),
+        }));
+    }
+
+    [Test]
+    public void OnlyTheChecksumsTheOsEnabledAreReported()
+    {
+        _device.Ctx->RxChecksum.Enabled = 1;
+        _device.Ctx->RxChecksumEnabled = RxChecksumOffload.Tcp;
+        Assert.That(DescribeFive(), Is.EqualTo(new List<(byte, byte, byte)>
+        {
+            (L4Udp, NotChecked, NotChecked), (L4Tcp, NotChecked, Valid), (L4Fragment, NotChecked, NotChecked),
+            (L4Tcp, NotChecked, Valid), (Unspecified, NotChecked, NotChecked),
+        }));
     }
 
     [Test]

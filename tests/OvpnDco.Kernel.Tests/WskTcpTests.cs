@@ -258,6 +258,7 @@ public unsafe class WskTcpTests
         W.RunDpcs(); // the tx path returned, its lock released: the notice DPC runs
         tx.Dispose();
         SimWdk.S.VirtualAddresses = _rx.VirtualAddresses;
+        SimWdk.S.Checksums = _rx.Checksums;
         AssertCompleted(read, (int)NtStatus.ConnectionAborted, "the stream lost bytes: the peer can no longer frame it");
         Assert.That(_device.Ctx->TxBuffersOut, Is.Zero, "the buffer came back");
         Assert.That(_device.Ctx->Wsk.SendsFailed + _device.Ctx->Wsk.SendsCompleted, Is.EqualTo(1));

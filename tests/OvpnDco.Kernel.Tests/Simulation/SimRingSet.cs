@@ -16,6 +16,9 @@ public sealed unsafe class SimRingSet : IDisposable
     public NET_FRAGMENT* FragmentElements { get; }
     public SimRings* Rings { get; }
     public NET_FRAGMENT_VIRTUAL_ADDRESS* VirtualAddresses { get; }
+
+    /// <summary>The packet checksum extension's elements, one per packet slot (what NetExtensionGetPacketChecksum returns).</summary>
+    public NET_PACKET_CHECKSUM* Checksums { get; }
     public uint Size { get; }
 
     public SimRingSet(uint size)
@@ -36,6 +39,8 @@ public sealed unsafe class SimRingSet : IDisposable
         for (int i = 0; i < size; i++)
             VirtualAddresses[i].VirtualAddress = Alloc<byte>(2048);
         SimWdk.S.VirtualAddresses = VirtualAddresses;
+        Checksums = Alloc<NET_PACKET_CHECKSUM>((int)size);
+        SimWdk.S.Checksums = Checksums;
     }
 
     private static void Init(NET_RING* ring, uint size, int stride)

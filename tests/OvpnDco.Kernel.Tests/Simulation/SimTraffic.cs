@@ -29,6 +29,7 @@ public static unsafe class SimTraffic
         TxRing<SimWdk, SimKm>.Advance(device.Ctx, new NETPACKETQUEUE { Value = 0x920 });
         tx.Dispose();
         SimWdk.S.VirtualAddresses = rx.VirtualAddresses;
+        SimWdk.S.Checksums = rx.Checksums;
         Assert.That(sent, Has.Count.EqualTo(before + 1), "one send for one packet");
         return sent[^1].Data;
     }
@@ -38,6 +39,7 @@ public static unsafe class SimTraffic
     {
         SimWdk.S.RxRings = rx.Rings;
         SimWdk.S.VirtualAddresses = rx.VirtualAddresses;
+        SimWdk.S.Checksums = rx.Checksums;
         rx.Start(0, 0);
         rx.PostEmpty(packets.Count);
         RxRing<SimWdk, SimKm>.Advance(device.Ctx, device.Ctx->RxQueue);

@@ -428,6 +428,12 @@ public unsafe partial struct SimWdk : IWdk
     public static NET_FRAGMENT_VIRTUAL_ADDRESS* NetExtensionGetFragmentVirtualAddress(NET_EXTENSION* extension, uint index) => S.VirtualAddresses + index;
 
     public static void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE queue) => S.RxNotifications++;
+
+    public static NET_PACKET_CHECKSUM* NetExtensionGetPacketChecksum(NET_EXTENSION* extension, uint index)
+    {
+        Assert.That(extension->Enabled, Is.Not.Zero, "an extension the OS did not grant has no elements");
+        return S.Checksums + index;
+    }
 }
 
 public sealed class SimKey
@@ -497,6 +503,7 @@ public sealed unsafe class SimState
     public SimRings* RxRings;
     public readonly Dictionary<nint, nint> RingElements = new();
     public NET_FRAGMENT_VIRTUAL_ADDRESS* VirtualAddresses;
+    public NET_PACKET_CHECKSUM* Checksums;
     public int RxNotifications;
     public readonly List<NET_IF_MEDIA_CONNECT_STATE> LinkStates = new();
     private int _nextHandle = 0x1000;
