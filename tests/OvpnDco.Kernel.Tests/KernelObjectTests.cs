@@ -54,7 +54,8 @@ public class KernelObjectTests
         return symbol;
     }
 
-    private static string Transpile()
+    /// <summary>The kernel build's C (what ./build.sh writes to out/kernel) of this test run's driver assembly, in a fresh folder.</summary>
+    internal static string Transpile()
     {
         var dir = WdkHeaders.TempDirectory("out-kernel");
         foreach (var f in Directory.GetFiles(dir))
