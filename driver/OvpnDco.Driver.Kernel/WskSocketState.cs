@@ -98,8 +98,17 @@ public unsafe struct WskSocketState
     public ULONG OptionValue;
     public PWSK_SOCKET Socket;
 
-    /// <summary>The IRP of the socket's own requests (create, option, bind, close): one at a time.</summary>
+    /// <summary>The IRP of the socket's own requests (create, option, bind, connect, close): one at a time.</summary>
     public PIRP Irp;
+
+    /// <summary>
+    /// The IRP of a close issued while the connect is still pending on <see cref="Irp"/> (a TCP connect can wait tens
+    /// of seconds for SYN retries; WskCloseSocket cancels it).
+    /// </summary>
+    public PIRP CloseIrp;
+
+    /// <summary>Such an aborted connect: bit 1 while the cancelled connect has not completed, bit 2 while the close has not; the socket ends at 0.</summary>
+    public int AbortPending;
 
     public EX_RUNDOWN_REF Rundown;
 

@@ -49,7 +49,8 @@ public static unsafe class WskTransport<TWdk, TKm>
         TWdk.KeInitializeDpc(&w->Notice, callbacks->Notice, ctx);
         TWdk.ExInitializeRundownProtection(&w->Rundown);
         w->Irp = TWdk.IoAllocateIrp(1, false);
-        return w->Irp.Value == 0 ? -1 : 0;
+        w->CloseIrp = TWdk.IoAllocateIrp(1, false);
+        return w->Irp.Value == 0 || w->CloseIrp.Value == 0 ? -1 : 0;
     }
 
     /// <summary>Device cleanup (PASSIVE_LEVEL, no socket left: <see cref="WaitClosed"/> ran at the handle's cleanup).</summary>
@@ -58,7 +59,10 @@ public static unsafe class WskTransport<TWdk, TKm>
     {
         if (ctx->Wsk.Irp.Value != 0)
             TWdk.IoFreeIrp(ctx->Wsk.Irp);
+        if (ctx->Wsk.CloseIrp.Value != 0)
+            TWdk.IoFreeIrp(ctx->Wsk.CloseIrp);
         ctx->Wsk.Irp = default;
+        ctx->Wsk.CloseIrp = default;
     }
 
     /// <summary>
@@ -169,6 +173,17 @@ public static unsafe class WskTransport<TWdk, TKm>
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
         WskStep step = w->Step;
         uint transport = w->Current.Transport; // read under the lock: once it is released, a queued open may replace it
+        if (w->AbortPending != 0)
+        {
+            // A connect aborted by an early close: the socket ends when both the cancelled connect and the close completed.
+            w->AbortPending &= irp.Value == w->CloseIrp.Value ? ~2 : ~1;
+            if (w->AbortPending != 0)
+            {
+                TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+                return NTSTATUS.STATUS_MORE_PROCESSING_REQUIRED;
+            }
+            step = WskStep.Closing;
+        }
         if (step == WskStep.Creating && ok)
             w->Socket = new PWSK_SOCKET { Value = (nint)r->IoStatus.Information };
         if (step == WskStep.Closing || (!ok || w->CloseRequested != 0) && w->Socket.Value == 0)
@@ -349,16 +364,19 @@ public static unsafe class WskTransport<TWdk, TKm>
         TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
     }
 
-    private static void IssueClose(DeviceContext* ctx)
+    private static void IssueClose(DeviceContext* ctx) => IssueClose(ctx, ctx->Wsk.Irp);
+
+    private static void IssueClose(DeviceContext* ctx, PIRP irp)
     {
         WskSocketState* w = &ctx->Wsk;
-        Prepare(ctx, w->Irp);
-        Basic(w->Socket)->WskCloseSocket(w->Socket, w->Irp);
+        Prepare(ctx, irp);
+        Basic(w->Socket)->WskCloseSocket(w->Socket, irp);
     }
 
     /// <summary>
     /// Closes the socket (DISPATCH_LEVEL, the core's lock held): events off and WskCloseSocket when it is ready or
-    /// failed; while a step is in flight, that step's completion closes. A queued open is dropped. Never waits:
+    /// failed; a pending TCP connect is aborted (closed at once, on <see cref="WskSocketState.CloseIrp"/>); while
+    /// another step is in flight, that step's completion closes. A queued open is dropped. Never waits:
     /// <see cref="WaitClosed"/> does. A TCP connection is closed abortively (WskCloseSocket resets it, as upstream
     /// does): a graceful WskDisconnect would make cleanup wait for the peer.
     /// </summary>
@@ -370,6 +388,16 @@ public static unsafe class WskTransport<TWdk, TKm>
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
         w->Queued.Valid = 0;
         WskStep step = w->Step;
+        if (step == WskStep.Connecting && w->CloseRequested == 0)
+        {
+            // The connect may pend for tens of seconds (SYN retries): close now, on the second IRP; WSK cancels the connect.
+            w->CloseRequested = 1;
+            w->Step = WskStep.Closing;
+            w->AbortPending = 3;
+            TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+            IssueClose(ctx, w->CloseIrp);
+            return;
+        }
         if (step == WskStep.Creating || step == WskStep.SettingV6Only || step == WskStep.Binding || step == WskStep.Connecting ||
             step == WskStep.EventsQueued || step == WskStep.Enabling)
         {

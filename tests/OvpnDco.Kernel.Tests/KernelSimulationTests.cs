@@ -9,8 +9,9 @@ namespace OvpnDco.Kernel.Tests;
 /// (tests/native/kernel_sim: KMDF objects, requests and queues, NetAdapterCx rings and extensions, a WSK provider with a
 /// network between its sockets, BCrypt AEAD on OpenSSL, DPCs, spin locks that fail on recursion) and run under ASan +
 /// UBSan: DriverEntry, two adapters, NEW_PEER over UDP and TCP, AES-256-GCM keys, traffic both ways through the rings
-/// and the WSK sockets, control packets, GET_STATS, the keepalive timer, a disconnect, a refused connect, cleanup with a
-/// read pending, removal and unload with no pool allocation, IRP, MDL or registration left. The managed simulation
+/// and the WSK sockets, control packets, GET_STATS, the keepalive timer, a disconnect, a refused connect, a failing send,
+/// a cancelled NEW_PEER, opens out of memory, cleanup with a read pending, removal and unload with no pool allocation,
+/// IRP, MDL or registration left. The managed simulation
 /// (Simulation/) tests the same logic under .NET; this one tests the C that ships, memory access by memory access.
 /// </summary>
 public class KernelSimulationTests

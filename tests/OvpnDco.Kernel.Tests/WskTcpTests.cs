@@ -265,20 +265,42 @@ public unsafe class WskTcpTests
     }
 
     [Test]
-    public void CancellingAConnectingNewPeerClosesTheSocketWhenTheConnectCompletes()
+    public void CancellingAConnectingNewPeerAbortsTheConnectAtOnce()
     {
         W.Defer = true;
         var r = Connect();
         W.CompleteNext(); // created
-        W.CompleteNext(); // bound; the connect is in flight
+        W.CompleteNext(); // bound; the connect is in flight (it may wait tens of seconds for SYN retries)
         _device.Cancel(r);
         AssertCompleted(r, (int)NtStatus.Cancelled, "the caller gave up");
         var s = W.Socket;
-        Assert.That(s.Closed, Is.False, "the connect is still in flight: the socket closes when it completes");
+        Assert.That(s.Closed, Is.True, "closed at once, not when the connect gives up");
+        Assert.That(W.Cancelled, Is.EqualTo(1), "the close cancelled the pending connect");
+        Assert.That(_device.Ctx->Wsk.Step, Is.EqualTo(WskStep.Closing), "until the close completes too");
         W.CompleteAll();
-        Assert.That(s.Closed, Is.True);
         Assert.That(s.EnabledEvents, Is.Zero, "never enabled");
         Assert.That(_device.Ctx->Wsk.Step, Is.EqualTo(WskStep.None));
+        Assert.That(_device.Ctx->Wsk.AbortPending, Is.Zero);
+    }
+
+    [Test]
+    public void AConnectThatCompletesAfterTheAbortingCloseStillEndsTheSocketOnce()
+    {
+        // The provider completes the close first and the cancelled connect after it: the socket ends with the second.
+        W.Defer = true;
+        var r = Connect();
+        W.CompleteNext();
+        W.CompleteNext();
+        var connect = W.Pending[0];
+        W.PendingOn.Remove(connect.Irp); // this provider does not cancel it at close: it completes later, on its own
+        _device.Cancel(r);
+        Assert.That(W.Pending, Has.Count.EqualTo(2));
+        W.Pending.Reverse(); // the close's completion first
+        W.CompleteNext();
+        Assert.That(_device.Ctx->Wsk.Step, Is.EqualTo(WskStep.Closing), "the connect's IRP is still with the provider");
+        W.CompleteNext();
+        Assert.That(_device.Ctx->Wsk.Step, Is.EqualTo(WskStep.None));
+        AssertCompleted(r, (int)NtStatus.Cancelled, "cancelled");
     }
 
     [Test]

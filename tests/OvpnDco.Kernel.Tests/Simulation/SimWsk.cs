@@ -166,6 +166,10 @@ public sealed class SimWskState
 
     /// <summary>Completions the stack has not made yet (when <see cref="Defer"/>), in order.</summary>
     public readonly List<(nint Irp, int Status, nint Information)> Pending = new();
+
+    /// <summary>The socket a pending request (a connect) is on: WskCloseSocket cancels it.</summary>
+    public readonly Dictionary<nint, nint> PendingOn = new();
+    public int Cancelled;
     public bool Defer;
     public readonly List<SimSocket> Sockets = new();
     public readonly List<(byte[] Data, byte[] Remote)> Sent = new();
@@ -221,6 +225,7 @@ public sealed class SimWskState
     {
         var (irp, status, info) = Pending[0];
         Pending.RemoveAt(0);
+        PendingOn.Remove(irp);
         SimWskProvider.Complete(irp, status, info);
         RunDpcs();
     }

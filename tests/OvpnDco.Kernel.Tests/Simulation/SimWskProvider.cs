@@ -82,11 +82,13 @@ public static unsafe class SimWskProvider
     private const int StatusPending = 0x103;
 
     /// <summary>Completes now, or queues the completion (Defer); returns what the call returns.</summary>
-    private static NTSTATUS Finish(PIRP irp, int status, nint information)
+    private static NTSTATUS Finish(PIRP irp, int status, nint information, nint socket = 0)
     {
         if (W.Defer)
         {
             W.Pending.Add((irp.Value, status, information));
+            if (socket != 0)
+                W.PendingOn[irp.Value] = socket;
             return (NTSTATUS)StatusPending;
         }
         Complete(irp.Value, status, information);
@@ -237,7 +239,7 @@ public static unsafe class SimWskProvider
         if (W.ConnectStatus == 0)
             s.ConnectedTo = new ReadOnlySpan<byte>((void*)remote.Value, family == WskConstants.AF_INET6 ? 28 : 16).ToArray();
         W.Connects++;
-        return Finish(irp, W.ConnectStatus, 0);
+        return Finish(irp, W.ConnectStatus, 0, socket.Value);
     });
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
@@ -288,6 +290,20 @@ public static unsafe class SimWskProvider
         if (s != null)
             s.Closed = true;
         W.Closes++;
+        // WskCloseSocket cancels and completes the requests still pending on the socket.
+        for (int i = W.Pending.Count - 1; i >= 0; i--)
+        {
+            var (pendingIrp, _, _) = W.Pending[i];
+            if (W.PendingOn.TryGetValue(pendingIrp, out var on) && on == socket.Value)
+            {
+                if (pendingIrp == irp.Value)
+                    W.Errors.Add("the close reuses the IRP of a request still pending");
+                W.Pending.RemoveAt(i);
+                W.PendingOn.Remove(pendingIrp);
+                W.Cancelled++;
+                Complete(pendingIrp, unchecked((int)0xC0000120), 0); // STATUS_CANCELLED
+            }
+        }
         return Finish(irp, 0, 0);
     });
 

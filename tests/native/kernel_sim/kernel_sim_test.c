@@ -3,7 +3,8 @@
  * Windows (sim_wdk.c): loaded, two adapters added, a handle on each, and OpenVPN's calls made the way the client
  * makes them: NEW_PEER over UDP and over TCP, NEW_KEY_V2 with AES-256-GCM, START_VPN, SET_PEER, control packets
  * written and read, IP packets through the adapter rings encrypted to the other device and back, GET_STATS, the
- * keepalive timer, a peer that disconnects, cleanup with requests pending, removal and unload with nothing left.
+ * keepalive timer, a peer that disconnects, a send that fails, a cancelled NEW_PEER, opens that run out of memory,
+ * cleanup with requests pending, removal and unload with nothing left.
  * Built with ASan + UBSan; prints "ok <checks>" and exits 0, or names the first failed check and exits 1.
  */
 #define _KERNEL_MODE 1
@@ -207,6 +208,26 @@ int main(void)
     sim_faults.connect_status = 0;
     CHECK(sim_open_sockets() == 1, "only a's socket is left");
 
+    /* A send that fails mid-stream: the buffer comes back, and the connection is reported lost (a pending read ends). */
+    CHECK(ioctl(b, fb, OVPN_IOCTL_NEW_PEER, &tb, sizeof tb, "tcp b again") == STATUS_SUCCESS, "NEW_PEER over TCP again");
+    CHECK(ioctl(b, fb, OVPN_IOCTL_NEW_KEY_V2, &kb, sizeof kb, "key b") == STATUS_SUCCESS, "keys");
+    read = sim_read(b, fb, 2048);
+    sim_faults.send_status = (NTSTATUS)0xC000020C; /* STATUS_CONNECTION_DISCONNECTED */
+    const uint8_t *one[1] = { sent[0] };
+    CHECK(sim_transmit(b, one, sent_lengths, 1) == 1, "the packet is returned to the OS even though its send failed");
+    sim_faults.send_status = 0;
+    CHECK(read->request.completed && read->request.status == (NTSTATUS)0xC0000241, "a broken stream ends the connection");
+    sim_free_request(read);
+
+    /* A TCP NEW_PEER the caller cancels while it pends: cancelled, and the half-made connection goes. */
+    sim_faults.connect_status = STATUS_PENDING; /* the connect never completes on its own */
+    struct sim_object *pending = sim_ioctl(b, fb, OVPN_IOCTL_NEW_PEER, &tb, sizeof tb, 0);
+    CHECK(!pending->request.completed, "NEW_PEER pends while connecting");
+    sim_cancel(b, pending);
+    CHECK(pending->request.completed && pending->request.status == STATUS_CANCELLED, "cancelled");
+    sim_free_request(pending);
+    sim_faults.connect_status = 0;
+
     /* ---- cleanup with a read pending; removal; unload ---- */
     read = sim_read(a, fa, 2048);
     sim_cleanup(a, fa);
@@ -216,6 +237,19 @@ int main(void)
     sim_cleanup(b, fb);
     CHECK(sim_open_sockets() == 0, "every socket closed");
     CHECK(sim_live_allocations() == baseline, "a handle's life leaves no pool allocation behind");
+
+    /* Out of memory at open: the open fails, and leaves nothing allocated. */
+    for (int n = 1; n <= 12; n++) {
+        sim_faults.fail_allocation_at = n;
+        WDFFILEOBJECT f = sim_open(a);
+        int failed = sim_faults.fail_allocation_at == 0; /* the n-th allocation was reached and failed */
+        sim_faults.fail_allocation_at = 0;
+        if (f != NULL) {
+            CHECK(!failed, "an open whose allocation failed does not succeed");
+            sim_cleanup(a, f);
+        }
+        CHECK(sim_live_allocations() == baseline, "a failed open leaves no allocation");
+    }
 
     fa = sim_open(a);
     CHECK(fa != NULL, "the device opens again after cleanup");

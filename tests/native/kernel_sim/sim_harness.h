@@ -86,6 +86,7 @@ struct sim_socket {
     int is_connected;
     ULONG event_mask;
     int closed;
+    PIRP pending_connect; /* a WskConnect the stack holds (sim_faults.connect_status == STATUS_PENDING) */
     uint8_t stream[16384]; /* TCP bytes sent and not yet delivered */
     size_t stream_length;
 };
@@ -93,7 +94,7 @@ struct sim_socket {
 /* The failures a test can inject. */
 struct sim_faults {
     int fail_allocation_at; /* the n-th ExAllocatePool2 from now fails (0: none) */
-    NTSTATUS connect_status;
+    NTSTATUS connect_status; /* STATUS_PENDING: the connect stays pending until the socket closes */
     NTSTATUS send_status;
 };
 

@@ -919,6 +919,13 @@ static NTSTATUS provider_close(PWSK_SOCKET socket, PIRP irp)
     struct sim_socket *s = (struct sim_socket *)socket;
     SIM_CHECK(!s->closed, "WskCloseSocket twice");
     s->closed = 1;
+    if (s->pending_connect != NULL) {
+        /* WskCloseSocket cancels the requests still pending on the socket. */
+        SIM_CHECK(s->pending_connect != irp, "the close reuses the IRP of a request still pending");
+        PIRP connect = s->pending_connect;
+        s->pending_connect = NULL;
+        complete_irp(connect, STATUS_CANCELLED, 0);
+    }
     return complete_irp(irp, STATUS_SUCCESS, 0);
 }
 
@@ -936,6 +943,11 @@ static NTSTATUS provider_connect(PWSK_SOCKET socket, PSOCKADDR remote, ULONG fla
     (void)flags;
     struct sim_socket *s = (struct sim_socket *)socket;
     SIM_CHECK(s->tcp && s->is_bound, "WskConnect on a bound connection socket");
+    if (sim_faults.connect_status == STATUS_PENDING) {
+        /* Held by the stack: completed (cancelled) when the socket closes. */
+        s->pending_connect = irp;
+        return STATUS_PENDING;
+    }
     if (sim_faults.connect_status != 0)
         return complete_irp(irp, sim_faults.connect_status, 0);
     memcpy(s->connected, remote, (size_t)address_length((const uint8_t *)remote));
