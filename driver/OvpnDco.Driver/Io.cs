@@ -50,7 +50,7 @@ public static unsafe partial class Driver<TPlatform>
         byte irql = TPlatform.LockAcquireShared(ref s->Lock);
         var rx = new Tally { TransportBytes = bytes.Length };
         Peer* p = P2pPeer(s);
-        if (p != null && p->Tcp.Buffer != null && IsOpenTransport(s, transport))
+        if (p != null && p->Tcp.Buffer != null & IsOpenTransport(s, transport))
         {
             long now = TPlatform.NowMs();
             int offset = 0;
@@ -87,7 +87,7 @@ public static unsafe partial class Driver<TPlatform>
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
         Peer* p = P2pPeer(s);
-        if (p != null && p->Connecting != 0 && IsOpenTransport(s, transport))
+        if (p != null && p->Connecting != 0 & IsOpenTransport(s, transport))
         {
             if (status.IsSuccess())
             {
@@ -120,7 +120,7 @@ public static unsafe partial class Driver<TPlatform>
     public static void OnTransportDisconnected(DriverState* s, uint transport)
     {
         byte irql = TPlatform.LockAcquire(ref s->Lock);
-        if (P2pPeer(s) != null && IsOpenTransport(s, transport))
+        if (P2pPeer(s) != null & IsOpenTransport(s, transport))
             SignalReadStatus(s, NtStatus.ConnectionAborted);
         TPlatform.LockRelease(ref s->Lock, irql);
     }
@@ -140,14 +140,10 @@ public static unsafe partial class Driver<TPlatform>
     public static uint TransportNumber(DriverState* s) => s->TransportNumber;
 
     /// <summary>A new transport is about to open (lock held exclusive): events of the ones before no longer apply.</summary>
-    private static void NextTransport(DriverState* s)
-    {
-        s->TransportNumber++;
-        if (s->TransportNumber == AnyTransport)
-            s->TransportNumber++;
-    }
+    private static void NextTransport(DriverState* s) => s->TransportNumber = s->TransportNumber % uint.MaxValue + 1; // 1, 2, ..., uint.MaxValue, 1: never AnyTransport
 
-    private static bool IsOpenTransport(DriverState* s, uint transport) => transport == AnyTransport || transport == s->TransportNumber;
+    /// <summary>Whether a notice names the open transport (either comparison evaluated: no branch the hosted device never takes).</summary>
+    private static bool IsOpenTransport(DriverState* s, uint transport) => (transport == AnyTransport) | (transport == s->TransportNumber);
 
     /// <summary>
     /// One packet, device lock held shared (<paramref name="now"/>: the time of its arrival, read once per batch; what
