@@ -19,32 +19,10 @@ namespace OvpnDco.Kernel.Tests;
 /// cancelled NEW_PEER, a refused connect and a reconnect while the old socket is closing leave nothing behind; a late
 /// notice for an earlier connection does not complete the current one.
 /// </summary>
-public unsafe class WskTcpTests
+public unsafe class WskTcpTests : SimTransportFixture
 {
     private const int StatusConnectionRefused = unchecked((int)0xC0000236);
     private const int StatusInsufficientResources = unchecked((int)0xC000009A);
-
-    private SimDevice _device = null!;
-    private SimRingSet _rx = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _device = new SimDevice();
-        _rx = new SimRingSet(16);
-        SimWdk.S.RxRings = _rx.Rings;
-        SimWdk.S.VirtualAddresses = _rx.VirtualAddresses;
-        Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _device.Dispose();
-        _rx.Dispose();
-    }
-
-    private static SimWskState W => SimWdk.S.Wsk;
 
     private static byte[] NewPeerTcp(SockAddrInet local, SockAddrInet remote) =>
         Wire.Bytes(new OvpnNewPeer { Local = local, Remote = remote, Proto = OvpnProto.Tcp });

@@ -15,29 +15,8 @@ namespace OvpnDco.Kernel.Tests;
 /// listen socket with IPV6_V6ONLY before the bind. The provider records misuse (use after close, an IRP for
 /// SO_WSK_EVENT_CALLBACK, a send before the bind or past its MDL): SimDevice's Dispose fails the test on any.
 /// </summary>
-public unsafe class WskTransportTests
+public unsafe class WskTransportTests : SimTransportFixture
 {
-    private SimDevice _device = null!;
-    private SimRingSet _rx = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _device = new SimDevice();
-        _rx = new SimRingSet(16);
-        SimWdk.S.RxRings = _rx.Rings;
-        Assert.That(_device.Open(), Is.EqualTo(NtStatus.Success));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _device.Dispose();
-        _rx.Dispose();
-    }
-
-    private SimWskState W => SimWdk.S.Wsk;
-
     private void NewPeer() => _device.AddUdpPeer();
 
     private void Key() => _device.AddNoneKey();

@@ -202,6 +202,19 @@ public static unsafe class SimWskProvider
         return Finish(irp, W.BindStatus, 0);
     });
 
+    /// <summary>The bytes a send's WSK_BUF describes; null (and recorded) when its MDL is not one the driver allocated and built.</summary>
+    private static byte[]? BytesOf(WSK_BUF* buffer, string what)
+    {
+        if (!W.Mdls.TryGetValue(buffer->Mdl.Value, out var mdl) || !mdl.Built)
+        {
+            W.Errors.Add($"{what} over an MDL not allocated and built");
+            return null;
+        }
+        if ((long)(uint)buffer->Offset + (long)buffer->Length > mdl.Length)
+            W.Errors.Add($"{what} past its MDL");
+        return new ReadOnlySpan<byte>((byte*)mdl.Address + (uint)buffer->Offset, (int)buffer->Length).ToArray();
+    }
+
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvStdcall) })]
     private static NTSTATUS SendTo(PWSK_SOCKET socket, WSK_BUF* buffer, ULONG flags, PSOCKADDR remote, ULONG controlLength, CMSGHDR* control, PIRP irp) => Guard(() =>
     {
@@ -209,14 +222,9 @@ public static unsafe class SimWskProvider
         var s = Find(socket, "WskSendTo");
         if (s?.Bound == null)
             W.Errors.Add("WskSendTo before the bind");
-        if (!W.Mdls.TryGetValue(buffer->Mdl.Value, out var mdl) || !mdl.Built)
-        {
-            W.Errors.Add("WskSendTo over an MDL not allocated and built");
+        var data = BytesOf(buffer, "WskSendTo");
+        if (data == null)
             return Finish(irp, unchecked((int)0xC000000D), 0);
-        }
-        if ((long)(uint)buffer->Offset + (long)buffer->Length > mdl.Length)
-            W.Errors.Add("WskSendTo past its MDL");
-        var data = new ReadOnlySpan<byte>((byte*)mdl.Address + (uint)buffer->Offset, (int)buffer->Length).ToArray();
         var family = *(ushort*)remote.Value;
         var to = new ReadOnlySpan<byte>((void*)remote.Value, family == WskConstants.AF_INET6 ? 28 : 16).ToArray();
         if (W.FailSendAt == W.SendAttempts)
@@ -249,14 +257,9 @@ public static unsafe class SimWskProvider
         var s = Find(socket, "WskSend");
         if (s?.ConnectedTo == null)
             W.Errors.Add("WskSend on a socket not connected");
-        if (!W.Mdls.TryGetValue(buffer->Mdl.Value, out var mdl) || !mdl.Built)
-        {
-            W.Errors.Add("WskSend over an MDL not allocated and built");
+        var data = BytesOf(buffer, "WskSend");
+        if (data == null)
             return Finish(irp, unchecked((int)0xC000000D), 0);
-        }
-        if ((long)(uint)buffer->Offset + (long)buffer->Length > mdl.Length)
-            W.Errors.Add("WskSend past its MDL");
-        var data = new ReadOnlySpan<byte>((byte*)mdl.Address + (uint)buffer->Offset, (int)buffer->Length).ToArray();
         if (W.FailSendAt == W.SendAttempts)
             return Finish(irp, unchecked((int)0xC0000241), 0); // STATUS_CONNECTION_ABORTED
         if (W.ShortSendAt == W.SendAttempts)
@@ -334,33 +337,15 @@ public static unsafe class SimWskProvider
             throw new InvalidOperationException("the provider indicates only on an open socket with WSK_EVENT_RECEIVE_FROM enabled");
         const int headroom = 8;
         var indications = (WSK_DATAGRAM_INDICATION*)NativeMemory.AllocZeroed((nuint)(datagrams.Length * sizeof(WSK_DATAGRAM_INDICATION)));
-        var natives = new List<nint> { (nint)indications };
-        var mdls = new List<nint>();
+        using var indicated = new SimIndicatedMemory();
+        indicated.Natives.Add((nint)indications);
         for (int i = 0; i < datagrams.Length; i++)
         {
             var (data, from) = datagrams[i];
-            MDL* first = null, last = null;
-            for (int p = 0, start = 0; p < pieces; p++)
-            {
-                int end = data.Length * (p + 1) / pieces;
-                int front = p == 0 ? headroom : 0;
-                var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(end - start + front + 1));
-                data.AsSpan(start, end - start).CopyTo(new Span<byte>(bytes + front, end - start));
-                var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
-                mdl->ByteCount = (ULONG)(uint)(end - start + front);
-                W.Mdls[(nint)mdl] = new SimMdl((nint)bytes, end - start + front) { Built = true };
-                natives.Add((nint)bytes);
-                mdls.Add((nint)mdl);
-                if (first == null)
-                    first = mdl;
-                else
-                    last->Next = mdl;
-                last = mdl;
-                start = end;
-            }
+            MDL* first = indicated.Chain(data, pieces, headroom);
             var address = (SockAddrInet*)NativeMemory.AllocZeroed((nuint)sizeof(SockAddrInet));
             *address = from;
-            natives.Add((nint)address);
+            indicated.Natives.Add((nint)address);
             indications[i].Buffer.Mdl = new PMDL { Value = (nint)first };
             indications[i].Buffer.Offset = (ULONG)headroom;
             indications[i].Buffer.Length = (nuint)data.Length;
@@ -369,15 +354,54 @@ public static unsafe class SimWskProvider
         }
         var status = SimWskCallbacks.InvokeReceiveFrom((nint)s.Events->WskReceiveFromEvent, s.Context, datagrams.Length == 0 ? null : indications);
         W.RunDpcs();
-        // Consumed (STATUS_SUCCESS): the stack reclaims the indications at once.
-        foreach (var mdl in mdls)
+        // Consumed (STATUS_SUCCESS): the stack reclaims the indications at once (disposing `indicated`).
+        return status;
+    }
+}
+
+/// <summary>
+/// What the stack allocates for one indication call: buffers laid out as it indicates them (an MDL chain, headers in
+/// front of the first piece), registered as built MDLs; all freed on dispose, when the call returned (nothing retained).
+/// </summary>
+public sealed unsafe class SimIndicatedMemory : IDisposable
+{
+    public readonly List<nint> Natives = new();
+    private readonly List<nint> _mdls = new();
+
+    /// <summary><paramref name="data"/> over a chain of <paramref name="pieces"/> MDLs, <paramref name="headroom"/> bytes in front of the first.</summary>
+    public MDL* Chain(byte[] data, int pieces, int headroom)
+    {
+        MDL* first = null, last = null;
+        for (int p = 0, start = 0; p < pieces; p++)
         {
-            W.Mdls.Remove(mdl);
+            int end = data.Length * (p + 1) / pieces;
+            int front = p == 0 ? headroom : 0;
+            var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(end - start + front + 1));
+            data.AsSpan(start, end - start).CopyTo(new Span<byte>(bytes + front, end - start));
+            var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
+            mdl->ByteCount = (ULONG)(uint)(end - start + front);
+            SimWdk.S.Wsk.Mdls[(nint)mdl] = new SimMdl((nint)bytes, end - start + front) { Built = true };
+            Natives.Add((nint)bytes);
+            _mdls.Add((nint)mdl);
+            if (first == null)
+                first = mdl;
+            else
+                last->Next = mdl;
+            last = mdl;
+            start = end;
+        }
+        return first;
+    }
+
+    public void Dispose()
+    {
+        foreach (var mdl in _mdls)
+        {
+            SimWdk.S.Wsk.Mdls.Remove(mdl);
             NativeMemory.Free((void*)mdl);
         }
-        foreach (var p in natives)
+        foreach (var p in Natives)
             NativeMemory.Free((void*)p);
-        return status;
     }
 }
 
@@ -398,32 +422,13 @@ public static unsafe class SimWskStream
         const int headroom = 6;
         int count = indications?.Length ?? 0;
         var list = (WSK_DATA_INDICATION*)NativeMemory.AllocZeroed((nuint)(Math.Max(count, 1) * sizeof(WSK_DATA_INDICATION)));
-        var natives = new List<nint> { (nint)list };
-        var mdls = new List<nint>();
+        using var indicated = new SimIndicatedMemory();
+        indicated.Natives.Add((nint)list);
         nuint total = 0;
         for (int i = 0; i < count; i++)
         {
             var data = indications![i];
-            MDL* first = null, last = null;
-            int cuts = Math.Max(1, Math.Min(pieces, data.Length));
-            for (int p = 0, start = 0; p < cuts; p++)
-            {
-                int end = data.Length * (p + 1) / cuts;
-                int front = p == 0 ? headroom : 0;
-                var bytes = (byte*)NativeMemory.AllocZeroed((nuint)(end - start + front + 1));
-                data.AsSpan(start, end - start).CopyTo(new Span<byte>(bytes + front, end - start));
-                var mdl = (MDL*)NativeMemory.AllocZeroed((nuint)sizeof(MDL));
-                mdl->ByteCount = (ULONG)(uint)(end - start + front);
-                W.Mdls[(nint)mdl] = new SimMdl((nint)bytes, end - start + front) { Built = true };
-                natives.Add((nint)bytes);
-                mdls.Add((nint)mdl);
-                if (first == null)
-                    first = mdl;
-                else
-                    last->Next = mdl;
-                last = mdl;
-                start = end;
-            }
+            MDL* first = indicated.Chain(data, Math.Max(1, Math.Min(pieces, data.Length)), headroom);
             list[i].Buffer.Mdl = new PMDL { Value = (nint)first };
             list[i].Buffer.Offset = (ULONG)headroom;
             list[i].Buffer.Length = (nuint)data.Length;
@@ -436,13 +441,6 @@ public static unsafe class SimWskStream
         W.RunDpcs();
         if (status != NTSTATUS.STATUS_SUCCESS || accepted.Value != 0xdead)
             W.Errors.Add("WskReceiveEvent: everything is consumed (STATUS_SUCCESS), BytesAccepted untouched");
-        foreach (var mdl in mdls)
-        {
-            W.Mdls.Remove(mdl);
-            NativeMemory.Free((void*)mdl);
-        }
-        foreach (var p in natives)
-            NativeMemory.Free((void*)p);
         return status;
     }
 
