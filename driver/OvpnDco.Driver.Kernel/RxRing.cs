@@ -20,8 +20,8 @@ public static unsafe class RxRing<TWdk, TKm>
 
     /// <summary>
     /// A buffer's header and data, rounded up to 16 bytes so that every header in the pool is aligned for its pointer
-    /// (Proto.MaxWire is 2050: without the rounding every other header sat at an odd address, which the C sanitizer of
-    /// tests/native/kernel_sim found).
+    /// (Proto.MaxWire is 2050: without the rounding, three headers in four sat off their 8-byte alignment, which UBSan
+    /// found in tests/native/kernel_sim).
     /// </summary>
     public static int BufferStride => (sizeof(RxBuffer) + Proto.MaxWire + 15) & ~15;
 
