@@ -31,12 +31,11 @@ public enum WskStep
 /// <summary>What a socket is opened for: kept apart from the socket in flight so a queued reopen never overwrites an address the provider still reads.</summary>
 public struct WskOpenRequest
 {
-    /// <summary>The address bound (a wildcard of <see cref="Family"/>'s when the core gave none).</summary>
+    /// <summary>The address bound (a wildcard of the socket's family when the core gave none): its family is the socket's.</summary>
     public SockAddrInet Local;
 
     /// <summary>TCP: where WskConnect goes.</summary>
     public SockAddrInet Remote;
-    public WinAddressFamily Family;
     public int Ipv6Only;
 
     /// <summary>1: a connection socket (P2P TCP); 0: a datagram socket (P2P UDP, the MP listen socket).</summary>
@@ -86,8 +85,7 @@ public unsafe struct WskSocketState
     /// <summary>TCP: 1 once a piece of the stream could not be mapped; what follows the hole is ignored until the socket closes.</summary>
     public int StreamBroken;
 
-    /// <summary>For the DPC: a TCP connect ended (status, transport; under the lock).</summary>
-    public int ConnectNotice;
+    /// <summary>For the DPC: a TCP connect ended, with this status, for this transport (0: no notice; under the lock).</summary>
     public NTSTATUS ConnectStatus;
     public uint ConnectTransport;
 

@@ -51,28 +51,13 @@ public static unsafe class WskStream<TWdk, TKm>
         return NTSTATUS.STATUS_SUCCESS;
     }
 
-    /// <summary>The bytes of one indication, MDL by MDL, to the core; false when a piece cannot be mapped.</summary>
+    /// <summary>The bytes of one indication, piece by piece, to the core; false when a piece cannot be mapped.</summary>
     private static bool Deliver(DriverState* s, WSK_BUF* buffer, uint transport)
     {
-        nuint left = buffer->Length;
-        nuint skip = (uint)buffer->Offset; // the offset may pass whole MDLs
-        for (MDL* mdl = (MDL*)buffer->Mdl.Value; mdl != null && left > 0; mdl = mdl->Next)
-        {
-            nuint count = (uint)mdl->ByteCount;
-            if (skip >= count)
-            {
-                skip -= count;
-                continue;
-            }
-            byte* va = WskTransport<TWdk, TKm>.MapMdl(mdl);
-            if (va == null)
-                return false;
-            nuint piece = count - skip < left ? count - skip : left;
-            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportStream(s, new ReadOnlySpan<byte>(va + skip, (int)piece), transport);
-            left -= piece;
-            skip = 0;
-        }
-        return left == 0;
+        var walk = WskBufPieces.Of(buffer);
+        while (WskBufPieces.Next<TWdk>(ref walk, out byte* piece, out int length))
+            Driver<BoundPlatform<WindowsPlatform<TWdk, TKm>>>.OnTransportStream(s, new ReadOnlySpan<byte>(piece, length), transport);
+        return walk.Left == 0;
     }
 
     /// <summary>WskDisconnectEvent (IRQL ≤ DISPATCH_LEVEL): the peer closed or reset the connection.</summary>

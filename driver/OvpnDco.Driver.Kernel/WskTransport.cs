@@ -88,7 +88,6 @@ public static unsafe class WskTransport<TWdk, TKm>
             request.Local.Addr4.Family = family;
         if (tcp)
             request.Remote = *remote;
-        request.Family = family;
         request.Ipv6Only = ipv6Only && family == WinAddressFamily.Inet6 && !tcp ? 1 : 0;
         request.Tcp = tcp ? 1 : 0;
         request.Transport = transport;
@@ -142,7 +141,7 @@ public static unsafe class WskTransport<TWdk, TKm>
             flags = WskConstants.WSK_FLAG_CONNECTION_SOCKET;
             events = new PCVOID { Value = (nint)(&w->ConnectionEvents) };
         }
-        ushort family = (ushort)w->Current.Family;
+        ushort family = (ushort)w->Current.Local.Family;
         ctx->WskProvider.Dispatch->WskSocket(ctx->WskProvider.Client, family, type, (ULONG)protocol, (ULONG)flags, ctx, events, default, default, null, w->Irp);
     }
 
@@ -269,11 +268,16 @@ public static unsafe class WskTransport<TWdk, TKm>
     {
         WskSocketState* w = &ctx->Wsk;
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
-        w->ConnectNotice = 1;
-        w->ConnectStatus = status;
-        w->ConnectTransport = transport;
+        RecordConnected(w, status, transport);
         TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
         TWdk.KeInsertQueueDpc(&w->Notice, null, null);
+    }
+
+    /// <summary>The connect's outcome for the notice DPC (lock held; a transport number is never 0, so it marks the notice).</summary>
+    private static void RecordConnected(WskSocketState* w, NTSTATUS status, uint transport)
+    {
+        w->ConnectStatus = status;
+        w->ConnectTransport = transport;
     }
 
     /// <summary>
@@ -321,10 +325,10 @@ public static unsafe class WskTransport<TWdk, TKm>
 
         uint lostTransport = System.Threading.Interlocked.Exchange(ref w->LostNotice, 0);
         irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
-        bool connected = w->ConnectNotice != 0;
         NTSTATUS status = w->ConnectStatus;
         uint connectTransport = w->ConnectTransport;
-        w->ConnectNotice = 0;
+        bool connected = connectTransport != 0;
+        w->ConnectTransport = 0;
         // A loss is told once per connection, and only for the socket in use (a late send completion of an earlier one is not).
         bool lost = lostTransport != 0 && lostTransport == w->Current.Transport && w->Current.Tcp != 0 && w->Disconnected == 0;
         if (lost)
@@ -343,9 +347,7 @@ public static unsafe class WskTransport<TWdk, TKm>
     private static void EnableEvents(DeviceContext* ctx, PWSK_SOCKET socket, bool tcp, uint transport)
     {
         WskSocketState* w = &ctx->Wsk;
-        w->Events.EventMask = (ULONG)(tcp ? WskConstants.WSK_EVENT_RECEIVE | WskConstants.WSK_EVENT_DISCONNECT : WskConstants.WSK_EVENT_RECEIVE_FROM);
-        var status = Basic(socket)->WskControlSocket(socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
-            (ULONG)WskConstants.SOL_SOCKET, new SIZE_T { Value = sizeof(WSK_EVENT_CALLBACK_CONTROL) }, &w->Events, default, null, null, default);
+        var status = SetReceiveEvents(w, socket, tcp, true);
         byte irql = TWdk.ExAcquireSpinLockExclusive(&w->Lock);
         if (w->CloseRequested != 0)
         {
@@ -356,12 +358,20 @@ public static unsafe class WskTransport<TWdk, TKm>
         }
         w->Step = (int)status < 0 ? WskStep.Failed : WskStep.Ready;
         if (tcp)
-        {
-            w->ConnectNotice = 1;
-            w->ConnectStatus = status;
-            w->ConnectTransport = transport;
-        }
+            RecordConnected(w, status, transport);
         TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
+    }
+
+    /// <summary>
+    /// SO_WSK_EVENT_CALLBACK for the socket's receive events (WSK_EVENT_RECEIVE_FROM, or for TCP WSK_EVENT_RECEIVE and
+    /// WSK_EVENT_DISCONNECT) on or off: it takes no IRP and completes at once.
+    /// </summary>
+    private static NTSTATUS SetReceiveEvents(WskSocketState* w, PWSK_SOCKET socket, bool tcp, bool on)
+    {
+        uint events = tcp ? WskConstants.WSK_EVENT_RECEIVE | WskConstants.WSK_EVENT_DISCONNECT : WskConstants.WSK_EVENT_RECEIVE_FROM;
+        w->Events.EventMask = (ULONG)(on ? events : events | WskConstants.WSK_EVENT_DISABLE);
+        return Basic(socket)->WskControlSocket(socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
+            (ULONG)WskConstants.SOL_SOCKET, new SIZE_T { Value = sizeof(WSK_EVENT_CALLBACK_CONTROL) }, &w->Events, default, null, null, default);
     }
 
     private static void IssueClose(DeviceContext* ctx) => IssueClose(ctx, ctx->Wsk.Irp);
@@ -421,12 +431,7 @@ public static unsafe class WskTransport<TWdk, TKm>
         w->Step = WskStep.Closing;
         TWdk.ExReleaseSpinLockExclusive(&w->Lock, irql);
         if (step == WskStep.Ready)
-        {
-            w->Events.EventMask = (ULONG)(WskConstants.WSK_EVENT_DISABLE | (w->Current.Tcp != 0
-                ? WskConstants.WSK_EVENT_RECEIVE | WskConstants.WSK_EVENT_DISCONNECT : WskConstants.WSK_EVENT_RECEIVE_FROM));
-            _ = Basic(w->Socket)->WskControlSocket(w->Socket, WSK_CONTROL_SOCKET_TYPE.WskSetOption, (ULONG)WskConstants.SO_WSK_EVENT_CALLBACK,
-                (ULONG)WskConstants.SOL_SOCKET, new SIZE_T { Value = sizeof(WSK_EVENT_CALLBACK_CONTROL) }, &w->Events, default, null, null, default);
-        }
+            _ = SetReceiveEvents(w, w->Socket, w->Current.Tcp != 0, false);
         IssueClose(ctx);
     }
 
@@ -530,7 +535,7 @@ public static unsafe class WskTransport<TWdk, TKm>
         for (WSK_DATAGRAM_INDICATION* d = list; d != null; d = d->Next)
         {
             var address = (SockAddrIn*)d->RemoteAddress.Value;
-            int from = address == null ? 0 : SockAddrLength((ushort)address->Family);
+            int from = address == null ? 0 : SockAddr.LengthOf(address->Family);
             bool copy = !FitsFirstMdl(&d->Buffer);
             byte* data = from == 0 || d->Buffer.Length > (nuint)Proto.MaxWire ? null : copy ? Flatten(&d->Buffer) : Map(&d->Buffer);
             if (data == null)
@@ -569,9 +574,6 @@ public static unsafe class WskTransport<TWdk, TKm>
         }
     }
 
-    private static int SockAddrLength(ushort family) =>
-        family == WskConstants.AF_INET ? 16 : family == WskConstants.AF_INET6 ? 28 : 0;
-
     /// <summary>Whether the datagram lies in its first MDL (what UDP indicates, unless the stack reassembled it).</summary>
     private static bool FitsFirstMdl(WSK_BUF* buffer)
     {
@@ -579,15 +581,11 @@ public static unsafe class WskTransport<TWdk, TKm>
         return mdl == null || (nuint)(uint)buffer->Offset + buffer->Length <= (nuint)(uint)mdl->ByteCount;
     }
 
-    /// <summary>An MDL's pages mapped into system space, non-executable; null when the system cannot map them.</summary>
-    internal static byte* MapMdl(MDL* mdl) =>
-        (byte*)TWdk.MmGetSystemAddressForMdlSafe(new PMDL { Value = (nint)mdl }, (ULONG)(MmConstants.NormalPagePriority | MmConstants.MdlMappingNoExecute));
-
     /// <summary>The datagram's bytes where they lie: its first MDL mapped (the caller checked that it fits there).</summary>
     private static byte* Map(WSK_BUF* buffer)
     {
         MDL* mdl = (MDL*)buffer->Mdl.Value;
-        byte* va = mdl == null ? null : MapMdl(mdl);
+        byte* va = mdl == null ? null : WskBufPieces.Map<TWdk>(mdl);
         return va == null ? null : va + (uint)buffer->Offset;
     }
 
@@ -598,29 +596,17 @@ public static unsafe class WskTransport<TWdk, TKm>
     /// </summary>
     private static byte* Flatten(WSK_BUF* buffer)
     {
-        nuint length = buffer->Length;
-        var flat = (byte*)TWdk.ExAllocatePool2(POOL_FLAGS.POOL_FLAG_NON_PAGED, length, KernelTags.Buffer);
+        var flat = (byte*)TWdk.ExAllocatePool2(POOL_FLAGS.POOL_FLAG_NON_PAGED, buffer->Length, KernelTags.Buffer);
         if (flat == null)
             return null;
-        nuint copied = 0;
-        nuint skip = (uint)buffer->Offset; // the offset may pass whole MDLs (headers the stack left in front)
-        for (MDL* mdl = (MDL*)buffer->Mdl.Value; mdl != null && copied < length; mdl = mdl->Next)
+        var walk = WskBufPieces.Of(buffer);
+        byte* to = flat;
+        while (WskBufPieces.Next<TWdk>(ref walk, out byte* piece, out int length))
         {
-            nuint count = (uint)mdl->ByteCount;
-            if (skip >= count)
-            {
-                skip -= count;
-                continue;
-            }
-            byte* va = MapMdl(mdl);
-            if (va == null)
-                break;
-            nuint piece = count - skip < length - copied ? count - skip : length - copied;
-            new ReadOnlySpan<byte>(va + skip, (int)piece).CopyTo(new Span<byte>(flat + copied, (int)piece));
-            copied += piece;
-            skip = 0;
+            new ReadOnlySpan<byte>(piece, length).CopyTo(new Span<byte>(to, length));
+            to += length;
         }
-        if (copied == length)
+        if (walk.Left == 0)
             return flat;
         TWdk.ExFreePoolWithTag(flat, KernelTags.Buffer);
         return null;

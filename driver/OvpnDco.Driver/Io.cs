@@ -126,8 +126,8 @@ public static unsafe partial class Driver<TPlatform>
     }
 
     /// <summary>
-    /// The events' <c>transport</c> argument for a platform whose events cannot outlive the transport they belong to
-    /// (it stops them before the core's next open returns): taken as the open one.
+    /// The events' <c>transport</c> argument for a platform that keeps events of a closed transport out itself (the
+    /// hosted device, by its socket generation): taken as the open one.
     /// </summary>
     public const uint AnyTransport = 0;
 

@@ -104,8 +104,7 @@ public class EchoPackageTests
         Assert.That(p.Property("TargetName"), Is.EqualTo("ovpn-echo"));
         Assert.That(p.Document.Descendants(ProjectFile.Ns + "NetAdapterDriver"), Is.Empty);
         var configurations = p.Items("ProjectConfiguration");
-        var expected = from c in new[] { "Debug", "Release" } from x in new[] { "Win32", "x64", "ARM64" } select $"{c}|{x}";
-        Assert.That(configurations, Is.EquivalentTo(expected));
+        Assert.That(configurations, Is.EquivalentTo(ProjectFile.DriverConfigurations));
         Assert.That(p.Metadata("ClCompile", "AdditionalOptions", "Release"), Does.Contain("/Brepro"));
         Assert.That(p.Metadata("Link", "AdditionalOptions", "Release"),
             Does.Contain("/Brepro").And.Contain("/PDBALTPATH:%_PDB%"));

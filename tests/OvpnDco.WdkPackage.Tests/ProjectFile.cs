@@ -15,6 +15,10 @@ public sealed class ProjectFile
 
     public XDocument Document { get; }
 
+    /// <summary>The configurations a driver package is built in: Debug and Release for Win32, x64 and ARM64.</summary>
+    public static readonly IReadOnlyList<string> DriverConfigurations =
+        (from c in new[] { "Debug", "Release" } from p in new[] { "Win32", "x64", "ARM64" } select $"{c}|{p}").ToList();
+
     private ProjectFile(XDocument document) => Document = document;
 
     public static ProjectFile Load(string path) => new(XDocument.Load(path));

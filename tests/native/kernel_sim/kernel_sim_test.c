@@ -139,6 +139,8 @@ int main(void)
     CHECK(a != NULL && b != NULL, "two adapters added");
     if (a == NULL || b == NULL)
         return 1;
+    CHECK(a->symbolic_links == 1 && a->interfaces == 1 && b->symbolic_links == 1 && b->interfaces == 1,
+          "each adapter: \\DosDevices\\ovpn-dco and the GUID_DEVINTERFACE_NET interface");
     CHECK(sim_link(a) == MediaConnectStateDisconnected, "the link is down until START_VPN");
     int baseline = sim_live_allocations();
 

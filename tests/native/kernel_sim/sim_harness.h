@@ -41,15 +41,14 @@ struct sim_object {
     void *slot; /* the driver's context slot (ovpn_km_context_slot) */
     EVT_WDF_OBJECT_CONTEXT_CLEANUP *cleanup;
     struct sim_object *device;
-    int deleted;
     /* device */
     WDF_FILEOBJECT_CONFIG file_config;
     struct sim_object *default_queue;
     struct sim_object *timer;
     struct sim_object *adapter;
     int control;
-    int symbolic_links;
-    int interfaces;
+    int symbolic_links; /* WdfDeviceCreateSymbolicLink calls */
+    int interfaces;     /* WdfDeviceCreateDeviceInterface calls */
     /* queue */
     WDF_IO_QUEUE_CONFIG queue_config;
     struct sim_object *waiting[64];
@@ -69,7 +68,6 @@ struct sim_object {
     /* packet queue */
     NET_PACKET_QUEUE_CONFIG packet_config;
     struct sim_ring_set *rings;
-    int notification;
 };
 
 enum { SIM_DRIVER = 1, SIM_DEVICE, SIM_QUEUE, SIM_REQUEST, SIM_TIMER, SIM_FILE, SIM_ADAPTER, SIM_PACKET_QUEUE, SIM_OFFLOAD };

@@ -27,7 +27,6 @@ static void fail(const char *what)
 static struct {
     KIRQL irql;
     int live_allocations;
-    int allocations;
     int live_irps;
     int live_mdls;
     int registrations;
@@ -71,7 +70,6 @@ struct pool_header {
 void *ExAllocatePool2(POOL_FLAGS flags, SIZE_T size, ULONG tag)
 {
     SIM_CHECK(flags == POOL_FLAG_NON_PAGED, "pool: only non-paged memory (the data path runs at DISPATCH_LEVEL)");
-    m.allocations++;
     if (sim_faults.fail_allocation_at > 0 && --sim_faults.fail_allocation_at == 0)
         return NULL;
     struct pool_header *h = calloc(1, sizeof *h + size);
@@ -503,7 +501,6 @@ void WdfObjectDelete(WDFOBJECT object)
 {
     if (object->cleanup != NULL)
         object->cleanup(object);
-    object->deleted = 1;
     if (object->kind == SIM_DEVICE) {
         free(object->default_queue);
         free(object->timer);
@@ -820,7 +817,7 @@ void NetTxQueueGetExtension(NETPACKETQUEUE queue, NET_EXTENSION_QUERY *q, NET_EX
 void NetRxQueueGetExtension(NETPACKETQUEUE queue, NET_EXTENSION_QUERY *q, NET_EXTENSION *e) { get_extension(queue, q, e); }
 PCNET_RING_COLLECTION NetTxQueueGetRingCollection(NETPACKETQUEUE queue) { return &queue->rings->collection; }
 PCNET_RING_COLLECTION NetRxQueueGetRingCollection(NETPACKETQUEUE queue) { return &queue->rings->collection; }
-void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE queue) { queue->notification = 0; }
+void NetRxQueueNotifyMoreReceivedPacketsAvailable(NETPACKETQUEUE queue) { (void)queue; }
 void NetTxQueueNotifyMoreCompletedPacketsAvailable(NETPACKETQUEUE queue) { (void)queue; }
 
 void NET_ADAPTER_LINK_LAYER_CAPABILITIES_INIT(NET_ADAPTER_LINK_LAYER_CAPABILITIES *c, ULONG64 tx, ULONG64 rx)
